@@ -1,0 +1,189 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+  DEFAULT_LADDER,
+  DEFAULT_QVBR_QUALITY_LEVEL,
+  RATE_CONTROLS,
+  RateControl,
+  Rendition,
+  parseRendition,
+  validateLadder,
+  validateQvbrQualityLevel,
+} from "./functions/convert/ladder";
+
+/** CloudFront price classes: which edge locations serve viewers. */
+export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+export type PriceClass = (typeof PRICE_CLASSES)[number];
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+  3288, 3653,
+] as const;
+
+/** Defaults for the keys `Pulumi.yaml` declares; a test keeps the two in step. */
+export const CONFIG_DEFAULTS = {
+  priceClass: "PriceClass_100" as PriceClass,
+  rateControl: "CBR" as RateControl,
+  qvbrQualityLevel: DEFAULT_QVBR_QUALITY_LEVEL,
+  uploadExpirationDays: 0,
+  logRetentionDays: 30,
+  forceDestroyBuckets: false,
+  corsAllowedOrigins: [] as string[],
+  notificationEmail: "",
+  ladder: DEFAULT_LADDER.map(({ width, height, bitrate }) => `${width}x${height}@${bitrate}`),
+};
+
+/** The stack's settings, read once and validated. */
+export interface StackConfig {
+  /** Tags MediaConvert jobs and filters their events, so stacks in one account don't mix. */
+  readonly applicationName: string;
+  readonly ladder: Rendition[];
+  readonly rateControl: RateControl;
+  readonly qvbrQualityLevel: number;
+  /** Origins allowed to fetch media cross-origin; empty means the CloudFront domain only. */
+  readonly corsAllowedOrigins: string[];
+  readonly priceClass: PriceClass;
+  /** Days after which uploads are deleted; 0 keeps them. */
+  readonly uploadExpirationDays: number;
+  /** Email address subscribed to job notifications; empty for none. */
+  readonly notificationEmail: string;
+  readonly logRetentionDays: number;
+  readonly forceDestroyBuckets: boolean;
+}
+
+/** A configuration error that names the key; the program stops at `pulumi preview`. */
+export class ConfigError extends pulumi.RunError {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+const APPLICATION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+/**
+ * Reads and validates the stack configuration. Every problem is collected, and all
+ * of them are reported together in one {@link ConfigError}, each naming its key.
+ */
+export function readStackConfig(): StackConfig {
+  const config = new pulumi.Config();
+  const key = (name: string) => `${pulumi.getProject()}:${name}`;
+  const problems: string[] = [];
+
+  // Pulumi's own getters throw for a wrongly typed value; collect those too.
+  function read<T>(get: () => T | undefined, fallback: T): T {
+    try {
+      return get() ?? fallback;
+    } catch (e) {
+      problems.push(e instanceof Error ? e.message : String(e));
+      return fallback;
+    }
+  }
+  function check(name: string, ok: boolean, message: string): void {
+    if (!ok) problems.push(`${key(name)}: ${message}`);
+  }
+
+  const applicationName = read(() => config.get("applicationName"),
+    `${pulumi.getProject()}-${pulumi.getStack()}`,
+  );
+  check(
+    "applicationName",
+    APPLICATION_NAME.test(applicationName),
+    `"${applicationName}" must be 1-64 letters, digits, '.', '_' or '-'`,
+  );
+
+  const ladderSpecs = read(() => config.getObject<unknown>("ladder"), CONFIG_DEFAULTS.ladder);
+  let ladder: Rendition[] = [...DEFAULT_LADDER];
+  if (!Array.isArray(ladderSpecs) || !ladderSpecs.every((s) => typeof s === "string")) {
+    check("ladder", false, 'must be a list of "WIDTHxHEIGHT@BITRATE" strings');
+  } else {
+    try {
+      ladder = ladderSpecs.map(parseRendition);
+      validateLadder(ladder);
+    } catch (e) {
+      check("ladder", false, (e as Error).message);
+    }
+  }
+
+  const rateControl = read(() => config.get("rateControl"), CONFIG_DEFAULTS.rateControl);
+  check(
+    "rateControl",
+    (RATE_CONTROLS as readonly string[]).includes(rateControl),
+    `"${rateControl}" must be one of ${RATE_CONTROLS.join(", ")}`,
+  );
+
+  const qvbrQualityLevel = read(() => config.getNumber("qvbrQualityLevel"),
+    CONFIG_DEFAULTS.qvbrQualityLevel,
+  );
+  try {
+    validateQvbrQualityLevel(qvbrQualityLevel);
+  } catch (e) {
+    check("qvbrQualityLevel", false, (e as Error).message);
+  }
+
+  const corsAllowedOrigins = read(() => config.getObject<unknown>("corsAllowedOrigins"),
+    CONFIG_DEFAULTS.corsAllowedOrigins,
+  );
+  const originList = Array.isArray(corsAllowedOrigins) ? corsAllowedOrigins : [];
+  check("corsAllowedOrigins", Array.isArray(corsAllowedOrigins), "must be a list of origins");
+  for (const origin of originList) {
+    check(
+      "corsAllowedOrigins",
+      typeof origin === "string" && ORIGIN.test(origin),
+      `${JSON.stringify(origin)} is not an origin like https://app.example.com ('*' is not allowed)`,
+    );
+  }
+
+  const priceClass = read(() => config.get("priceClass"), CONFIG_DEFAULTS.priceClass);
+  check(
+    "priceClass",
+    (PRICE_CLASSES as readonly string[]).includes(priceClass),
+    `"${priceClass}" must be one of ${PRICE_CLASSES.join(", ")}`,
+  );
+
+  const uploadExpirationDays = read(() => config.getNumber("uploadExpirationDays"),
+    CONFIG_DEFAULTS.uploadExpirationDays,
+  );
+  check(
+    "uploadExpirationDays",
+    Number.isInteger(uploadExpirationDays) && uploadExpirationDays >= 0,
+    `${uploadExpirationDays} must be a whole number of days (0 keeps uploads)`,
+  );
+
+  const notificationEmail = read(() => config.get("notificationEmail"),
+    CONFIG_DEFAULTS.notificationEmail,
+  );
+  check(
+    "notificationEmail",
+    notificationEmail === "" || EMAIL.test(notificationEmail),
+    `"${notificationEmail}" is not an email address`,
+  );
+
+  const logRetentionDays = read(() => config.getNumber("logRetentionDays"),
+    CONFIG_DEFAULTS.logRetentionDays,
+  );
+  check(
+    "logRetentionDays",
+    (LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays),
+    `${logRetentionDays} must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+  );
+
+  const forceDestroyBuckets = read(() => config.getBoolean("forceDestroyBuckets"),
+    CONFIG_DEFAULTS.forceDestroyBuckets,
+  );
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    applicationName,
+    ladder,
+    rateControl: rateControl as RateControl,
+    qvbrQualityLevel,
+    corsAllowedOrigins: originList as string[],
+    priceClass: priceClass as PriceClass,
+    uploadExpirationDays,
+    notificationEmail,
+    logRetentionDays,
+    forceDestroyBuckets,
+  };
+}

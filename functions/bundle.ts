@@ -1,0 +1,42 @@
+import * as path from "node:path";
+import { buildSync } from "esbuild";
+
+/** The Lambda handlers this program deploys, each a folder under `functions/`. */
+export type FunctionName = "convert" | "metadata";
+
+/** A handler bundled into one CommonJS file, ready to zip as `index.js`. */
+export interface FunctionBundle {
+  readonly code: string;
+  readonly bytes: number;
+}
+
+const bundles = new Map<FunctionName, FunctionBundle>();
+
+/**
+ * Bundles `functions/<name>/index.ts` with esbuild, in memory.
+ *
+ * The AWS SDK is bundled rather than taken from the Lambda runtime, so the deployed
+ * code runs the SDK version that was tested. The output is deterministic, so an
+ * unchanged handler never shows up as a diff. Bundles are cached per process.
+ */
+export function bundleFunction(name: FunctionName): FunctionBundle {
+  const cached = bundles.get(name);
+  if (cached) return cached;
+  const result = buildSync({
+    entryPoints: [path.join(__dirname, name, "index.ts")],
+    bundle: true,
+    write: false,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    // Keep class and function names so stack traces in CloudWatch stay readable.
+    keepNames: true,
+    legalComments: "none",
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0].text;
+  const bundle = { code, bytes: Buffer.byteLength(code) };
+  bundles.set(name, bundle);
+  return bundle;
+}

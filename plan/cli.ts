@@ -1,0 +1,47 @@
+/**
+ * The offline plan: runs the Pulumi program for a stack under Pulumi's mock
+ * runtime, with the stack's config (secrets replaced by placeholders), and prints
+ * what `pulumi up` would create.
+ *
+ *   npm run plan [-- --stack dev] [--config-file path/to/Pulumi.x.yaml] [--json]
+ *
+ * Exit status: 0 on success, 1 on a configuration or program error.
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { runUnderMocks } from "./mockCloud";
+import { renderOutputs, renderTree } from "./render";
+import { readPlanConfig } from "./stackConfig";
+
+const ROOT = path.resolve(__dirname, "..");
+
+async function main(): Promise<number> {
+  const { values: flags } = parseArgs({
+    options: {
+      stack: { type: "string", default: "dev" },
+      "config-file": { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const stack = flags.stack!;
+  const configFile = flags["config-file"] ? path.resolve(flags["config-file"]) : undefined;
+  const config = readPlanConfig(ROOT, stack, configFile);
+  const plan = await runUnderMocks(config, () => import("../index"));
+
+  if (flags.json) {
+    console.log(JSON.stringify({ project: config.project, stack, ...plan }, null, 2));
+  } else {
+    const title = `Plan for ${config.project}/${stack}: ${plan.resources.length} resources`;
+    console.log(renderTree(plan, title));
+    console.log(`\nOutputs:\n${renderOutputs(plan.outputs)}`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

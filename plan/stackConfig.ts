@@ -1,0 +1,62 @@
+import { readFileSync, existsSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+
+/** Shown instead of a secret's value: the plan never decrypts anything. */
+export const SECRET_PLACEHOLDER = "[secret]";
+
+/** A stack's configuration as the Pulumi CLI would hand it to the program. */
+export interface PlanConfig {
+  readonly project: string;
+  readonly stack: string;
+  /** `namespace:key` → value, with arrays and objects as JSON text, as the CLI passes them. */
+  readonly values: Record<string, string>;
+  /** Keys whose values are secrets (encrypted in the stack file, or `secret: true` in Pulumi.yaml). */
+  readonly secretKeys: string[];
+}
+
+interface ProjectFile {
+  name: string;
+  config?: Record<string, { default?: unknown; secret?: boolean } | unknown>;
+}
+
+/** Pulumi passes non-string values to the program as JSON text. */
+function asConfigText(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/**
+ * Reads `Pulumi.yaml` (project defaults) and a stack settings file the way the
+ * Pulumi CLI combines them: stack values override project defaults, and project
+ * keys are namespaced with the project name.
+ */
+export function readPlanConfig(root: string, stack: string, stackFile?: string): PlanConfig {
+  const project = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as ProjectFile;
+  const file = stackFile ?? path.join(root, `Pulumi.${stack}.yaml`);
+  if (!existsSync(file)) {
+    throw new Error(`No settings file for stack "${stack}": ${path.relative(root, file)} does not exist`);
+  }
+  const stackSettings = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, declaration] of Object.entries(project.config ?? {})) {
+    const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
+    if (declaration && typeof declaration === "object" && "default" in declaration) {
+      values[fullKey] = asConfigText((declaration as { default: unknown }).default);
+    }
+    if (declaration && typeof declaration === "object" && (declaration as { secret?: boolean }).secret) {
+      secretKeys.push(fullKey);
+    }
+  }
+  for (const [key, value] of Object.entries(stackSettings.config ?? {})) {
+    const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
+    if (value && typeof value === "object" && "secure" in value) {
+      values[fullKey] = SECRET_PLACEHOLDER;
+      secretKeys.push(fullKey);
+    } else {
+      values[fullKey] = asConfigText(value);
+    }
+  }
+  return { project: project.name, stack, values, secretKeys: [...new Set(secretKeys)] };
+}

@@ -1,0 +1,64 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** Runs `npm run plan` the way a user does, in a fresh process. */
+function plan(...args: string[]) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "plan/cli.ts", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("the offline plan", () => {
+  it("prints the dev stack as a tree of components, children and key properties", () => {
+    const { status, stdout, stderr } = plan("--stack", "dev");
+    assert.equal(status, 0, stderr);
+    assert.match(stdout, /^Plan for vod-multidrm\/dev: \d+ resources/);
+    assert.match(stdout, /└─ vod:index:VodPipeline vod\n/);
+    assert.match(stdout, /│  ├─ vod:index:PrivateBucket vod-source\n/);
+    assert.match(stdout, /aws:s3\/bucketPublicAccessBlock:BucketPublicAccessBlock vod-output {2}blockAll=true/);
+    assert.match(stdout, /aws:cloudfront\/distribution:Distribution vod-cdn {2}priceClass=PriceClass_100 {2}viewer=redirect-to-https/);
+    assert.match(stdout, /aws:s3\/bucket:Bucket vod-source {2}forceDestroy=true/, "Pulumi.dev.yaml is applied");
+    assert.match(stdout, /Outputs:\n {2}uploadBucketName: vod-source/);
+  });
+
+  it("gives a machine-readable form with --json", () => {
+    const { status, stdout, stderr } = plan("--stack", "dev", "--json");
+    assert.equal(status, 0, stderr);
+    const result = JSON.parse(stdout);
+    assert.equal(result.stack, "dev");
+    const fn = result.resources.find((r: any) => r.type === "aws:lambda/function:Function" && r.name === "vod-convert");
+    assert.equal(fn.parent, "vod:index:VodPipeline::vod");
+    assert.equal(fn.inputs.environment.variables.APPLICATION_NAME, "vod-multidrm-dev");
+  });
+
+  it("plans a stack with every feature on", () => {
+    const { status, stdout, stderr } = plan("--stack", "full", "--config-file", "test/stacks/Pulumi.full.yaml", "--json");
+    assert.equal(status, 0, stderr);
+    const { resources } = JSON.parse(stdout);
+    const env = resources.find((r: any) => r.name === "vod-convert" && r.type === "aws:lambda/function:Function")
+      .inputs.environment.variables;
+    assert.equal(env.RATE_CONTROL, "QVBR");
+    assert.equal(JSON.parse(env.LADDER).length, 5);
+    assert.ok(resources.some((r: any) => r.type === "aws:sns/topicSubscription:TopicSubscription"));
+  });
+
+  it("fails with a message naming each bad key", () => {
+    const { status, stdout, stderr } = plan("--stack", "bad", "--config-file", "test/stacks/Pulumi.bad.yaml");
+    assert.equal(status, 1);
+    assert.equal(stdout, "");
+    assert.match(stderr, /vod-multidrm:ladder: "1280x720" is not WIDTHxHEIGHT@BITRATE/);
+    assert.match(stderr, /vod-multidrm:corsAllowedOrigins: "\*" is not an origin/);
+    assert.match(stderr, /vod-multidrm:rateControl: "VBR" must be one of CBR, QVBR/);
+  });
+
+  it("fails clearly for a stack without a settings file", () => {
+    const { status, stderr } = plan("--stack", "nope");
+    assert.equal(status, 1);
+    assert.match(stderr, /No settings file for stack "nope": Pulumi\.nope\.yaml does not exist/);
+  });
+});

@@ -1,0 +1,327 @@
+import * as assert from "node:assert/strict";
+import { VodPipeline, VodPipelineArgs } from "../components/vodPipeline";
+import { PlannedStack } from "../plan/mockCloud";
+import { VIDEO_SUFFIXES } from "../functions/convert/objectKey";
+import { DEFAULT_LADDER } from "../functions/convert/ladder";
+import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
+
+const BUCKET = "aws:s3/bucket:Bucket";
+const PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+const OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
+const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+const CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration";
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const OAI = "aws:cloudfront/originAccessIdentity:OriginAccessIdentity";
+const FUNCTION = "aws:lambda/function:Function";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+
+/** A program with one VodPipeline; its public outputs become the stack's outputs. */
+const pipeline = (args: Partial<VodPipelineArgs> = {}) => () => {
+  const vod = new VodPipeline("vod", { applicationName: "vod-test", ...args });
+  return {
+    uploadBucketName: vod.uploadBucketName,
+    playbackDomain: vod.playbackDomain,
+    playbackUrlPattern: vod.playbackUrlPattern,
+    notificationTopicArn: vod.notificationTopicArn,
+    deadLetterQueueUrl: vod.deadLetterQueueUrl,
+  };
+};
+
+describe("VodPipeline", () => {
+  let plan: PlannedStack;
+  before(async () => {
+    plan = await runProgram(pipeline());
+  });
+
+  describe("buckets", () => {
+    for (const bucket of ["vod-source", "vod-output"]) {
+      it(`blocks every kind of public access to ${bucket}`, () => {
+        const block = named(plan, PAB, bucket).inputs;
+        assert.equal(block.bucket, named(plan, BUCKET, bucket).inputs.bucket ?? block.bucket);
+        for (const setting of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
+          assert.equal(block[setting], true, setting);
+        }
+      });
+
+      it(`encrypts ${bucket} at rest and disables its ACLs`, () => {
+        const sse = named(plan, SSE, bucket).inputs;
+        assert.equal(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+        assert.equal(named(plan, OWNERSHIP, bucket).inputs.rule.objectOwnership, "BucketOwnerEnforced");
+      });
+
+      it(`denies every request to ${bucket} that is not made over TLS`, () => {
+        const [deny] = statementsOf(named(plan, BUCKET_POLICY, bucket).inputs.policy);
+        assert.equal(deny.Effect, "Deny");
+        assert.equal(deny.Principal, "*");
+        assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
+        assert.equal(deny.Resource.length, 2, "the bucket and its objects");
+      });
+    }
+
+    it("versions uploads but not the regenerable output", () => {
+      const versioned = ofType(plan, "aws:s3/bucketVersioning:BucketVersioning").map((r) => r.name);
+      assert.deepEqual(versioned, ["vod-source"]);
+    });
+
+    it("keeps uploads unless an expiry is configured", async () => {
+      const rules = (p: PlannedStack) =>
+        named(p, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "vod-source").inputs.rules;
+      assert.deepEqual(rules(plan).map((r: any) => r.id), ["abort-incomplete-multipart-uploads"]);
+      const expiring = await runProgram(pipeline({ uploadExpirationDays: 30 }));
+      const expire = rules(expiring).find((r: any) => r.id === "expire-objects");
+      assert.equal(expire.expiration.days, 30);
+      assert.equal(expire.noncurrentVersionExpiration.noncurrentDays, 30);
+    });
+  });
+
+  describe("CloudFront", () => {
+    it("reads the output bucket through the Origin Access Identity", () => {
+      const [origin] = named(plan, DISTRIBUTION, "vod-cdn").inputs.origins;
+      const output = named(plan, BUCKET, "vod-output");
+      assert.match(origin.domainName, /\.s3\.us-east-1\.amazonaws\.com$/);
+      assert.ok(origin.domainName.startsWith(output.inputs.bucket ?? "vod-output"));
+      assert.match(origin.s3OriginConfig.originAccessIdentity, /^origin-access-identity\/cloudfront\/E[0-9A-F]+$/);
+    });
+
+    it("grants the OAI's iamArn s3:GetObject and nothing else on the output bucket", () => {
+      const statements = statementsOf(named(plan, BUCKET_POLICY, "vod-output").inputs.policy);
+      const allows = statements.filter((s) => s.Effect === "Allow");
+      assert.equal(allows.length, 1);
+      assert.deepEqual(actionsOf(allows[0]), ["s3:GetObject"]);
+      assert.deepEqual(allows[0].Principal, {
+        AWS: [expectedOaiArn(plan)],
+      });
+      assert.match(allows[0].Resource, /^arn:aws:s3:::.+\/\*$/);
+    });
+
+    it("grants nothing on the source bucket beyond the TLS deny", () => {
+      const statements = statementsOf(named(plan, BUCKET_POLICY, "vod-source").inputs.policy);
+      assert.deepEqual(statements.map((s) => s.Effect), ["Deny"]);
+    });
+
+    it("never serves plain HTTP to viewers", () => {
+      const distribution = named(plan, DISTRIBUTION, "vod-cdn").inputs;
+      const behaviours = [distribution.defaultCacheBehavior, ...distribution.orderedCacheBehaviors];
+      for (const behaviour of behaviours) {
+        assert.equal(behaviour.viewerProtocolPolicy, "redirect-to-https");
+        assert.equal(behaviour.compress, true);
+      }
+    });
+
+    it("caches manifests briefly and media segments long", () => {
+      const distribution = named(plan, DISTRIBUTION, "vod-cdn").inputs;
+      const policies = ofType(plan, "aws:cloudfront/cachePolicy:CachePolicy");
+      const ttlOf = (policyId: string) => {
+        const policy = policies.find((p) => `${p.name}-` === policyId.slice(0, p.name.length + 1));
+        assert.ok(policy, `cache policy ${policyId}`);
+        return policy.inputs;
+      };
+      const manifest = distribution.orderedCacheBehaviors.find((b: any) => b.pathPattern === "*.m3u8");
+      assert.ok(distribution.orderedCacheBehaviors.some((b: any) => b.pathPattern === "*.mpd"));
+      assert.ok(ttlOf(manifest.cachePolicyId).maxTtl <= 60);
+      assert.ok(ttlOf(distribution.defaultCacheBehavior.cachePolicyId).defaultTtl >= 86_400);
+    });
+
+    it("uses the configured price class, PriceClass_100 by default", async () => {
+      assert.equal(named(plan, DISTRIBUTION, "vod-cdn").inputs.priceClass, "PriceClass_100");
+      const all = await runProgram(pipeline({ priceClass: "PriceClass_All" }));
+      assert.equal(named(all, DISTRIBUTION, "vod-cdn").inputs.priceClass, "PriceClass_All");
+    });
+
+    it("allows CORS only from the distribution's own origin by default", () => {
+      const [rule] = named(plan, CORS, "vod-output").inputs.corsRules;
+      assert.match(String(plan.outputs.playbackDomain), /^d[0-9a-f]+\.cloudfront\.net$/);
+      assert.deepEqual(rule.allowedOrigins, [`https://${plan.outputs.playbackDomain}`]);
+      assert.deepEqual(rule.allowedMethods, ["GET", "HEAD"]);
+    });
+
+    it("allows CORS from the configured origins only", async () => {
+      const origins = ["https://app.example.com", "http://localhost:8080"];
+      const configured = await runProgram(pipeline({ corsAllowedOrigins: origins }));
+      assert.deepEqual(named(configured, CORS, "vod-output").inputs.corsRules[0].allowedOrigins, origins);
+    });
+  });
+
+  describe("the convert trigger", () => {
+    it("fires on ObjectCreated for each video suffix, in lower and upper case", () => {
+      const notification = named(plan, "aws:s3/bucketNotification:BucketNotification", "vod-source").inputs;
+      const suffixes = notification.lambdaFunctions.map((f: any) => f.filterSuffix).sort();
+      const expected = VIDEO_SUFFIXES.flatMap((s) => [s.toLowerCase(), s.toUpperCase()]).sort();
+      assert.deepEqual(suffixes, expected);
+      for (const target of notification.lambdaFunctions) {
+        assert.deepEqual(target.events, ["s3:ObjectCreated:*"]);
+        assert.match(target.lambdaFunctionArn, /:function:vod-convert/);
+      }
+    });
+
+    it("lets only the source bucket in this account invoke the convert function", () => {
+      const permission = named(plan, "aws:lambda/permission:Permission", "vod-convert-s3").inputs;
+      assert.equal(permission.principal, "s3.amazonaws.com");
+      assert.equal(permission.action, "lambda:InvokeFunction");
+      assert.match(permission.sourceArn, /^arn:aws:s3:::/);
+      assert.equal(permission.sourceAccount, "123456789012");
+    });
+
+    it("passes its settings as environment variables, with the seed ladder by default", () => {
+      const env = named(plan, FUNCTION, "vod-convert").inputs.environment.variables;
+      assert.deepEqual(Object.keys(env).sort(), [
+        "APPLICATION_NAME",
+        "DESTINATION_BUCKET",
+        "LADDER",
+        "MEDIACONVERT_ROLE_ARN",
+        "QVBR_QUALITY_LEVEL",
+        "RATE_CONTROL",
+      ]);
+      assert.equal(env.APPLICATION_NAME, "vod-test");
+      assert.match(env.MEDIACONVERT_ROLE_ARN, /^arn:aws:iam::123456789012:role\/vod-mediaconvert/);
+      assert.deepEqual(JSON.parse(env.LADDER), DEFAULT_LADDER);
+      assert.equal(env.RATE_CONTROL, "CBR");
+    });
+
+    it("runs a bundled Node.js 22 handler", () => {
+      const fn = named(plan, FUNCTION, "vod-convert").inputs;
+      assert.equal(fn.runtime, "nodejs22.x");
+      assert.equal(fn.handler, "index.handler");
+      assert.deepEqual(fn.loggingConfig.logFormat, "JSON");
+    });
+  });
+
+  describe("IAM", () => {
+    const rolePolicies = () => ofType(plan, ROLE_POLICY).map((p) => ({ name: p.name, statements: statementsOf(p.inputs.policy) }));
+
+    it("grants no wildcard action in any role policy", () => {
+      for (const { name, statements } of rolePolicies()) {
+        for (const action of statements.flatMap(actionsOf)) {
+          assert.doesNotMatch(action, /\*$/, `${name}: ${action}`);
+        }
+      }
+    });
+
+    it("grants nothing on resource * in any role policy", () => {
+      for (const { name, statements } of rolePolicies()) {
+        for (const statement of statements) {
+          assert.ok(![statement.Resource].flat().includes("*"), `${name}: ${statement.Sid}`);
+        }
+      }
+    });
+
+    it("lets MediaConvert read uploads and write outputs only", () => {
+      const { statements } = rolePolicies().find((p) => p.name === "vod-mediaconvert")!;
+      assert.deepEqual(
+        statements.map((s) => [actionsOf(s), s.Resource]),
+        [
+          [["s3:GetObject"], `${bucketArn(plan, "vod-source")}/*`],
+          [["s3:PutObject"], `${bucketArn(plan, "vod-output")}/*`],
+        ],
+      );
+    });
+
+    it("lets the convert function pass only the MediaConvert role, only to MediaConvert", () => {
+      const { statements } = rolePolicies().find((p) => p.name === "vod-convert")!;
+      const passRole = statements.find((s) => actionsOf(s).includes("iam:PassRole"))!;
+      assert.match(passRole.Resource, /^arn:aws:iam::123456789012:role\/vod-mediaconvert/);
+      assert.deepEqual(passRole.Condition, { StringEquals: { "iam:PassedToService": "mediaconvert.amazonaws.com" } });
+      const createJob = statements.find((s) => actionsOf(s).includes("mediaconvert:CreateJob"))!;
+      assert.equal(createJob.Resource, "arn:aws:mediaconvert:us-east-1:123456789012:queues/Default");
+    });
+
+    it("trusts mediaconvert.amazonaws.com with the MediaConvert role", () => {
+      const role = named(plan, "aws:iam/role:Role", "vod-mediaconvert").inputs;
+      assert.deepEqual(statementsOf(role.assumeRolePolicy)[0].Principal, { Service: "mediaconvert.amazonaws.com" });
+    });
+  });
+
+  describe("notifications and failures", () => {
+    it("sends this application's COMPLETE and ERROR job events to the topic", () => {
+      const rule = named(plan, "aws:cloudwatch/eventRule:EventRule", "vod-job-state").inputs;
+      assert.deepEqual(JSON.parse(rule.eventPattern), {
+        source: ["aws.mediaconvert"],
+        "detail-type": ["MediaConvert Job State Change"],
+        detail: { status: ["COMPLETE", "ERROR"], userMetadata: { application: ["vod-test"] } },
+      });
+      const target = named(plan, "aws:cloudwatch/eventTarget:EventTarget", "vod-job-state").inputs;
+      assert.match(target.arn, /^arn:aws:sns:/);
+    });
+
+    it("encrypts the topic with a rotating customer-managed key that EventBridge may use", () => {
+      const topic = named(plan, "aws:sns/topic:Topic", "vod-notifications").inputs;
+      const key = named(plan, "aws:kms/key:Key", "vod-notifications").inputs;
+      assert.match(topic.kmsMasterKeyId, /^arn:aws:kms:/);
+      assert.equal(key.enableKeyRotation, true);
+      const publishers = statementsOf(key.policy).find((s) => s.Sid === "PublishersEncryptMessages")!;
+      assert.ok(publishers.Principal.Service.includes("events.amazonaws.com"));
+    });
+
+    it("subscribes the configured email address, and none by default", async () => {
+      assert.equal(ofType(plan, "aws:sns/topicSubscription:TopicSubscription").length, 0);
+      const mailing = await runProgram(pipeline({ notificationEmail: "ops@example.com" }));
+      const [subscription] = ofType(mailing, "aws:sns/topicSubscription:TopicSubscription");
+      assert.equal(subscription.inputs.protocol, "email");
+      assert.equal(subscription.inputs.endpoint, "ops@example.com");
+    });
+
+    it("dead-letters events that fail after Lambda's retries, in an encrypted queue", () => {
+      const queue = named(plan, "aws:sqs/queue:Queue", "vod-dlq").inputs;
+      assert.equal(queue.sqsManagedSseEnabled, true);
+      for (const fn of ["vod-convert", "vod-metadata"]) {
+        const config = named(plan, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", fn).inputs;
+        assert.equal(config.maximumRetryAttempts, 2);
+        assert.match(config.destinationConfig.onFailure.destination, /^arn:aws:sqs:us-east-1:123456789012:vod-dlq/);
+      }
+    });
+
+    it("dead-letters job events EventBridge cannot deliver", () => {
+      for (const target of ofType(plan, "aws:cloudwatch/eventTarget:EventTarget")) {
+        assert.match(target.inputs.deadLetterConfig.arn, /:vod-dlq/, target.name);
+      }
+    });
+
+    it("raises an alarm on the topic as soon as the dead-letter queue holds anything", () => {
+      const alarm = named(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "vod-dlq-not-empty").inputs;
+      assert.equal(alarm.metricName, "ApproximateNumberOfMessagesVisible");
+      assert.equal(alarm.threshold, 0);
+      assert.equal(alarm.comparisonOperator, "GreaterThanThreshold");
+      assert.match(alarm.alarmActions[0], /^arn:aws:sns:/);
+    });
+
+    it("writes asset metadata files only, on COMPLETE events", () => {
+      const statements = statementsOf(named(plan, ROLE_POLICY, "vod-metadata").inputs.policy);
+      const put = statements.find((s) => actionsOf(s).includes("s3:PutObject"))!;
+      assert.match(put.Resource, /^arn:aws:s3:::.+\/\*\/asset\.json$/);
+      const rule = named(plan, "aws:cloudwatch/eventRule:EventRule", "vod-job-complete").inputs;
+      assert.deepEqual(JSON.parse(rule.eventPattern).detail.status, ["COMPLETE"]);
+    });
+  });
+
+  it("exposes the upload bucket, playback URL pattern, topic and dead-letter queue", () => {
+    const { uploadBucketName, playbackDomain, playbackUrlPattern, notificationTopicArn, deadLetterQueueUrl } =
+      plan.outputs as Record<string, string>;
+    assert.match(uploadBucketName, /^vod-source/);
+    assert.equal(playbackUrlPattern, `https://${playbackDomain}/<path>/<name>/hls/index.m3u8`);
+    assert.match(notificationTopicArn, /^arn:aws:sns:us-east-1:123456789012:vod-notifications/);
+    assert.match(deadLetterQueueUrl, /^https:\/\/sqs\.us-east-1\.amazonaws\.com\/123456789012\/vod-dlq/);
+  });
+
+  it("parents every child to the component, named from the component's name", () => {
+    const children = plan.resources.filter((r) => r.parent === "vod:index:VodPipeline::vod");
+    assert.ok(children.length > 10);
+    for (const resource of plan.resources.filter((r) => r.type !== "vod:index:VodPipeline")) {
+      assert.ok(resource.parent, `${resource.type} ${resource.name} has a parent`);
+      assert.match(resource.name, /^vod-/);
+    }
+  });
+});
+
+function bucketArn(plan: PlannedStack, name: string): string {
+  const policy = statementsOf(named(plan, BUCKET_POLICY, name).inputs.policy)[0];
+  return policy.Resource[0];
+}
+
+function expectedOaiArn(plan: PlannedStack): string {
+  const oai = named(plan, OAI, "vod-oai");
+  assert.ok(oai);
+  const [origin] = named(plan, DISTRIBUTION, "vod-cdn").inputs.origins;
+  const id = origin.s3OriginConfig.originAccessIdentity.split("/").pop();
+  return `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ${id}`;
+}
