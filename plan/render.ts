@@ -69,6 +69,10 @@ export function renderTree(plan: PlannedStack, title: string): string {
     siblings.push(resource);
     children.set(resource.parent, siblings);
   }
+  // Components first, then by type and name, so the same program always prints the same tree.
+  const order = (a: PlannedResource, b: PlannedResource) =>
+    Number(a.custom) - Number(b.custom) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name);
+  for (const siblings of children.values()) siblings.sort(order);
   const lines = [title];
   const walk = (parent: string | undefined, indent: string) => {
     const siblings = children.get(parent) ?? [];
