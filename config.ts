@@ -16,8 +16,8 @@ export type PriceClass = (typeof PRICE_CLASSES)[number];
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
 ] as const;
 
 /** Defaults for the keys `Pulumi.yaml` declares; a test keeps the two in step. */
@@ -84,7 +84,8 @@ export function readStackConfig(): StackConfig {
     if (!ok) problems.push(`${key(name)}: ${message}`);
   }
 
-  const applicationName = read(() => config.get("applicationName"),
+  const applicationName = read(
+    () => config.get("applicationName"),
     `${pulumi.getProject()}-${pulumi.getStack()}`,
   );
   check(
@@ -113,7 +114,8 @@ export function readStackConfig(): StackConfig {
     `"${rateControl}" must be one of ${RATE_CONTROLS.join(", ")}`,
   );
 
-  const qvbrQualityLevel = read(() => config.getNumber("qvbrQualityLevel"),
+  const qvbrQualityLevel = read(
+    () => config.getNumber("qvbrQualityLevel"),
     CONFIG_DEFAULTS.qvbrQualityLevel,
   );
   try {
@@ -122,7 +124,8 @@ export function readStackConfig(): StackConfig {
     check("qvbrQualityLevel", false, (e as Error).message);
   }
 
-  const corsAllowedOrigins = read(() => config.getObject<unknown>("corsAllowedOrigins"),
+  const corsAllowedOrigins = read(
+    () => config.getObject<unknown>("corsAllowedOrigins"),
     CONFIG_DEFAULTS.corsAllowedOrigins,
   );
   const originList = Array.isArray(corsAllowedOrigins) ? corsAllowedOrigins : [];
@@ -142,7 +145,8 @@ export function readStackConfig(): StackConfig {
     `"${priceClass}" must be one of ${PRICE_CLASSES.join(", ")}`,
   );
 
-  const uploadExpirationDays = read(() => config.getNumber("uploadExpirationDays"),
+  const uploadExpirationDays = read(
+    () => config.getNumber("uploadExpirationDays"),
     CONFIG_DEFAULTS.uploadExpirationDays,
   );
   check(
@@ -151,7 +155,8 @@ export function readStackConfig(): StackConfig {
     `${uploadExpirationDays} must be a whole number of days (0 keeps uploads)`,
   );
 
-  const notificationEmail = read(() => config.get("notificationEmail"),
+  const notificationEmail = read(
+    () => config.get("notificationEmail"),
     CONFIG_DEFAULTS.notificationEmail,
   );
   check(
@@ -160,7 +165,8 @@ export function readStackConfig(): StackConfig {
     `"${notificationEmail}" is not an email address`,
   );
 
-  const logRetentionDays = read(() => config.getNumber("logRetentionDays"),
+  const logRetentionDays = read(
+    () => config.getNumber("logRetentionDays"),
     CONFIG_DEFAULTS.logRetentionDays,
   );
   check(
@@ -169,7 +175,8 @@ export function readStackConfig(): StackConfig {
     `${logRetentionDays} must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
   );
 
-  const forceDestroyBuckets = read(() => config.getBoolean("forceDestroyBuckets"),
+  const forceDestroyBuckets = read(
+    () => config.getBoolean("forceDestroyBuckets"),
     CONFIG_DEFAULTS.forceDestroyBuckets,
   );
 

@@ -46,11 +46,17 @@ export class PrivateBucket extends pulumi.ComponentResource {
   public readonly bucketName: pulumi.Output<string>;
   public readonly arn: pulumi.Output<string>;
 
-  constructor(name: string, args: PrivateBucketArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+  constructor(
+    name: string,
+    args: PrivateBucketArgs = {},
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
     super("vod:index:PrivateBucket", name, {}, opts);
     const { versioning = false, expirationDays, forceDestroy = false, objectReaders = [] } = args;
     if (expirationDays !== undefined && (!Number.isInteger(expirationDays) || expirationDays < 1)) {
-      throw new Error(`PrivateBucket ${name}: expirationDays must be a positive integer, not ${expirationDays}`);
+      throw new Error(
+        `PrivateBucket ${name}: expirationDays must be a positive integer, not ${expirationDays}`,
+      );
     }
 
     this.bucket = new aws.s3.Bucket(name, { forceDestroy }, { parent: this });
@@ -79,7 +85,10 @@ export class PrivateBucket extends pulumi.ComponentResource {
     // Encrypt every object at rest by default.
     new aws.s3.BucketServerSideEncryptionConfiguration(
       name,
-      { bucket: bucketId, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      {
+        bucket: bucketId,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      },
       { parent: this },
     );
 
@@ -112,7 +121,9 @@ export class PrivateBucket extends pulumi.ComponentResource {
                   status: "Enabled",
                   filter: {},
                   expiration: { days: expirationDays },
-                  ...(versioning ? { noncurrentVersionExpiration: { noncurrentDays: expirationDays } } : {}),
+                  ...(versioning
+                    ? { noncurrentVersionExpiration: { noncurrentDays: expirationDays } }
+                    : {}),
                 },
               ]),
         ],

@@ -1,7 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleFunction, FunctionName } from "../functions/bundle";
-import { DEFAULT_LADDER, DEFAULT_QVBR_QUALITY_LEVEL, RateControl, Rendition } from "../functions/convert/ladder";
+import {
+  DEFAULT_LADDER,
+  DEFAULT_QVBR_QUALITY_LEVEL,
+  RateControl,
+  Rendition,
+} from "../functions/convert/ladder";
 import { HLS_MANIFEST_PATH, VIDEO_SUFFIXES } from "../functions/convert/objectKey";
 import { PrivateBucket } from "./privateBucket";
 
@@ -112,7 +117,11 @@ export class VodPipeline extends pulumi.ComponentResource {
     // Uploads: versioned, so an overwritten source can be recovered and re-encoded.
     this.source = new PrivateBucket(
       `${name}-source`,
-      { versioning: true, expirationDays: uploadExpirationDays || undefined, forceDestroy: forceDestroyBuckets },
+      {
+        versioning: true,
+        expirationDays: uploadExpirationDays || undefined,
+        forceDestroy: forceDestroyBuckets,
+      },
       parent,
     );
 
@@ -206,14 +215,29 @@ export class VodPipeline extends pulumi.ComponentResource {
       {
         role: this.mediaConvertRole.id,
         policy: policyDocument([
-          { Sid: "ReadUploads", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${this.source.arn}/*` },
-          { Sid: "WriteOutputs", Effect: "Allow", Action: "s3:PutObject", Resource: pulumi.interpolate`${this.output.arn}/*` },
+          {
+            Sid: "ReadUploads",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: pulumi.interpolate`${this.source.arn}/*`,
+          },
+          {
+            Sid: "WriteOutputs",
+            Effect: "Allow",
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${this.output.arn}/*`,
+          },
         ]),
       },
       parent,
     );
 
-    const functionArgs = { name, logRetentionDays, deadLetterQueue: this.deadLetterQueue, parent: this };
+    const functionArgs = {
+      name,
+      logRetentionDays,
+      deadLetterQueue: this.deadLetterQueue,
+      parent: this,
+    };
 
     // Submits one MediaConvert job per uploaded video.
     const convert = lambdaFunction("convert", functionArgs, {
@@ -325,12 +349,18 @@ export class VodPipeline extends pulumi.ComponentResource {
       });
     const jobStateRule = new aws.cloudwatch.EventRule(
       `${name}-job-state`,
-      { description: `${applicationName}: MediaConvert jobs that complete or fail`, eventPattern: jobEvents(REPORTED_JOB_STATES) },
+      {
+        description: `${applicationName}: MediaConvert jobs that complete or fail`,
+        eventPattern: jobEvents(REPORTED_JOB_STATES),
+      },
       parent,
     );
     const jobCompleteRule = new aws.cloudwatch.EventRule(
       `${name}-job-complete`,
-      { description: `${applicationName}: MediaConvert jobs that complete`, eventPattern: jobEvents(["COMPLETE"]) },
+      {
+        description: `${applicationName}: MediaConvert jobs that complete`,
+        eventPattern: jobEvents(["COMPLETE"]),
+      },
       parent,
     );
     const eventRules = [jobStateRule, jobCompleteRule];
@@ -383,7 +413,11 @@ export class VodPipeline extends pulumi.ComponentResource {
 
     new aws.cloudwatch.EventTarget(
       `${name}-job-state`,
-      { rule: jobStateRule.name, arn: this.notificationTopic.arn, deadLetterConfig: eventDeadLetter },
+      {
+        rule: jobStateRule.name,
+        arn: this.notificationTopic.arn,
+        deadLetterConfig: eventDeadLetter,
+      },
       parent,
     );
 
@@ -527,8 +561,16 @@ function lambdaFunction(fn: FunctionName, common: CommonFunctionArgs, spec: Func
   const resourceName = `${name}-${fn}`;
   const opts = { parent };
 
-  const logGroup = new aws.cloudwatch.LogGroup(resourceName, { retentionInDays: logRetentionDays }, opts);
-  const role = new aws.iam.Role(resourceName, { assumeRolePolicy: trustPolicy("lambda.amazonaws.com") }, opts);
+  const logGroup = new aws.cloudwatch.LogGroup(
+    resourceName,
+    { retentionInDays: logRetentionDays },
+    opts,
+  );
+  const role = new aws.iam.Role(
+    resourceName,
+    { assumeRolePolicy: trustPolicy("lambda.amazonaws.com") },
+    opts,
+  );
   const rolePolicy = new aws.iam.RolePolicy(
     resourceName,
     {
@@ -561,7 +603,9 @@ function lambdaFunction(fn: FunctionName, common: CommonFunctionArgs, spec: Func
       runtime: aws.lambda.Runtime.NodeJS22dX,
       architectures: ["arm64"],
       handler: "index.handler",
-      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) }),
+      code: new pulumi.asset.AssetArchive({
+        "index.js": new pulumi.asset.StringAsset(bundle.code),
+      }),
       memorySize: 256,
       timeout: 60,
       environment: { variables: spec.environment },

@@ -28,7 +28,11 @@ const shortHash = (text: string) => createHash("sha256").update(text).digest("he
  * The outputs AWS would compute for a resource, derived deterministically from its
  * name so the plan prints the same thing every time.
  */
-export function fakeState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+export function fakeState(
+  type: string,
+  name: string,
+  inputs: Record<string, any>,
+): Record<string, any> {
   const [pkg, module] = type.split(":");
   const service = module.split("/")[0].toLowerCase();
   const id = `${name}-${shortHash(type + name).slice(0, 8)}`;
@@ -67,11 +71,17 @@ export function fakeState(type: string, name: string, inputs: Record<string, any
     case "aws:iam/role:Role":
       return { ...base, id: base.name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${base.name}` };
     case "aws:cloudwatch/logGroup:LogGroup":
-      return { ...base, arn: `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${base.name}` };
+      return {
+        ...base,
+        arn: `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${base.name}`,
+      };
     case "aws:cloudwatch/eventRule:EventRule":
       return { ...base, arn: `arn:aws:events:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:rule/${base.name}` };
     case "aws:lambda/function:Function":
-      return { ...base, arn: `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:function:${base.name}` };
+      return {
+        ...base,
+        arn: `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:function:${base.name}`,
+      };
     default:
       return base;
   }
@@ -151,7 +161,9 @@ export async function runUnderMocks(
 /** Unwraps the stack's exports; a module namespace object needs its own keys copied. */
 function resolveOutputs(exported: Record<string, unknown>): Promise<Record<string, unknown>> {
   const plain = Object.fromEntries(Object.entries(exported).filter(([key]) => key !== "default"));
-  return new Promise((resolve) => pulumi.output(plain).apply((values) => resolve(values as Record<string, unknown>)));
+  return new Promise((resolve) =>
+    pulumi.output(plain).apply((values) => resolve(values as Record<string, unknown>)),
+  );
 }
 
 /** Waits until every pending registration has reached the mock monitor. */

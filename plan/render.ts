@@ -6,13 +6,20 @@ type Inputs = Record<string, any>;
 const KEY_PROPERTIES: Record<string, (inputs: Inputs) => Record<string, unknown>> = {
   "aws:s3/bucket:Bucket": (i) => ({ forceDestroy: i.forceDestroy }),
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (i) => ({
-    blockAll: i.blockPublicAcls && i.blockPublicPolicy && i.ignorePublicAcls && i.restrictPublicBuckets,
+    blockAll:
+      i.blockPublicAcls && i.blockPublicPolicy && i.ignorePublicAcls && i.restrictPublicBuckets,
   }),
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (i) => ({
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
+    i,
+  ) => ({
     sse: i.rules?.[0]?.applyServerSideEncryptionByDefault?.sseAlgorithm,
   }),
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (i) => ({ ownership: i.rule?.objectOwnership }),
-  "aws:s3/bucketVersioning:BucketVersioning": (i) => ({ versioning: i.versioningConfiguration?.status }),
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (i) => ({
+    ownership: i.rule?.objectOwnership,
+  }),
+  "aws:s3/bucketVersioning:BucketVersioning": (i) => ({
+    versioning: i.versioningConfiguration?.status,
+  }),
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (i) => ({
     rules: (i.rules ?? []).map((r: Inputs) => r.id),
   }),
@@ -31,7 +38,9 @@ const KEY_PROPERTIES: Record<string, (inputs: Inputs) => Record<string, unknown>
     originAccess: i.origins?.[0]?.s3OriginConfig?.originAccessIdentity,
     shortLived: (i.orderedCacheBehaviors ?? []).map((b: Inputs) => b.pathPattern).join(" "),
   }),
-  "aws:cloudfront/cachePolicy:CachePolicy": (i) => ({ ttl: `${i.minTtl}/${i.defaultTtl}/${i.maxTtl}` }),
+  "aws:cloudfront/cachePolicy:CachePolicy": (i) => ({
+    ttl: `${i.minTtl}/${i.defaultTtl}/${i.maxTtl}`,
+  }),
   "aws:iam/rolePolicy:RolePolicy": (i) => ({
     allows: JSON.parse(i.policy ?? "{}")
       .Statement?.flatMap((s: Inputs) => [s.Action].flat())
@@ -71,14 +80,18 @@ export function renderTree(plan: PlannedStack, title: string): string {
   }
   // Components first, then by type and name, so the same program always prints the same tree.
   const order = (a: PlannedResource, b: PlannedResource) =>
-    Number(a.custom) - Number(b.custom) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name);
+    Number(a.custom) - Number(b.custom) ||
+    a.type.localeCompare(b.type) ||
+    a.name.localeCompare(b.name);
   for (const siblings of children.values()) siblings.sort(order);
   const lines = [title];
   const walk = (parent: string | undefined, indent: string) => {
     const siblings = children.get(parent) ?? [];
     siblings.forEach((resource, index) => {
       const last = index === siblings.length - 1;
-      lines.push(`${indent}${last ? "└─ " : "├─ "}${resource.type} ${resource.name}${describe(resource)}`);
+      lines.push(
+        `${indent}${last ? "└─ " : "├─ "}${resource.type} ${resource.name}${describe(resource)}`,
+      );
       walk(`${resource.type}::${resource.name}`, indent + (last ? "   " : "│  "));
     });
   };

@@ -34,9 +34,13 @@ export function readPlanConfig(root: string, stack: string, stackFile?: string):
   const project = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as ProjectFile;
   const file = stackFile ?? path.join(root, `Pulumi.${stack}.yaml`);
   if (!existsSync(file)) {
-    throw new Error(`No settings file for stack "${stack}": ${path.relative(root, file)} does not exist`);
+    throw new Error(
+      `No settings file for stack "${stack}": ${path.relative(root, file)} does not exist`,
+    );
   }
-  const stackSettings = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const stackSettings = (parse(readFileSync(file, "utf8")) ?? {}) as {
+    config?: Record<string, unknown>;
+  };
 
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -45,7 +49,11 @@ export function readPlanConfig(root: string, stack: string, stackFile?: string):
     if (declaration && typeof declaration === "object" && "default" in declaration) {
       values[fullKey] = asConfigText((declaration as { default: unknown }).default);
     }
-    if (declaration && typeof declaration === "object" && (declaration as { secret?: boolean }).secret) {
+    if (
+      declaration &&
+      typeof declaration === "object" &&
+      (declaration as { secret?: boolean }).secret
+    ) {
       secretKeys.push(fullKey);
     }
   }

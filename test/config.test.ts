@@ -70,21 +70,36 @@ describe("stack configuration", () => {
   });
 
   it("rejects an odd frame size and an empty ladder", () => {
-    assert.match(problemsWith({ ladder: ["641x360@1M"] })[0], /^vod-multidrm:ladder: .*width must be an even integer/);
-    assert.match(problemsWith({ ladder: [] })[0], /^vod-multidrm:ladder: the ladder needs at least one rendition/);
+    assert.match(
+      problemsWith({ ladder: ["641x360@1M"] })[0],
+      /^vod-multidrm:ladder: .*width must be an even integer/,
+    );
+    assert.match(
+      problemsWith({ ladder: [] })[0],
+      /^vod-multidrm:ladder: the ladder needs at least one rendition/,
+    );
   });
 
   it("rejects a ladder that is not a list of strings", () => {
-    assert.match(problemsWith({ ladder: [{ width: 640 }] })[0], /^vod-multidrm:ladder: must be a list/);
+    assert.match(
+      problemsWith({ ladder: [{ width: 640 }] })[0],
+      /^vod-multidrm:ladder: must be a list/,
+    );
   });
 
   it("rejects an unknown rate control and an out-of-range QVBR level", () => {
-    assert.match(problemsWith({ rateControl: "VBR" })[0], /^vod-multidrm:rateControl: "VBR" must be one of CBR, QVBR/);
+    assert.match(
+      problemsWith({ rateControl: "VBR" })[0],
+      /^vod-multidrm:rateControl: "VBR" must be one of CBR, QVBR/,
+    );
     assert.match(problemsWith({ qvbrQualityLevel: 11 })[0], /^vod-multidrm:qvbrQualityLevel: /);
   });
 
   it("rejects a wildcard CORS origin", () => {
-    assert.match(problemsWith({ corsAllowedOrigins: ["*"] })[0], /^vod-multidrm:corsAllowedOrigins: "\*" is not an origin/);
+    assert.match(
+      problemsWith({ corsAllowedOrigins: ["*"] })[0],
+      /^vod-multidrm:corsAllowedOrigins: "\*" is not an origin/,
+    );
   });
 
   it("rejects a value of the wrong type with Pulumi's message naming the key", () => {
@@ -92,12 +107,22 @@ describe("stack configuration", () => {
   });
 
   it("rejects retention periods CloudWatch does not offer, and bad email addresses", () => {
-    assert.match(problemsWith({ logRetentionDays: 31 })[0], /^vod-multidrm:logRetentionDays: 31 must be one of/);
-    assert.match(problemsWith({ notificationEmail: "ops" })[0], /^vod-multidrm:notificationEmail: /);
+    assert.match(
+      problemsWith({ logRetentionDays: 31 })[0],
+      /^vod-multidrm:logRetentionDays: 31 must be one of/,
+    );
+    assert.match(
+      problemsWith({ notificationEmail: "ops" })[0],
+      /^vod-multidrm:notificationEmail: /,
+    );
   });
 
   it("reports every problem at once", () => {
-    const problems = problemsWith({ rateControl: "VBR", priceClass: "cheap", uploadExpirationDays: -1 });
+    const problems = problemsWith({
+      rateControl: "VBR",
+      priceClass: "cheap",
+      uploadExpirationDays: -1,
+    });
     assert.deepEqual(
       problems.map((p) => p.split(":")[1]),
       ["rateControl", "priceClass", "uploadExpirationDays"],
@@ -112,7 +137,11 @@ describe("stack configuration", () => {
     for (const [key, declaration] of Object.entries(declared)) {
       assert.ok(declaration.description, `${key} has a description`);
       if (key !== "applicationName") {
-        assert.deepEqual(declaration.default, CONFIG_DEFAULTS[key as keyof typeof CONFIG_DEFAULTS], key);
+        assert.deepEqual(
+          declaration.default,
+          CONFIG_DEFAULTS[key as keyof typeof CONFIG_DEFAULTS],
+          key,
+        );
       }
     }
   });

@@ -20,9 +20,19 @@ describe("the offline plan", () => {
     assert.match(stdout, /^Plan for vod-multidrm\/dev: \d+ resources/);
     assert.match(stdout, /└─ vod:index:VodPipeline vod\n/);
     assert.match(stdout, /\n {3}├─ vod:index:PrivateBucket vod-source\n/);
-    assert.match(stdout, /aws:s3\/bucketPublicAccessBlock:BucketPublicAccessBlock vod-output {2}blockAll=true/);
-    assert.match(stdout, /aws:cloudfront\/distribution:Distribution vod-cdn {2}priceClass=PriceClass_100 {2}viewer=redirect-to-https/);
-    assert.match(stdout, /aws:s3\/bucket:Bucket vod-source {2}forceDestroy=true/, "Pulumi.dev.yaml is applied");
+    assert.match(
+      stdout,
+      /aws:s3\/bucketPublicAccessBlock:BucketPublicAccessBlock vod-output {2}blockAll=true/,
+    );
+    assert.match(
+      stdout,
+      /aws:cloudfront\/distribution:Distribution vod-cdn {2}priceClass=PriceClass_100 {2}viewer=redirect-to-https/,
+    );
+    assert.match(
+      stdout,
+      /aws:s3\/bucket:Bucket vod-source {2}forceDestroy=true/,
+      "Pulumi.dev.yaml is applied",
+    );
     assert.match(stdout, /\nOutputs:\n(  .*\n)*  uploadBucketName: vod-source/);
   });
 
@@ -31,24 +41,38 @@ describe("the offline plan", () => {
     assert.equal(status, 0, stderr);
     const result = JSON.parse(stdout);
     assert.equal(result.stack, "dev");
-    const fn = result.resources.find((r: any) => r.type === "aws:lambda/function:Function" && r.name === "vod-convert");
+    const fn = result.resources.find(
+      (r: any) => r.type === "aws:lambda/function:Function" && r.name === "vod-convert",
+    );
     assert.equal(fn.parent, "vod:index:VodPipeline::vod");
     assert.equal(fn.inputs.environment.variables.APPLICATION_NAME, "vod-multidrm-dev");
   });
 
   it("plans a stack with every feature on", () => {
-    const { status, stdout, stderr } = plan("--stack", "full", "--config-file", "test/stacks/Pulumi.full.yaml", "--json");
+    const { status, stdout, stderr } = plan(
+      "--stack",
+      "full",
+      "--config-file",
+      "test/stacks/Pulumi.full.yaml",
+      "--json",
+    );
     assert.equal(status, 0, stderr);
     const { resources } = JSON.parse(stdout);
-    const env = resources.find((r: any) => r.name === "vod-convert" && r.type === "aws:lambda/function:Function")
-      .inputs.environment.variables;
+    const env = resources.find(
+      (r: any) => r.name === "vod-convert" && r.type === "aws:lambda/function:Function",
+    ).inputs.environment.variables;
     assert.equal(env.RATE_CONTROL, "QVBR");
     assert.equal(JSON.parse(env.LADDER).length, 5);
     assert.ok(resources.some((r: any) => r.type === "aws:sns/topicSubscription:TopicSubscription"));
   });
 
   it("fails with a message naming each bad key", () => {
-    const { status, stdout, stderr } = plan("--stack", "bad", "--config-file", "test/stacks/Pulumi.bad.yaml");
+    const { status, stdout, stderr } = plan(
+      "--stack",
+      "bad",
+      "--config-file",
+      "test/stacks/Pulumi.bad.yaml",
+    );
     assert.equal(status, 1);
     assert.equal(stdout, "");
     assert.match(stderr, /vod-multidrm:ladder: "1280x720" is not WIDTHxHEIGHT@BITRATE/);

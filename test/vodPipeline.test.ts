@@ -7,7 +7,8 @@ import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mo
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+const SSE =
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
 const OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 const CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration";
@@ -17,16 +18,18 @@ const FUNCTION = "aws:lambda/function:Function";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 
 /** A program with one VodPipeline; its public outputs become the stack's outputs. */
-const pipeline = (args: Partial<VodPipelineArgs> = {}) => () => {
-  const vod = new VodPipeline("vod", { applicationName: "vod-test", ...args });
-  return {
-    uploadBucketName: vod.uploadBucketName,
-    playbackDomain: vod.playbackDomain,
-    playbackUrlPattern: vod.playbackUrlPattern,
-    notificationTopicArn: vod.notificationTopicArn,
-    deadLetterQueueUrl: vod.deadLetterQueueUrl,
+const pipeline =
+  (args: Partial<VodPipelineArgs> = {}) =>
+  () => {
+    const vod = new VodPipeline("vod", { applicationName: "vod-test", ...args });
+    return {
+      uploadBucketName: vod.uploadBucketName,
+      playbackDomain: vod.playbackDomain,
+      playbackUrlPattern: vod.playbackUrlPattern,
+      notificationTopicArn: vod.notificationTopicArn,
+      deadLetterQueueUrl: vod.deadLetterQueueUrl,
+    };
   };
-};
 
 describe("VodPipeline", () => {
   let plan: PlannedStack;
@@ -39,7 +42,12 @@ describe("VodPipeline", () => {
       it(`blocks every kind of public access to ${bucket}`, () => {
         const block = named(plan, PAB, bucket).inputs;
         assert.equal(block.bucket, named(plan, BUCKET, bucket).inputs.bucket ?? block.bucket);
-        for (const setting of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
+        for (const setting of [
+          "blockPublicAcls",
+          "blockPublicPolicy",
+          "ignorePublicAcls",
+          "restrictPublicBuckets",
+        ]) {
           assert.equal(block[setting], true, setting);
         }
       });
@@ -47,7 +55,10 @@ describe("VodPipeline", () => {
       it(`encrypts ${bucket} at rest and disables its ACLs`, () => {
         const sse = named(plan, SSE, bucket).inputs;
         assert.equal(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
-        assert.equal(named(plan, OWNERSHIP, bucket).inputs.rule.objectOwnership, "BucketOwnerEnforced");
+        assert.equal(
+          named(plan, OWNERSHIP, bucket).inputs.rule.objectOwnership,
+          "BucketOwnerEnforced",
+        );
       });
 
       it(`denies every request to ${bucket} that is not made over TLS`, () => {
@@ -66,8 +77,12 @@ describe("VodPipeline", () => {
 
     it("keeps uploads unless an expiry is configured", async () => {
       const rules = (p: PlannedStack) =>
-        named(p, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "vod-source").inputs.rules;
-      assert.deepEqual(rules(plan).map((r: any) => r.id), ["abort-incomplete-multipart-uploads"]);
+        named(p, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "vod-source")
+          .inputs.rules;
+      assert.deepEqual(
+        rules(plan).map((r: any) => r.id),
+        ["abort-incomplete-multipart-uploads"],
+      );
       const expiring = await runProgram(pipeline({ uploadExpirationDays: 30 }));
       const expire = rules(expiring).find((r: any) => r.id === "expire-objects");
       assert.equal(expire.expiration.days, 30);
@@ -81,7 +96,10 @@ describe("VodPipeline", () => {
       const output = named(plan, BUCKET, "vod-output");
       assert.match(origin.domainName, /\.s3\.us-east-1\.amazonaws\.com$/);
       assert.ok(origin.domainName.startsWith(output.inputs.bucket ?? "vod-output"));
-      assert.match(origin.s3OriginConfig.originAccessIdentity, /^origin-access-identity\/cloudfront\/E[0-9A-F]+$/);
+      assert.match(
+        origin.s3OriginConfig.originAccessIdentity,
+        /^origin-access-identity\/cloudfront\/E[0-9A-F]+$/,
+      );
     });
 
     it("grants the OAI's iamArn s3:GetObject and nothing else on the output bucket", () => {
@@ -97,7 +115,10 @@ describe("VodPipeline", () => {
 
     it("grants nothing on the source bucket beyond the TLS deny", () => {
       const statements = statementsOf(named(plan, BUCKET_POLICY, "vod-source").inputs.policy);
-      assert.deepEqual(statements.map((s) => s.Effect), ["Deny"]);
+      assert.deepEqual(
+        statements.map((s) => s.Effect),
+        ["Deny"],
+      );
     });
 
     it("never serves plain HTTP to viewers", () => {
@@ -117,7 +138,9 @@ describe("VodPipeline", () => {
         assert.ok(policy, `cache policy ${policyId}`);
         return policy.inputs;
       };
-      const manifest = distribution.orderedCacheBehaviors.find((b: any) => b.pathPattern === "*.m3u8");
+      const manifest = distribution.orderedCacheBehaviors.find(
+        (b: any) => b.pathPattern === "*.m3u8",
+      );
       assert.ok(distribution.orderedCacheBehaviors.some((b: any) => b.pathPattern === "*.mpd"));
       assert.ok(ttlOf(manifest.cachePolicyId).maxTtl <= 60);
       assert.ok(ttlOf(distribution.defaultCacheBehavior.cachePolicyId).defaultTtl >= 86_400);
@@ -139,13 +162,20 @@ describe("VodPipeline", () => {
     it("allows CORS from the configured origins only", async () => {
       const origins = ["https://app.example.com", "http://localhost:8080"];
       const configured = await runProgram(pipeline({ corsAllowedOrigins: origins }));
-      assert.deepEqual(named(configured, CORS, "vod-output").inputs.corsRules[0].allowedOrigins, origins);
+      assert.deepEqual(
+        named(configured, CORS, "vod-output").inputs.corsRules[0].allowedOrigins,
+        origins,
+      );
     });
   });
 
   describe("the convert trigger", () => {
     it("fires on ObjectCreated for each video suffix, in lower and upper case", () => {
-      const notification = named(plan, "aws:s3/bucketNotification:BucketNotification", "vod-source").inputs;
+      const notification = named(
+        plan,
+        "aws:s3/bucketNotification:BucketNotification",
+        "vod-source",
+      ).inputs;
       const suffixes = notification.lambdaFunctions.map((f: any) => f.filterSuffix).sort();
       const expected = VIDEO_SUFFIXES.flatMap((s) => [s.toLowerCase(), s.toUpperCase()]).sort();
       assert.deepEqual(suffixes, expected);
@@ -188,7 +218,11 @@ describe("VodPipeline", () => {
   });
 
   describe("IAM", () => {
-    const rolePolicies = () => ofType(plan, ROLE_POLICY).map((p) => ({ name: p.name, statements: statementsOf(p.inputs.policy) }));
+    const rolePolicies = () =>
+      ofType(plan, ROLE_POLICY).map((p) => ({
+        name: p.name,
+        statements: statementsOf(p.inputs.policy),
+      }));
 
     it("grants no wildcard action in any role policy", () => {
       for (const { name, statements } of rolePolicies()) {
@@ -221,14 +255,21 @@ describe("VodPipeline", () => {
       const { statements } = rolePolicies().find((p) => p.name === "vod-convert")!;
       const passRole = statements.find((s) => actionsOf(s).includes("iam:PassRole"))!;
       assert.match(passRole.Resource, /^arn:aws:iam::123456789012:role\/vod-mediaconvert/);
-      assert.deepEqual(passRole.Condition, { StringEquals: { "iam:PassedToService": "mediaconvert.amazonaws.com" } });
+      assert.deepEqual(passRole.Condition, {
+        StringEquals: { "iam:PassedToService": "mediaconvert.amazonaws.com" },
+      });
       const createJob = statements.find((s) => actionsOf(s).includes("mediaconvert:CreateJob"))!;
-      assert.equal(createJob.Resource, "arn:aws:mediaconvert:us-east-1:123456789012:queues/Default");
+      assert.equal(
+        createJob.Resource,
+        "arn:aws:mediaconvert:us-east-1:123456789012:queues/Default",
+      );
     });
 
     it("trusts mediaconvert.amazonaws.com with the MediaConvert role", () => {
       const role = named(plan, "aws:iam/role:Role", "vod-mediaconvert").inputs;
-      assert.deepEqual(statementsOf(role.assumeRolePolicy)[0].Principal, { Service: "mediaconvert.amazonaws.com" });
+      assert.deepEqual(statementsOf(role.assumeRolePolicy)[0].Principal, {
+        Service: "mediaconvert.amazonaws.com",
+      });
     });
   });
 
@@ -249,7 +290,9 @@ describe("VodPipeline", () => {
       const key = named(plan, "aws:kms/key:Key", "vod-notifications").inputs;
       assert.match(topic.kmsMasterKeyId, /^arn:aws:kms:/);
       assert.equal(key.enableKeyRotation, true);
-      const publishers = statementsOf(key.policy).find((s) => s.Sid === "PublishersEncryptMessages")!;
+      const publishers = statementsOf(key.policy).find(
+        (s) => s.Sid === "PublishersEncryptMessages",
+      )!;
       assert.ok(publishers.Principal.Service.includes("events.amazonaws.com"));
     });
 
@@ -265,9 +308,16 @@ describe("VodPipeline", () => {
       const queue = named(plan, "aws:sqs/queue:Queue", "vod-dlq").inputs;
       assert.equal(queue.sqsManagedSseEnabled, true);
       for (const fn of ["vod-convert", "vod-metadata"]) {
-        const config = named(plan, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", fn).inputs;
+        const config = named(
+          plan,
+          "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+          fn,
+        ).inputs;
         assert.equal(config.maximumRetryAttempts, 2);
-        assert.match(config.destinationConfig.onFailure.destination, /^arn:aws:sqs:us-east-1:123456789012:vod-dlq/);
+        assert.match(
+          config.destinationConfig.onFailure.destination,
+          /^arn:aws:sqs:us-east-1:123456789012:vod-dlq/,
+        );
       }
     });
 
@@ -278,7 +328,11 @@ describe("VodPipeline", () => {
     });
 
     it("raises an alarm on the topic as soon as the dead-letter queue holds anything", () => {
-      const alarm = named(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "vod-dlq-not-empty").inputs;
+      const alarm = named(
+        plan,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "vod-dlq-not-empty",
+      ).inputs;
       assert.equal(alarm.metricName, "ApproximateNumberOfMessagesVisible");
       assert.equal(alarm.threshold, 0);
       assert.equal(alarm.comparisonOperator, "GreaterThanThreshold");
@@ -295,12 +349,20 @@ describe("VodPipeline", () => {
   });
 
   it("exposes the upload bucket, playback URL pattern, topic and dead-letter queue", () => {
-    const { uploadBucketName, playbackDomain, playbackUrlPattern, notificationTopicArn, deadLetterQueueUrl } =
-      plan.outputs as Record<string, string>;
+    const {
+      uploadBucketName,
+      playbackDomain,
+      playbackUrlPattern,
+      notificationTopicArn,
+      deadLetterQueueUrl,
+    } = plan.outputs as Record<string, string>;
     assert.match(uploadBucketName, /^vod-source/);
     assert.equal(playbackUrlPattern, `https://${playbackDomain}/<path>/<name>/hls/index.m3u8`);
     assert.match(notificationTopicArn, /^arn:aws:sns:us-east-1:123456789012:vod-notifications/);
-    assert.match(deadLetterQueueUrl, /^https:\/\/sqs\.us-east-1\.amazonaws\.com\/123456789012\/vod-dlq/);
+    assert.match(
+      deadLetterQueueUrl,
+      /^https:\/\/sqs\.us-east-1\.amazonaws\.com\/123456789012\/vod-dlq/,
+    );
   });
 
   it("parents every child to the component, named from the component's name", () => {

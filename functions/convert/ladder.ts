@@ -47,25 +47,43 @@ export function parseRendition(spec: string): Rendition {
     throw new Error(`"${spec}" is not WIDTHxHEIGHT@BITRATE (for example 1280x720@3M)`);
   }
   const [, width, height, bitrate, unit] = match;
-  return { width: Number(width), height: Number(height), bitrate: Number(bitrate) * MULTIPLIER[unit] };
+  return {
+    width: Number(width),
+    height: Number(height),
+    bitrate: Number(bitrate) * MULTIPLIER[unit],
+  };
 }
 
 /** Throws an Error naming the first problem with the ladder. */
 export function validateLadder(ladder: readonly Rendition[]): void {
   if (ladder.length === 0) throw new Error("the ladder needs at least one rendition");
   if (ladder.length > MAX_RENDITIONS) {
-    throw new Error(`the ladder has ${ladder.length} renditions; at most ${MAX_RENDITIONS} are allowed`);
+    throw new Error(
+      `the ladder has ${ladder.length} renditions; at most ${MAX_RENDITIONS} are allowed`,
+    );
   }
   const heights = new Set<number>();
   for (const { width, height, bitrate } of ladder) {
     const label = `${width}x${height}@${bitrate}`;
-    for (const [what, value] of [["width", width], ["height", height]] as const) {
-      if (!Number.isInteger(value) || value < MIN_DIMENSION || value > MAX_DIMENSION || value % 2 !== 0) {
-        throw new Error(`${label}: ${what} must be an even integer from ${MIN_DIMENSION} to ${MAX_DIMENSION}`);
+    for (const [what, value] of [
+      ["width", width],
+      ["height", height],
+    ] as const) {
+      if (
+        !Number.isInteger(value) ||
+        value < MIN_DIMENSION ||
+        value > MAX_DIMENSION ||
+        value % 2 !== 0
+      ) {
+        throw new Error(
+          `${label}: ${what} must be an even integer from ${MIN_DIMENSION} to ${MAX_DIMENSION}`,
+        );
       }
     }
     if (!Number.isInteger(bitrate) || bitrate < MIN_BITRATE || bitrate > MAX_BITRATE) {
-      throw new Error(`${label}: bitrate must be an integer from ${MIN_BITRATE} to ${MAX_BITRATE} bps`);
+      throw new Error(
+        `${label}: bitrate must be an integer from ${MIN_BITRATE} to ${MAX_BITRATE} bps`,
+      );
     }
     // The HLS name modifier is `_<height>`, so heights must be unique.
     if (heights.has(height)) throw new Error(`${label}: two renditions have height ${height}`);

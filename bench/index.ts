@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: prints the project's performance figures against their targets.
+ * Figures are measured, not asserted; a missed target is printed as MISSED.
+ */
+import * as path from "node:path";
+import { benchConvert } from "./convert";
+import { Figure, median, printFigures, timeCommand } from "./figures";
+import { benchPolicies } from "./policies";
+
+const ROOT = path.resolve(__dirname, "..");
+const PLAN_RUNS = 5;
+const PLAN_TARGET_MS = 3_000;
+
+/** Offline plan wall time for the dev stack, median of five fresh processes. */
+function benchPlan(): Figure {
+  const runs = Array.from({ length: PLAN_RUNS }, () =>
+    timeCommand(process.execPath, ["--import", "tsx", "plan/cli.ts", "--stack", "dev"], ROOT),
+  );
+  const ms = median(runs);
+  return {
+    name: `offline plan, dev stack (median of ${PLAN_RUNS})`,
+    value: `${Math.round(ms)} ms`,
+    target: `≤ ${PLAN_TARGET_MS} ms`,
+    ok: ms <= PLAN_TARGET_MS,
+  };
+}
+
+async function main(): Promise<void> {
+  const figures = [benchPlan(), ...(await benchPolicies(ROOT)), ...(await benchConvert())];
+  printFigures(figures);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
