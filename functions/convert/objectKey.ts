@@ -1,0 +1,102 @@
+/**
+ * S3 object keys: decoding them from events, deciding which are videos, and
+ * deriving where an upload's outputs go.
+ */
+import { createHash } from "node:crypto";
+
+/**
+ * Upload suffixes that start a job: the containers MediaConvert reads that users
+ * upload. No suffix is the end of another, because S3 rejects overlapping filters.
+ * @see https://docs.aws.amazon.com/mediaconvert/latest/ug/reference-codecs-containers-input.html
+ */
+export const VIDEO_SUFFIXES: readonly string[] = [
+  ".mp4",
+  ".m4v",
+  ".mov",
+  ".mkv",
+  ".webm",
+  ".mxf",
+  ".mpg",
+  ".mpeg",
+  ".m2ts",
+  ".ts",
+  ".mts",
+  ".wmv",
+  ".avi",
+  ".flv",
+  ".3gp",
+];
+
+/** Where each output sits under an asset's prefix. */
+export const OUTPUT_LAYOUT = {
+  /** MediaConvert appends `.m3u8` (and `_<height>.m3u8` for each rendition). */
+  hls: "hls/index",
+  /** MediaConvert appends `.mp4`. */
+  mp4: "mp4/video",
+  /** MediaConvert appends `.0000000.jpg`, `.0000001.jpg`, … */
+  thumbnails: "thumbnails/thumb",
+  /** Written by the metadata function when the job completes. */
+  metadata: "asset.json",
+} as const;
+
+/** The HLS main manifest, relative to the asset's prefix. */
+export const HLS_MANIFEST_PATH = `${OUTPUT_LAYOUT.hls}.m3u8`;
+
+/** S3's limit on a key, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
+/** Room kept for the longest name MediaConvert writes under the prefix (`/hls/index_1080_<date>_00001.ts`). */
+const OUTPUT_NAME_BUDGET = 96;
+export const MAX_PREFIX_BYTES = MAX_KEY_BYTES - OUTPUT_NAME_BUDGET;
+
+/**
+ * Decodes a key as S3 event notifications carry it: form-encoded, so `+` is a
+ * space and everything else is `%XX`. Returns undefined for a malformed escape.
+ */
+export function decodeEventKey(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded.replace(/\+/g, " "));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a key names a video MediaConvert should transcode (case-insensitive). */
+export function isVideoKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  return !key.endsWith("/") && VIDEO_SUFFIXES.some((suffix) => lower.endsWith(suffix));
+}
+
+// `$` starts MediaConvert format identifiers such as `$dt$`; the others break
+// S3 URLs or URLs built from the key. Everything else, unicode included, is kept.
+const UNSAFE_CHARACTERS = /[$#?%+&\\:*"<>|{}^`\[\]~\u0000-\u001f\u007f]/g;
+
+/**
+ * The prefix an upload's outputs go under: its path and its name without the
+ * extension, with characters MediaConvert or URLs treat specially replaced by `_`.
+ * `uploads/2024/My Movie.mp4` → `uploads/2024/My Movie`.
+ *
+ * A prefix too long to leave room for MediaConvert's file names is cut on a
+ * character boundary and given a hash of the whole key, so it stays unique.
+ */
+export function outputPrefixFor(key: string): string {
+  const slash = key.lastIndexOf("/");
+  const dir = key.slice(0, slash + 1);
+  const file = key.slice(slash + 1);
+  const dot = file.lastIndexOf(".");
+  const name = dot > 0 ? file.slice(0, dot) : file;
+  const segments = `${dir}${name}`
+    .replace(UNSAFE_CHARACTERS, "_")
+    .split("/")
+    // Empty, `.` and `..` segments would make odd or escaping S3 paths.
+    .map((segment) => (segment === "" || segment === "." || segment === ".." ? "_" : segment));
+  const prefix = segments.join("/");
+  if (Buffer.byteLength(prefix) <= MAX_PREFIX_BYTES) return prefix;
+
+  const suffix = `~${createHash("sha256").update(key).digest("hex").slice(0, 8)}`;
+  let cut = "";
+  for (const character of prefix) {
+    if (Buffer.byteLength(cut + character) + suffix.length > MAX_PREFIX_BYTES) break;
+    cut += character;
+  }
+  return `${cut}${suffix}`;
+}
