@@ -4,6 +4,9 @@ import { log } from "../shared/log";
 import { planRecord } from "./request";
 import type { ConvertSettings } from "./settings";
 
+/** SDK attempts per CreateJob: extra attempts ride out MediaConvert's request throttling. */
+export const MEDIACONVERT_MAX_ATTEMPTS = 6;
+
 /**
  * The convert handler for the given settings and client. Skips are logged; every
  * video record is submitted, and if any submission failed the handler throws
