@@ -29,6 +29,8 @@ export function bundleFunction(name: FunctionName): FunctionBundle {
     platform: "node",
     target: "node22",
     format: "cjs",
+    // Prefer the packages' ES module builds: esbuild can drop the SDK commands the handler never sends.
+    mainFields: ["module", "main"],
     minify: true,
     // Keep class and function names so stack traces in CloudWatch stay readable.
     keepNames: true,
