@@ -43,7 +43,10 @@ function coldRequireMs(script: string): number {
   const runs = Array.from({ length: COLD_RUNS }, () => {
     const out = execFileSync(
       process.execPath,
-      ["-e", `const t = process.hrtime.bigint(); ${script}; console.log(Number(process.hrtime.bigint() - t) / 1e6)`],
+      [
+        "-e",
+        `const t = process.hrtime.bigint(); ${script}; console.log(Number(process.hrtime.bigint() - t) / 1e6)`,
+      ],
       { env: ENV, encoding: "utf8", cwd: path.resolve(__dirname, "..") },
     );
     return Number(out.trim());
@@ -53,7 +56,9 @@ function coldRequireMs(script: string): number {
 
 function benchColdStart(bundlePath: string): Figure {
   const handler = coldRequireMs(`require(${JSON.stringify(bundlePath)})`);
-  const bare = coldRequireMs(`const { MediaConvertClient } = require("@aws-sdk/client-mediaconvert"); new MediaConvertClient({})`);
+  const bare = coldRequireMs(
+    `const { MediaConvertClient } = require("@aws-sdk/client-mediaconvert"); new MediaConvertClient({})`,
+  );
   const ratio = handler / bare;
   return {
     name: "convert cold init vs bare MediaConvertClient",
@@ -78,7 +83,9 @@ async function benchOverhead(): Promise<Figure> {
   // A client that answers at once: what remains is the handler's own work.
   const instant = { send: async () => ({ Job: { Id: "job" } }) } as unknown as MediaConvertClient;
   const handler = createConvertHandler(SETTINGS, instant);
-  const events = Array.from({ length: 500 }, (_, i) => s3Event(uploadRecord(`bench/${i}/clip+${i}.mp4`)));
+  const events = Array.from({ length: 500 }, (_, i) =>
+    s3Event(uploadRecord(`bench/${i}/clip+${i}.mp4`)),
+  );
   const batches: number[] = [];
   await quietly(async () => {
     for (let round = 0; round < 7; round++) {
@@ -98,7 +105,9 @@ async function benchOverhead(): Promise<Figure> {
 
 async function benchBurst(): Promise<Figure[]> {
   // Every tenth call is throttled, as MediaConvert does when jobs arrive faster than its rate.
-  const fake = await startFakeMediaConvert({ failure: (call) => (call % 10 === 0 ? THROTTLED : undefined) });
+  const fake = await startFakeMediaConvert({
+    failure: (call) => (call % 10 === 0 ? THROTTLED : undefined),
+  });
   const client = new MediaConvertClient({
     endpoint: fake.endpoint,
     region: "us-east-1",
@@ -139,7 +148,9 @@ async function benchBurst(): Promise<Figure[]> {
     jobsPerInput.set(body.userMetadata.input, (jobsPerInput.get(body.userMetadata.input) ?? 0) + 1);
   }
   const duplicates = [...jobsPerInput.values()].reduce((sum, n) => sum + n - 1, 0);
-  const lost = keys.filter((key) => !jobsPerInput.has(`s3://vod-source-test/${key.replace(/\+/g, " ")}`)).length;
+  const lost = keys.filter(
+    (key) => !jobsPerInput.has(`s3://vod-source-test/${key.replace(/\+/g, " ")}`),
+  ).length;
   const ok = fake.jobs.size === BURST_EVENTS && duplicates === 0 && lost === 0;
   return [
     {
@@ -162,7 +173,10 @@ export async function benchConvert(): Promise<Figure[]> {
   const bundlePath = path.join(dir, "index.js");
   writeFileSync(bundlePath, bundle.code);
   return [
-    { name: "convert bundle size", value: `${(bundle.bytes / 1024).toFixed(0)} KiB (minified, AWS SDK included)` },
+    {
+      name: "convert bundle size",
+      value: `${(bundle.bytes / 1024).toFixed(0)} KiB (minified, AWS SDK included)`,
+    },
     benchColdStart(bundlePath),
     await benchOverhead(),
     ...(await benchBurst()),

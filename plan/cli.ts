@@ -5,13 +5,19 @@
  *
  *   npm run plan [-- --stack dev] [--config-file path/to/Pulumi.x.yaml] [--json]
  *
- * Exit status: 0 on success, 1 on a configuration or program error.
+ * It then runs the policy pack over what it planned and prints each violation
+ * with its resource and the fix.
+ *
+ * Exit status: 0 on success, 1 on a configuration or program error, 2 when a
+ * mandatory policy is violated.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { runUnderMocks } from "./mockCloud";
 import { renderOutputs, renderTree } from "./render";
 import { readPlanConfig } from "./stackConfig";
+import { planVerdicts, renderVerdicts } from "./verdicts";
+import { allPolicies } from "../policies/rules";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -28,14 +34,17 @@ async function main(): Promise<number> {
   const config = readPlanConfig(ROOT, stack, configFile);
   const plan = await runUnderMocks(config, () => import("../index"));
 
+  const violations = await planVerdicts(plan);
+
   if (flags.json) {
-    console.log(JSON.stringify({ project: config.project, stack, ...plan }, null, 2));
+    console.log(JSON.stringify({ project: config.project, stack, ...plan, violations }, null, 2));
   } else {
     const title = `Plan for ${config.project}/${stack}: ${plan.resources.length} resources`;
     console.log(renderTree(plan, title));
     console.log(`\nOutputs:\n${renderOutputs(plan.outputs)}`);
+    console.log(`\n${renderVerdicts(violations, allPolicies.length)}`);
   }
-  return 0;
+  return violations.some((v) => v.enforcementLevel === "mandatory") ? 2 : 0;
 }
 
 main().then(

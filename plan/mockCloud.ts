@@ -13,6 +13,8 @@ export interface PlannedResource {
   readonly parent?: string;
   readonly custom: boolean;
   readonly inputs: Record<string, any>;
+  /** What the mocks computed for the resource, as the provider would. */
+  readonly outputs: Record<string, any>;
   readonly urn: string;
 }
 
@@ -126,7 +128,7 @@ export async function runUnderMocks(
       newResource({ type, name, inputs, custom }) {
         const state = custom ? fakeState(type, name, inputs) : {};
         const key = `${type}::${name}`;
-        byKey.set(key, { type, name, custom: custom ?? true, inputs, urn: key });
+        byKey.set(key, { type, name, custom: custom ?? true, inputs, outputs: state, urn: key });
         return { id: custom ? state.id : `${name}-component`, state };
       },
       call({ token }) {

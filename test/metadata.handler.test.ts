@@ -30,7 +30,7 @@ describe("metadata handler", () => {
       APPLICATION_NAME: "vod-test",
       AWS_REGION: "us-east-1",
     });
-    ({ handler } = await import("../functions/metadata/index"));
+    ({ handler } = await import("../functions/metadata/index.js"));
   });
   beforeEach(() => s3.reset());
   after(() => s3.restore());

@@ -46,6 +46,19 @@ describe("the offline plan", () => {
     );
     assert.equal(fn.parent, "vod:index:VodPipeline::vod");
     assert.equal(fn.inputs.environment.variables.APPLICATION_NAME, "vod-multidrm-dev");
+    assert.deepEqual(
+      result.violations,
+      [],
+      "the policy pack passes everything the dev stack registers",
+    );
+  });
+
+  it("prints the policy verdicts after the outputs", () => {
+    const { stdout } = plan("--stack", "dev");
+    assert.match(
+      stdout,
+      /\nPolicy verdicts \(\d+ policies\): 0 mandatory, 0 advisory violations\n?$/,
+    );
   });
 
   it("plans a stack with every feature on", () => {
@@ -57,7 +70,8 @@ describe("the offline plan", () => {
       "--json",
     );
     assert.equal(status, 0, stderr);
-    const { resources } = JSON.parse(stdout);
+    const { resources, violations } = JSON.parse(stdout);
+    assert.deepEqual(violations, [], "the policy pack passes everything the full stack registers");
     const env = resources.find(
       (r: any) => r.name === "vod-convert" && r.type === "aws:lambda/function:Function",
     ).inputs.environment.variables;

@@ -1,0 +1,29 @@
+/** SNS and SQS: messages encrypted at rest. */
+import { resourceRule } from "./util";
+
+export const topicEncrypted = resourceRule(
+  {
+    name: "sns-topic-encrypted",
+    description:
+      "Requires every SNS topic to set kmsMasterKeyId. Use a customer-managed key when EventBridge or CloudWatch publish to the topic.",
+  },
+  ["aws:sns/topic:Topic"],
+  (props, report) => {
+    if (!props.kmsMasterKeyId) report("The topic is not encrypted: set kmsMasterKeyId.");
+  },
+);
+
+export const queueEncrypted = resourceRule(
+  {
+    name: "sqs-queue-encrypted",
+    description: "Requires every SQS queue to set sqsManagedSseEnabled: true or a kmsMasterKeyId.",
+  },
+  ["aws:sqs/queue:Queue"],
+  (props, report) => {
+    if (props.sqsManagedSseEnabled !== true && !props.kmsMasterKeyId) {
+      report("The queue is not encrypted: set sqsManagedSseEnabled or kmsMasterKeyId.");
+    }
+  },
+);
+
+export const messagingPolicies = [topicEncrypted, queueEncrypted];
