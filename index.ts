@@ -10,10 +10,10 @@ const vod = new VodPipeline("vod", {
   ladder: config.ladder,
   rateControl: config.rateControl,
   qvbrQualityLevel: config.qvbrQualityLevel,
-  corsAllowedOrigins: config.corsAllowedOrigins.length > 0 ? config.corsAllowedOrigins : undefined,
+  corsAllowedOrigins: config.corsAllowedOrigins,
   priceClass: config.priceClass,
-  uploadExpirationDays: config.uploadExpirationDays || undefined,
-  notificationEmail: config.notificationEmail || undefined,
+  uploadExpirationDays: config.uploadExpirationDays,
+  notificationEmail: config.notificationEmail,
   logRetentionDays: config.logRetentionDays,
   forceDestroyBuckets: config.forceDestroyBuckets,
 });

@@ -9,28 +9,17 @@ import * as path from "node:path";
 import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
 import { bundleFunction } from "../functions/bundle";
 import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
-import { DEFAULT_LADDER } from "../functions/convert/ladder";
-import type { ConvertSettings } from "../functions/convert/settings";
 import { startFakeMediaConvert, THROTTLED } from "../test/support/fakeMediaConvert";
+import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "../test/support/convertSettings";
 import { s3Event, uploadRecord } from "../test/support/s3Events";
 import { Figure, median } from "./figures";
 
-const SETTINGS: ConvertSettings = {
-  destinationBucket: "vod-output-bench",
-  mediaConvertRoleArn: "arn:aws:iam::123456789012:role/vod-mediaconvert",
-  applicationName: "vod-bench",
-  profile: { ladder: DEFAULT_LADDER, rateControl: "CBR", qvbrQualityLevel: 7 },
-};
 const ENV = {
   PATH: process.env.PATH,
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: "AKIDBENCH",
   AWS_SECRET_ACCESS_KEY: "bench",
-  DESTINATION_BUCKET: SETTINGS.destinationBucket,
-  MEDIACONVERT_ROLE_ARN: SETTINGS.mediaConvertRoleArn,
-  APPLICATION_NAME: SETTINGS.applicationName,
-  LADDER: JSON.stringify(DEFAULT_LADDER),
-  RATE_CONTROL: "CBR",
+  ...CONVERT_ENVIRONMENT,
 };
 const COLD_RUNS = 9;
 const BURST_EVENTS = 1_000;
@@ -82,7 +71,7 @@ async function quietly<T>(body: () => Promise<T>): Promise<T> {
 async function benchOverhead(): Promise<Figure> {
   // A client that answers at once: what remains is the handler's own work.
   const instant = { send: async () => ({ Job: { Id: "job" } }) } as unknown as MediaConvertClient;
-  const handler = createConvertHandler(SETTINGS, instant);
+  const handler = createConvertHandler(CONVERT_SETTINGS, instant);
   const events = Array.from({ length: 500 }, (_, i) =>
     s3Event(uploadRecord(`bench/${i}/clip+${i}.mp4`)),
   );
@@ -114,7 +103,7 @@ async function benchBurst(): Promise<Figure[]> {
     credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" },
     maxAttempts: MEDIACONVERT_MAX_ATTEMPTS,
   });
-  const handler = createConvertHandler(SETTINGS, client);
+  const handler = createConvertHandler(CONVERT_SETTINGS, client);
   const keys = Array.from({ length: BURST_EVENTS }, (_, i) => `burst/${i}/upload+${i}.mp4`);
   let lambdaRetries = 0;
   let failedEvents = 0;

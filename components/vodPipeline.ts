@@ -27,15 +27,15 @@ export interface VodPipelineArgs {
   /** Used when `rateControl` is QVBR. @default 7 */
   readonly qvbrQualityLevel?: number;
   /**
-   * Origins allowed to fetch media cross-origin (players on other sites).
+   * Origins allowed to fetch media cross-origin (players on other sites). Empty means the default.
    * @default [the distribution's own https origin]
    */
   readonly corsAllowedOrigins?: pulumi.Input<pulumi.Input<string>[]>;
   /** @default "PriceClass_100" (North America and Europe) */
   readonly priceClass?: pulumi.Input<string>;
-  /** Delete uploads this many days after they arrive. @default undefined (kept) */
+  /** Delete uploads this many days after they arrive; 0 keeps them. @default undefined (kept) */
   readonly uploadExpirationDays?: number;
-  /** Subscribe this address to job notifications. @default undefined (no subscription) */
+  /** Subscribe this address to job notifications; empty for none. @default undefined (no subscription) */
   readonly notificationEmail?: pulumi.Input<string>;
   /** @default 30 */
   readonly logRetentionDays?: number;

@@ -8,8 +8,7 @@ import { CreateJobCommand, MediaConvertClient } from "@aws-sdk/client-mediaconve
 import { mockClient } from "aws-sdk-client-mock";
 import { bundleFunction } from "../functions/bundle";
 import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
-import { DEFAULT_LADDER } from "../functions/convert/ladder";
-import { ConvertSettings } from "../functions/convert/settings";
+import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "./support/convertSettings";
 import {
   FakeMediaConvert,
   startFakeMediaConvert,
@@ -18,12 +17,6 @@ import {
 } from "./support/fakeMediaConvert";
 import { s3Event, uploadRecord } from "./support/s3Events";
 
-const SETTINGS: ConvertSettings = {
-  destinationBucket: "vod-output-test",
-  mediaConvertRoleArn: "arn:aws:iam::123456789012:role/vod-mediaconvert",
-  applicationName: "vod-test",
-  profile: { ladder: DEFAULT_LADDER, rateControl: "CBR", qvbrQualityLevel: 7 },
-};
 /** Runs node with arguments, without blocking this process's event loop. */
 async function runNode(args: string[], options: { env: NodeJS.ProcessEnv }) {
   try {
@@ -59,7 +52,7 @@ async function capturingLogs<T>(
 describe("convert handler with a mocked client", () => {
   const client = new MediaConvertClient({ region: "us-east-1", credentials: CREDENTIALS });
   const mediaConvert = mockClient(client);
-  const handler = createConvertHandler(SETTINGS, client);
+  const handler = createConvertHandler(CONVERT_SETTINGS, client);
   beforeEach(() => mediaConvert.reset());
   after(() => mediaConvert.restore());
 
@@ -88,10 +81,10 @@ describe("convert handler with a mocked client", () => {
   it("submits the role, the idempotency token and the metadata", async () => {
     mediaConvert
       .on(CreateJobCommand)
-      .resolves({ Job: { Id: "job-1", Role: SETTINGS.mediaConvertRoleArn, Settings: {} } });
+      .resolves({ Job: { Id: "job-1", Role: CONVERT_SETTINGS.mediaConvertRoleArn, Settings: {} } });
     await capturingLogs(() => handler(s3Event(uploadRecord("trailers/a.mp4"))));
     const [call] = mediaConvert.commandCalls(CreateJobCommand);
-    assert.equal(call.args[0].input.Role, SETTINGS.mediaConvertRoleArn);
+    assert.equal(call.args[0].input.Role, CONVERT_SETTINGS.mediaConvertRoleArn);
     assert.match(call.args[0].input.ClientRequestToken!, /^[0-9a-f-]{36}$/);
     assert.equal(call.args[0].input.UserMetadata!.application, "vod-test");
   });
@@ -121,7 +114,7 @@ describe("convert handler against a local MediaConvert endpoint", () => {
   let fake: FakeMediaConvert;
   const handlerFor = (endpoint: string) =>
     createConvertHandler(
-      SETTINGS,
+      CONVERT_SETTINGS,
       new MediaConvertClient({
         endpoint,
         region: "us-east-1",
@@ -142,7 +135,7 @@ describe("convert handler against a local MediaConvert endpoint", () => {
       String(headers.authorization),
       /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/us-east-1\/mediaconvert\/aws4_request/,
     );
-    assert.equal(body.role, SETTINGS.mediaConvertRoleArn);
+    assert.equal(body.role, CONVERT_SETTINGS.mediaConvertRoleArn);
     assert.match(body.clientRequestToken, /^[0-9a-f-]{36}$/);
     assert.deepEqual(Object.keys(body.userMetadata).sort(), ["application", "assetId", "input"]);
     assert.equal(body.settings.inputs[0].fileInput, "s3://vod-source-test/uploads/My Movie.mp4");
@@ -208,11 +201,7 @@ describe("convert handler against a local MediaConvert endpoint", () => {
           AWS_ACCESS_KEY_ID: "AKIDTEST",
           AWS_SECRET_ACCESS_KEY: "test-secret",
           AWS_ENDPOINT_URL_MEDIACONVERT: fake.endpoint,
-          DESTINATION_BUCKET: SETTINGS.destinationBucket,
-          MEDIACONVERT_ROLE_ARN: SETTINGS.mediaConvertRoleArn,
-          APPLICATION_NAME: SETTINGS.applicationName,
-          LADDER: JSON.stringify(DEFAULT_LADDER),
-          RATE_CONTROL: "CBR",
+          ...CONVERT_ENVIRONMENT,
         },
       },
     );

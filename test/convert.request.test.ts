@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { H264Settings, JobSettings } from "@aws-sdk/client-mediaconvert";
 import { buildJobSettings } from "../functions/convert/jobSettings";
-import { DEFAULT_LADDER } from "../functions/convert/ladder";
 import {
   decodeEventKey,
   isVideoKey,
@@ -10,17 +9,11 @@ import {
   VIDEO_SUFFIXES,
 } from "../functions/convert/objectKey";
 import { clientRequestToken, planRecord, RecordPlan } from "../functions/convert/request";
-import { ConvertSettings, readConvertSettings } from "../functions/convert/settings";
+import { readConvertSettings } from "../functions/convert/settings";
+import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "./support/convertSettings";
 import { SOURCE_BUCKET, uploadRecord } from "./support/s3Events";
 
-const SETTINGS: ConvertSettings = {
-  destinationBucket: "vod-output-test",
-  mediaConvertRoleArn: "arn:aws:iam::123456789012:role/vod-mediaconvert",
-  applicationName: "vod-test",
-  profile: { ladder: DEFAULT_LADDER, rateControl: "CBR", qvbrQualityLevel: 7 },
-};
-
-const plan = (key: string, object = {}) => planRecord(uploadRecord(key, object), SETTINGS);
+const plan = (key: string, object = {}) => planRecord(uploadRecord(key, object), CONVERT_SETTINGS);
 function submitted(result: RecordPlan) {
   assert.equal(result.action, "submit", result.action === "skip" ? result.reason : "");
   return result.action === "submit" ? result.request : assert.fail();
@@ -102,7 +95,7 @@ describe("convert: planning a record", () => {
 
   it("skips events that are not uploads", () => {
     const record = { ...uploadRecord("a.mp4"), eventName: "ObjectRemoved:Delete" };
-    assert.match(skipReason(planRecord(record, SETTINGS)), /is not an upload/);
+    assert.match(skipReason(planRecord(record, CONVERT_SETTINGS)), /is not an upload/);
   });
 
   it("submits upper-case suffixes", () => {
@@ -130,7 +123,7 @@ describe("convert: planning a record", () => {
 
   it("passes the MediaConvert role and tags the job with application, asset and input", () => {
     const request = submitted(plan("trailers/a.mp4"));
-    assert.equal(request.Role, SETTINGS.mediaConvertRoleArn);
+    assert.equal(request.Role, CONVERT_SETTINGS.mediaConvertRoleArn);
     assert.equal(request.UserMetadata!.application, "vod-test");
     assert.match(request.UserMetadata!.assetId, /^[0-9a-f]{16}$/);
     assert.equal(request.UserMetadata!.input, `s3://${SOURCE_BUCKET}/trailers/a.mp4`);
@@ -143,7 +136,12 @@ describe("convert: planning a record", () => {
 });
 
 describe("convert: job settings", () => {
-  const settings: JobSettings = buildJobSettings("s3://src/a.mp4", "out", "a", SETTINGS.profile);
+  const settings: JobSettings = buildJobSettings(
+    "s3://src/a.mp4",
+    "out",
+    "a",
+    CONVERT_SETTINGS.profile,
+  );
   const [hls, mp4, thumbnails] = settings.OutputGroups!;
 
   it("writes the HLS ladder, the MP4 and the thumbnails under the asset's prefix", () => {
@@ -261,7 +259,7 @@ describe("convert: job settings", () => {
 
   it("encodes the ladder with QVBR, capped at each bitrate, when asked", () => {
     const qvbr = buildJobSettings("s3://src/a.mp4", "out", "a", {
-      ...SETTINGS.profile,
+      ...CONVERT_SETTINGS.profile,
       rateControl: "QVBR",
       qvbrQualityLevel: 8,
     });
@@ -279,22 +277,10 @@ describe("convert: job settings", () => {
 });
 
 describe("convert: settings from the environment", () => {
-  const env = {
-    DESTINATION_BUCKET: "out",
-    MEDIACONVERT_ROLE_ARN: "arn:aws:iam::123456789012:role/mc",
-    APPLICATION_NAME: "vod",
-    LADDER: JSON.stringify(DEFAULT_LADDER),
-    RATE_CONTROL: "CBR",
-  };
+  const env = CONVERT_ENVIRONMENT;
 
   it("reads every setting, with the default QVBR level", () => {
-    const settings = readConvertSettings(env);
-    assert.deepEqual(settings.profile, {
-      ladder: DEFAULT_LADDER,
-      rateControl: "CBR",
-      qvbrQualityLevel: 7,
-    });
-    assert.equal(settings.destinationBucket, "out");
+    assert.deepEqual(readConvertSettings(env), CONVERT_SETTINGS);
   });
 
   it("names a missing or invalid variable", () => {

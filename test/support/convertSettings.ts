@@ -1,0 +1,19 @@
+import { DEFAULT_LADDER } from "../../functions/convert/ladder";
+import type { ConvertSettings } from "../../functions/convert/settings";
+
+/** The convert function's settings in tests and benchmarks: the seed ladder, CBR. */
+export const CONVERT_SETTINGS: ConvertSettings = {
+  destinationBucket: "vod-output-test",
+  mediaConvertRoleArn: "arn:aws:iam::123456789012:role/vod-mediaconvert",
+  applicationName: "vod-test",
+  profile: { ladder: DEFAULT_LADDER, rateControl: "CBR", qvbrQualityLevel: 7 },
+};
+
+/** The same settings as the function's environment variables, as the component sets them. */
+export const CONVERT_ENVIRONMENT = {
+  DESTINATION_BUCKET: CONVERT_SETTINGS.destinationBucket,
+  MEDIACONVERT_ROLE_ARN: CONVERT_SETTINGS.mediaConvertRoleArn,
+  APPLICATION_NAME: CONVERT_SETTINGS.applicationName,
+  LADDER: JSON.stringify(DEFAULT_LADDER),
+  RATE_CONTROL: "CBR",
+};
