@@ -314,12 +314,13 @@ export class VodPipeline extends pulumi.ComponentResource {
               Resource: "*",
             },
             {
+              // No source condition here: SNS calls KMS on the publisher's behalf, and
+              // the topic policy already limits who may publish.
               Sid: "PublishersEncryptMessages",
               Effect: "Allow",
               Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
               Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
               Resource: "*",
-              Condition: { StringEquals: { "aws:SourceAccount": accountId } },
             },
           ],
         }),
