@@ -3,7 +3,10 @@
  * runtime, with the stack's config (secrets replaced by placeholders), and prints
  * what `pulumi up` would create.
  *
- *   npm run plan [-- --stack dev] [--config-file path/to/Pulumi.x.yaml] [--json]
+ *   npm run plan [-- --stack dev] [--config-file path/to/Pulumi.x.yaml]
+ *                [--policy-config policy-config.json] [--json]
+ *
+ * `--policy-config` takes the same file as `pulumi preview --policy-pack-config`.
  *
  * It then runs the policy pack over what it planned and prints each violation
  * with its resource and the fix.
@@ -11,13 +14,14 @@
  * Exit status: 0 on success, 1 on a configuration or program error, 2 when a
  * mandatory policy is violated.
  */
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { runUnderMocks } from "./mockCloud";
 import { renderOutputs, renderTree } from "./render";
 import { readPlanConfig } from "./stackConfig";
 import { planVerdicts, renderVerdicts } from "./verdicts";
-import { allPolicies } from "../policies/rules";
+import { allPolicies, PolicyConfig } from "../policies/rules";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -26,6 +30,7 @@ async function main(): Promise<number> {
     options: {
       stack: { type: "string", default: "dev" },
       "config-file": { type: "string" },
+      "policy-config": { type: "string" },
       json: { type: "boolean", default: false },
     },
   });
@@ -34,7 +39,10 @@ async function main(): Promise<number> {
   const config = readPlanConfig(ROOT, stack, configFile);
   const plan = await runUnderMocks(config, () => import("../index"));
 
-  const violations = await planVerdicts(plan);
+  const policyConfig = flags["policy-config"]
+    ? (JSON.parse(readFileSync(path.resolve(flags["policy-config"]), "utf8")) as PolicyConfig)
+    : undefined;
+  const violations = await planVerdicts(plan, policyConfig);
 
   if (flags.json) {
     console.log(JSON.stringify({ project: config.project, stack, ...plan, violations }, null, 2));

@@ -80,6 +80,23 @@ describe("the offline plan", () => {
     assert.ok(resources.some((r: any) => r.type === "aws:sns/topicSubscription:TopicSubscription"));
   });
 
+  it("fails with status 2 and prints the fix when a mandatory policy is violated", () => {
+    const { status, stdout } = plan(
+      "--stack",
+      "full",
+      "--config-file",
+      "test/stacks/Pulumi.full.yaml",
+      "--policy-config",
+      "test/stacks/policy-config.strict-cors.json",
+    );
+    assert.equal(status, 2);
+    assert.match(stdout, /Policy verdicts \(\d+ policies\): 1 mandatory, 0 advisory violations/);
+    assert.match(
+      stdout,
+      /\[mandatory\] s3-cors-allowed-origins: aws:s3\/bucketCorsConfiguration:BucketCorsConfiguration vod-output\n {6}CORS allows "http:\/\/localhost:8080", which is not in the allowed origins\.\n {6}fix: Requires bucket CORS rules/,
+    );
+  });
+
   it("fails with a message naming each bad key", () => {
     const { status, stdout, stderr } = plan(
       "--stack",
