@@ -1,6 +1,6 @@
-// The policy pack: Pulumi runs it from this folder (`pulumi preview --policy-pack policies`).
-// Rules live in ./rules, where tests and the offline plan import them without starting
-// the pack's server.
+// The policy pack that `pulumi preview --policy-pack policies` runs from this folder.
+// The rules live in ./rules, where the tests and the offline plan import them without
+// starting the pack's server.
 import { PolicyPack } from "@pulumi/policy";
 import { allPolicies, PACK_NAME } from "./rules";
 

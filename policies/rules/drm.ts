@@ -1,8 +1,20 @@
-/** MediaPackage: every origin endpoint encrypted through SPEKE, with a sane key rotation. */
-import { resourceRule } from "./util";
+/** MediaPackage: every origin endpoint encrypted through SPEKE, with a key rotation AWS and the KMS accept. */
+import { isSet, resourceRule } from "./util";
 
 const ORIGIN_ENDPOINT = ["aws-native:mediapackage:OriginEndpoint"];
 const PACKAGES = ["hlsPackage", "dashPackage", "cmafPackage", "mssPackage"];
+
+/**
+ * MediaPackage v1 rotates keys every 60 s when an encrypted package sets no interval.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-mediapackage-originendpoint-hlsencryption.html
+ */
+export const DEFAULT_ROTATION_SECONDS = 60;
+/**
+ * The shortest rotation MediaPackage v2 accepts (its valid range is 300 to 31,536,000 s);
+ * v1 documents none, so the same floor applies.
+ * https://docs.aws.amazon.com/mediapackage/latest/APIReference/API_Encryption.html
+ */
+const DEFAULT_MINIMUM_ROTATION_SECONDS = 300;
 
 /** The packages an origin endpoint defines, by property name. */
 function packagesOf(props: Record<string, any>): Array<[string, Record<string, any>]> {
@@ -13,7 +25,7 @@ export const endpointSpekeEncrypted = resourceRule(
   {
     name: "mediapackage-endpoint-speke-encrypted",
     description:
-      "Requires every MediaPackage origin endpoint package to be encrypted through SPEKE: an https key server URL (the KMS gateway), at least one DRM system id, and a role MediaPackage assumes.",
+      "Requires every package of a MediaPackage origin endpoint to be encrypted through SPEKE: encryption.spekeKeyProvider with an https:// key server URL (the KMS gateway), at least one DRM system id, and the roleArn MediaPackage assumes to call it.",
   },
   ORIGIN_ENDPOINT,
   (props, report) => {
@@ -26,10 +38,10 @@ export const endpointSpekeEncrypted = resourceRule(
         continue;
       }
       if (!String(speke.url ?? "").startsWith("https://"))
-        report(`${name}: the SPEKE URL is not https.`);
+        report(`${name}: the SPEKE URL ${speke.url ?? "(none)"} is not https.`);
       if (!Array.isArray(speke.systemIds) || speke.systemIds.length === 0)
         report(`${name}: no DRM system id.`);
-      if (!speke.roleArn) report(`${name}: no SPEKE role.`);
+      if (!isSet(() => speke.roleArn)) report(`${name}: no SPEKE role.`);
     }
   },
 );
@@ -38,16 +50,31 @@ export const keyRotationInterval = resourceRule(
   {
     name: "mediapackage-key-rotation-interval",
     description:
-      "Requires a MediaPackage key rotation interval, where set, to be 0 (rotation off, which the PallyCon KMS and SPEKE v2 need) or at least the configured minimum.",
-    configSchema: { properties: { minimumSeconds: { type: "integer", minimum: 1, default: 300 } } },
+      "Requires every encrypted MediaPackage package to set encryption.keyRotationIntervalSeconds to 0 (rotation off, which the PallyCon KMS and SPEKE v2 need) or to at least the configured minimum; left unset, MediaPackage rotates every 60 s.",
+    configSchema: {
+      properties: {
+        minimumSeconds: { type: "integer", minimum: 1, default: DEFAULT_MINIMUM_ROTATION_SECONDS },
+      },
+    },
   },
   ORIGIN_ENDPOINT,
   (props, report, args) => {
-    const { minimumSeconds = 300 } = args.getConfig<{ minimumSeconds?: number }>();
+    const { minimumSeconds = DEFAULT_MINIMUM_ROTATION_SECONDS } = args.getConfig<{
+      minimumSeconds?: number;
+    }>();
     for (const [name, pkg] of packagesOf(props)) {
-      const interval = pkg.encryption?.keyRotationIntervalSeconds;
-      if (interval !== undefined && interval !== 0 && interval < minimumSeconds) {
-        report(`${name}: key rotation every ${interval} s; use 0 or at least ${minimumSeconds} s.`);
+      const encryption = pkg.encryption;
+      if (!encryption) continue;
+      const interval: number | undefined = encryption.keyRotationIntervalSeconds;
+      const effective = interval ?? DEFAULT_ROTATION_SECONDS;
+      if (encryption.spekeKeyProvider?.encryptionContractConfiguration && effective !== 0) {
+        report(`${name}: SPEKE v2 (encryptionContractConfiguration) needs key rotation 0.`);
+      } else if (effective !== 0 && effective < minimumSeconds) {
+        const setting =
+          interval === undefined
+            ? `no key rotation interval, so MediaPackage rotates every ${DEFAULT_ROTATION_SECONDS} s`
+            : `key rotation every ${interval} s`;
+        report(`${name}: ${setting}; use 0 or at least ${minimumSeconds} s.`);
       }
     }
   },

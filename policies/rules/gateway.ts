@@ -1,17 +1,25 @@
 /** API Gateway in front of the KMS: IAM-authorized, https upstream, access-logged. */
-import { resourceRule } from "./util";
+import { isSet, resourceRule } from "./util";
 
 export const methodIamAuthorization = resourceRule(
   {
     name: "apigateway-method-iam-authorization",
     description:
-      'Requires every API Gateway method to use authorization "AWS_IAM", so only roles granted execute-api:Invoke (MediaConvert, MediaPackage) can reach the key server.',
+      'Requires every API Gateway method to use authorization "AWS_IAM", so only roles granted execute-api:Invoke (MediaConvert, MediaPackage) reach the key server. OPTIONS is not exempt unless listed in exemptHttpMethods: AWS services, not browsers, call this API.',
+    configSchema: {
+      properties: {
+        exemptHttpMethods: { type: "array", items: { type: "string" }, default: [] },
+      },
+    },
   },
   ["aws:apigateway/method:Method"],
-  (props, report) => {
+  (props, report, args) => {
+    const { exemptHttpMethods = [] } = args.getConfig<{ exemptHttpMethods?: string[] }>();
+    const method = String(props.httpMethod ?? "");
+    if (exemptHttpMethods.some((exempt) => exempt.toUpperCase() === method.toUpperCase())) return;
     if (props.authorization !== "AWS_IAM") {
       report(
-        `Method ${props.httpMethod ?? ""} uses authorization ${props.authorization ?? "(none)"}, not AWS_IAM.`,
+        `Method ${method} uses authorization ${props.authorization ?? "(none)"}, not AWS_IAM.`,
       );
     }
   },
@@ -25,12 +33,9 @@ export const integrationHttps = resourceRule(
   },
   ["aws:apigateway/integration:Integration"],
   (props, report) => {
-    if (
-      ["HTTP", "HTTP_PROXY"].includes(props.type) &&
-      !String(props.uri ?? "").startsWith("https://")
-    ) {
-      report(`The integration calls ${props.uri}, which is not https.`);
-    }
+    if (!["HTTP", "HTTP_PROXY"].includes(props.type)) return;
+    if (!String(props.uri ?? "").startsWith("https://"))
+      report(`The integration calls ${props.uri ?? "(no URI)"}, which is not https.`);
   },
 );
 
@@ -38,11 +43,13 @@ export const stageAccessLogging = resourceRule(
   {
     name: "apigateway-stage-access-logging",
     description:
-      "Requires every API Gateway stage to send access logs (accessLogSettings.destinationArn).",
+      "Requires every API Gateway stage to send access logs to CloudWatch Logs or Firehose (accessLogSettings.destinationArn and format).",
   },
   ["aws:apigateway/stage:Stage"],
   (props, report) => {
-    if (!props.accessLogSettings?.destinationArn) report("The stage has no access logging.");
+    const settings = props.accessLogSettings;
+    if (!settings || !isSet(() => settings.destinationArn))
+      report(`Stage ${props.stageName ?? ""} has no access logging.`);
   },
 );
 

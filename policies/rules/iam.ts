@@ -1,71 +1,145 @@
-/** IAM: no wildcard actions, and iam:PassRole only on named roles, only to a named service. */
-import { asList, resourceRule, Statement, statementsOf } from "./util";
+/** IAM: no wildcard actions, no AWS managed policies, and iam:PassRole only on named roles, to a named service. */
+import type { ResourceValidationArgs } from "@pulumi/policy";
+import {
+  actionMatches,
+  asList,
+  read,
+  resourceRule,
+  Statement,
+  statementName,
+  statementsOf,
+  UNKNOWN,
+} from "./util";
 
+const ROLE = "aws:iam/role:Role";
+/** Resources that carry permission documents: role inline policies, and policies of their own. */
 const POLICY_TYPES = [
-  "aws:iam/role:Role",
+  ROLE,
   "aws:iam/rolePolicy:RolePolicy",
   "aws:iam/policy:Policy",
   "aws:iam/userPolicy:UserPolicy",
   "aws:iam/groupPolicy:GroupPolicy",
 ];
+/** Resources that attach managed policies. */
+const ATTACHMENT_TYPES = [
+  ROLE,
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+  "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+  "aws:iam/policyAttachment:PolicyAttachment",
+];
+/** ARNs of policies AWS manages: `arn:<partition>:iam::aws:policy/...`. */
+const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
 
-/** The Allow statements of every permission document a resource carries. */
-function allowStatements(type: string, props: Record<string, any>): Statement[] {
-  const documents =
-    type === "aws:iam/role:Role"
-      ? (props.inlinePolicies ?? []).map((p: { policy?: unknown }) => p.policy)
-      : [props.policy];
-  return documents.flatMap(statementsOf).filter((s: Statement) => s.Effect === "Allow");
+/** The Allow statements of every permission document a resource carries, each with its name. */
+function allowStatements(args: ResourceValidationArgs): Array<[string, Statement]> {
+  const documents: unknown[] =
+    args.type === ROLE
+      ? (args.props.inlinePolicies ?? []).map((inline: { policy?: unknown }) => inline.policy)
+      : [args.props.policy];
+  return documents.flatMap((document) =>
+    statementsOf(document)
+      .map((statement, index): [string, Statement] => [statementName(statement, index), statement])
+      .filter(([, statement]) => statement.Effect === "Allow"),
+  );
 }
 
-const isWildcardAction = (action: string) => action === "*" || action.endsWith(":*");
+/** `*` or a whole service (`s3:*`, `mediaconvert:*`). */
+const isWildcardAction = (action: string) => action === "*" || /^[a-z0-9-]+:\*$/i.test(action);
 
 export const noWildcardActions = resourceRule(
   {
     name: "iam-no-wildcard-actions",
     description:
-      'Checks whether an IAM policy allows a wildcard action ("*", "s3:*", "mediaconvert:*") or uses NotAction in an Allow. List the actions the role needs.',
+      'Checks whether an IAM policy allows every action ("*") or every action of a service ("s3:*", "mediaconvert:*"), or allows through NotAction. List the actions the role needs.',
   },
   POLICY_TYPES,
-  (props, report, args) => {
-    for (const statement of allowStatements(args.type, props)) {
+  (_props, report, args) => {
+    for (const [name, statement] of allowStatements(args)) {
       const wildcards = asList(statement.Action).filter(isWildcardAction);
-      if (wildcards.length > 0)
-        report(`Statement ${statement.Sid ?? "(no Sid)"} allows ${wildcards.join(", ")}.`);
-      if (statement.NotAction)
-        report(`Statement ${statement.Sid ?? "(no Sid)"} allows everything but NotAction.`);
+      if (wildcards.length > 0) report(`Statement ${name} allows ${wildcards.join(", ")}.`);
+      if (statement.NotAction !== undefined)
+        report(`Statement ${name} allows every action but its NotAction.`);
     }
   },
 );
+
+/** The statements that allow iam:PassRole, by name or through a wildcard. */
+const passRoleStatements = (args: ResourceValidationArgs) =>
+  allowStatements(args).filter(([, statement]) =>
+    asList(statement.Action).some((action) => actionMatches(action, "iam:PassRole")),
+  );
 
 export const passRoleScoped = resourceRule(
   {
     name: "iam-passrole-scoped",
     description:
-      "Requires iam:PassRole to name specific role ARNs (no wildcard) and to carry an iam:PassedToService condition naming the service that receives the role.",
+      "Requires iam:PassRole to be allowed only on named role ARNs: no wildcard in Resource, and no NotResource.",
   },
   POLICY_TYPES,
-  (props, report, args) => {
-    for (const statement of allowStatements(args.type, props)) {
-      const passes = asList(statement.Action).some(
-        (a) => a === "iam:PassRole" || a === "iam:*" || a === "*",
-      );
-      if (!passes) continue;
-      const broad = asList(statement.Resource).filter(
-        (r) => r === "*" || /:role\/\*?$|:role\/.*\*$/.test(r),
-      );
-      if (broad.length > 0)
-        report(`Statement ${statement.Sid ?? "(no Sid)"} passes any role: ${broad.join(", ")}.`);
-      const condition = statement.Condition ?? {};
-      const scoped = Object.values(condition).some(
-        (operator) => operator && typeof operator === "object" && "iam:PassedToService" in operator,
-      );
-      if (!scoped)
-        report(
-          `Statement ${statement.Sid ?? "(no Sid)"} passes a role without an iam:PassedToService condition.`,
-        );
+  (_props, report, args) => {
+    for (const [name, statement] of passRoleStatements(args)) {
+      const wildcards = asList(statement.Resource).filter((resource) => /[*?]/.test(resource));
+      if (wildcards.length > 0)
+        report(`Statement ${name} passes any role matching ${wildcards.join(", ")}.`);
+      if (statement.NotResource !== undefined)
+        report(`Statement ${name} passes every role but its NotResource.`);
     }
   },
 );
 
-export const iamPolicies = [noWildcardActions, passRoleScoped];
+export const passRolePassedToService = resourceRule(
+  {
+    name: "iam-passrole-passed-to-service",
+    description:
+      'Requires every statement that allows iam:PassRole to carry an iam:PassedToService condition (e.g. StringEquals "mediaconvert.amazonaws.com"), so the role can be handed only to the service it is for.',
+  },
+  POLICY_TYPES,
+  (_props, report, args) => {
+    for (const [name, statement] of passRoleStatements(args)) {
+      const condition: Record<string, unknown> = statement.Condition ?? {};
+      const scoped = Object.values(condition).some(
+        (keys) =>
+          keys &&
+          typeof keys === "object" &&
+          Object.keys(keys).some((key) => key.toLowerCase() === "iam:passedtoservice"),
+      );
+      if (!scoped)
+        report(`Statement ${name} passes a role without an iam:PassedToService condition.`);
+    }
+  },
+);
+
+export const noAwsManagedPolicies = resourceRule(
+  {
+    name: "iam-no-aws-managed-policies",
+    description:
+      "Checks whether a role, user or group attaches an AWS managed policy (arn:aws:iam::aws:policy/...), which grants more than one function needs. Write a policy with the actions and resources the role uses, or list the ARN in allowedPolicyArns.",
+    configSchema: {
+      properties: {
+        allowedPolicyArns: { type: "array", items: { type: "string" }, default: [] },
+      },
+    },
+  },
+  ATTACHMENT_TYPES,
+  (props, report, args) => {
+    const { allowedPolicyArns = [] } = args.getConfig<{ allowedPolicyArns?: string[] }>();
+    // An ARN unknown at preview comes from a policy in this stack: customer managed.
+    const arns =
+      args.type === ROLE ? read(() => props.managedPolicyArns) : [read(() => props.policyArn)];
+    if (arns === UNKNOWN || !Array.isArray(arns)) return;
+    for (let i = 0; i < arns.length; i++) {
+      const arn = read(() => arns[i]);
+      if (typeof arn !== "string") continue;
+      if (AWS_MANAGED_POLICY.test(arn) && !allowedPolicyArns.includes(arn))
+        report(`The AWS managed policy ${arn} is attached.`);
+    }
+  },
+);
+
+export const iamPolicies = [
+  noWildcardActions,
+  passRoleScoped,
+  passRolePassedToService,
+  noAwsManagedPolicies,
+];

@@ -1,5 +1,5 @@
 /** SNS and SQS: messages encrypted at rest. */
-import { resourceRule } from "./util";
+import { isSet, resourceRule } from "./util";
 
 export const topicEncrypted = resourceRule(
   {
@@ -9,7 +9,8 @@ export const topicEncrypted = resourceRule(
   },
   ["aws:sns/topic:Topic"],
   (props, report) => {
-    if (!props.kmsMasterKeyId) report("The topic is not encrypted: set kmsMasterKeyId.");
+    if (!isSet(() => props.kmsMasterKeyId))
+      report("The topic is not encrypted: set kmsMasterKeyId.");
   },
 );
 
@@ -20,9 +21,8 @@ export const queueEncrypted = resourceRule(
   },
   ["aws:sqs/queue:Queue"],
   (props, report) => {
-    if (props.sqsManagedSseEnabled !== true && !props.kmsMasterKeyId) {
+    if (props.sqsManagedSseEnabled !== true && !isSet(() => props.kmsMasterKeyId))
       report("The queue is not encrypted: set sqsManagedSseEnabled or kmsMasterKeyId.");
-    }
   },
 );
 

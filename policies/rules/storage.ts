@@ -1,31 +1,87 @@
 /** S3: private buckets, encrypted at rest and in transit, no public grants. */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { asList, isEveryone, resourceRule, statementsOf } from "./util";
+import {
+  asList,
+  isEveryone,
+  read,
+  resourceRule,
+  Statement,
+  statementName,
+  statementsOf,
+} from "./util";
 
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
-const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const SSE_TYPES = [
+const PUBLIC_ACCESS_BLOCK = ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"];
+const SSE_CONFIGURATION = [
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 ];
-const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-const BUCKET_ACL_TYPES = ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"];
-const CORS_TYPES = [
+const BUCKET_POLICY = ["aws:s3/bucketPolicy:BucketPolicy"];
+const BUCKET_ACL = ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"];
+const OWNERSHIP_CONTROLS = ["aws:s3/bucketOwnershipControls:BucketOwnershipControls"];
+const CORS_CONFIGURATION = [
   "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
   "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2",
 ];
+
+/** Canned ACLs that open a bucket or its objects beyond the account. */
 const PUBLIC_ACLS = ["public-read", "public-read-write", "authenticated-read"];
 const PUBLIC_GRANTEES = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/;
 
 /**
- * The configuration resources that belong to a bucket: those whose `bucket` input
- * came from it (the engine's property dependencies), or, where dependencies are not
- * known, whose `bucket` input equals its name.
+ * Condition keys that describe the request, not the caller: a statement for
+ * `Principal: "*"` limited only by these is still open to everyone. (`aws:Referer`
+ * and `aws:UserAgent` are set by the caller.)
  */
-function configuresBucket(config: PolicyResource, bucket: PolicyResource): boolean {
-  const dependencies = config.propertyDependencies?.bucket ?? [];
-  if (dependencies.some((dependency) => dependency.urn === bucket.urn)) return true;
-  return bucket.props.bucket !== undefined && config.props.bucket === bucket.props.bucket;
+const NON_RESTRICTING_CONDITION_KEYS =
+  /^(aws:(SecureTransport|Referer|UserAgent|CurrentTime|EpochTime|RequestedRegion)|s3:.*)$/i;
+
+// ---------------------------------------------------------------------------------------
+// Stack rules: a bucket and the separate resources that configure it.
+
+/**
+ * The name S3 knows a bucket by: its `bucket` input (which the provider fills in at
+ * preview when it auto-names), or else its resource name.
+ */
+function bucketNameOf(bucket: PolicyResource): string {
+  const name = read(() => bucket.props.bucket);
+  return typeof name === "string" && name !== "" ? name : bucket.name;
+}
+
+/**
+ * Whether a configuration resource (a public access block, an encryption configuration,
+ * a policy) belongs to a bucket. The engine records which resources a `bucket` input
+ * came from; where it recorded none (a literal name, or the offline plan), the input is
+ * compared with the bucket's name.
+ */
+function configures(config: PolicyResource, bucket: PolicyResource, bucketName: string): boolean {
+  const sources = config.propertyDependencies?.bucket ?? [];
+  if (sources.length > 0) return sources.some((source) => source.urn === bucket.urn);
+  return read(() => config.props.bucket) === bucketName;
+}
+
+/** A stack rule that checks each bucket against the resources of `types` that configure it. */
+function bucketRule(
+  spec: Omit<StackValidationPolicy, "validateStack" | "enforcementLevel">,
+  types: readonly string[],
+  check: (
+    bucket: PolicyResource,
+    configs: PolicyResource[],
+    report: (message: string) => void,
+  ) => void,
+): StackValidationPolicy {
+  return {
+    ...spec,
+    enforcementLevel: "mandatory",
+    validateStack: ({ resources }, report) => {
+      const candidates = resources.filter((r) => types.includes(r.type));
+      for (const bucket of resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
+        const name = bucketNameOf(bucket);
+        const configs = candidates.filter((config) => configures(config, bucket, name));
+        check(bucket, configs, (message) => report(message, bucket.urn));
+      }
+    },
+  };
 }
 
 const PAB_SETTINGS = [
@@ -35,95 +91,135 @@ const PAB_SETTINGS = [
   "restrictPublicBuckets",
 ];
 
-export const bucketPublicAccessBlocked: StackValidationPolicy = {
-  name: "s3-bucket-public-access-blocked",
-  description:
-    "Requires every S3 bucket to have a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
-  enforcementLevel: "mandatory",
-  validateStack: ({ resources }, report) => {
-    const blocks = resources.filter((r) => r.type === PUBLIC_ACCESS_BLOCK);
-    for (const bucket of resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
-      const block = blocks.find((b) => configuresBucket(b, bucket));
-      if (!block) {
-        report(`Bucket ${bucket.name} has no public access block.`, bucket.urn);
-        continue;
-      }
-      const off = PAB_SETTINGS.filter((setting) => block.props[setting] !== true);
+export const bucketPublicAccessBlocked = bucketRule(
+  {
+    name: "s3-bucket-public-access-blocked",
+    description:
+      "Requires every S3 bucket to have a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+  },
+  PUBLIC_ACCESS_BLOCK,
+  (bucket, blocks, report) => {
+    if (blocks.length === 0) {
+      report(`Bucket ${bucket.name} has no public access block.`);
+      return;
+    }
+    for (const block of blocks) {
+      const off = PAB_SETTINGS.filter((setting) => read(() => block.props[setting]) !== true);
       if (off.length > 0)
-        report(
-          `Bucket ${bucket.name} does not block public access: ${off.join(", ")} not true.`,
-          bucket.urn,
-        );
+        report(`Bucket ${bucket.name} does not block public access: ${off.join(", ")} not true.`);
     }
   },
-};
+);
 
-export const bucketEncryptedAndTlsOnly: StackValidationPolicy = {
-  name: "s3-bucket-encrypted-and-tls-only",
-  description:
-    "Requires every S3 bucket to have a server-side encryption configuration and a bucket policy that denies requests where aws:SecureTransport is false.",
-  enforcementLevel: "mandatory",
-  validateStack: ({ resources }, report) => {
-    for (const bucket of resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
-      const encrypted =
-        bucket.props.serverSideEncryptionConfiguration !== undefined ||
-        resources.some((r) => SSE_TYPES.includes(r.type) && configuresBucket(r, bucket));
-      if (!encrypted)
-        report(`Bucket ${bucket.name} has no server-side encryption configuration.`, bucket.urn);
-
-      const policies = resources.filter(
-        (r) => r.type === BUCKET_POLICY && configuresBucket(r, bucket),
-      );
-      const tlsOnly = policies.some((policy) =>
-        statementsOf(policy.props.policy).some(
-          (s) =>
-            s.Effect === "Deny" &&
-            isEveryone(s.Principal) &&
-            String(s.Condition?.Bool?.["aws:SecureTransport"]) === "false",
-        ),
-      );
-      if (!tlsOnly)
-        report(
-          `Bucket ${bucket.name} has no policy denying non-TLS (aws:SecureTransport=false) requests.`,
-          bucket.urn,
-        );
-    }
+export const bucketServerSideEncryption = bucketRule(
+  {
+    name: "s3-bucket-server-side-encryption",
+    description:
+      "Requires every S3 bucket to have a BucketServerSideEncryptionConfiguration that sets its default encryption (SSE-S3 or SSE-KMS).",
   },
-};
+  SSE_CONFIGURATION,
+  (bucket, configurations, report) => {
+    if (configurations.length === 0)
+      report(`Bucket ${bucket.name} has no server-side encryption configuration.`);
+  },
+);
+
+/** Whether a statement denies everyone every S3 request made without TLS. */
+function deniesPlainHttp(statement: Statement): boolean {
+  const secureTransport = statement.Condition?.Bool?.["aws:SecureTransport"];
+  return (
+    statement.Effect === "Deny" &&
+    isEveryone(statement.Principal) &&
+    asList(statement.Action).some((action) => action === "*" || action.toLowerCase() === "s3:*") &&
+    asList(secureTransport).includes("false")
+  );
+}
+
+export const bucketTlsRequestsOnly = bucketRule(
+  {
+    name: "s3-bucket-tls-requests-only",
+    description:
+      'Requires every S3 bucket to have a BucketPolicy with a statement that denies "s3:*" to Principal "*" when aws:SecureTransport is "false".',
+  },
+  BUCKET_POLICY,
+  (bucket, policies, report) => {
+    const tlsOnly = policies.some((policy) =>
+      statementsOf(policy.props.policy).some(deniesPlainHttp),
+    );
+    if (!tlsOnly)
+      report(
+        `Bucket ${bucket.name} has no policy denying requests without TLS (aws:SecureTransport=false).`,
+      );
+  },
+);
+
+// ---------------------------------------------------------------------------------------
+// Resource rules.
 
 export const bucketPolicyNotPublic = resourceRule(
   {
     name: "s3-bucket-policy-not-public",
     description:
-      'Checks whether a bucket policy allows Principal "*" without a restricting Condition. Grant a specific principal (such as a CloudFront OAI iamArn) instead.',
+      'Checks whether a bucket policy allows Principal "*" (or uses NotPrincipal) without a Condition that names the caller (aws:SourceArn, aws:PrincipalOrgID...). Grant a specific principal, such as the CloudFront OAI\'s iamArn, instead.',
   },
-  [BUCKET_POLICY],
+  [...BUCKET_POLICY, ...BUCKET_TYPES],
   (props, report) => {
-    for (const statement of statementsOf(props.policy)) {
-      if (statement.Effect === "Allow" && isEveryone(statement.Principal) && !statement.Condition) {
-        report(
-          `Statement ${statement.Sid ?? "(no Sid)"} allows ${asList(statement.Action).join(", ")} to everyone.`,
-        );
+    statementsOf(props.policy).forEach((statement, index) => {
+      if (statement.Effect !== "Allow") return;
+      const name = statementName(statement, index);
+      const actions = asList(statement.Action).join(", ") || "NotAction";
+      if (statement.NotPrincipal !== undefined) {
+        report(`Statement ${name} allows ${actions} to everyone but its NotPrincipal.`);
+      } else if (isEveryone(statement.Principal) && !restrictsCaller(statement.Condition)) {
+        report(`Statement ${name} allows ${actions} to everyone.`);
       }
-    }
+    });
   },
 );
+
+/** Whether a statement's Condition limits who may call (not just how they call). */
+function restrictsCaller(condition: unknown): boolean {
+  if (!condition || typeof condition !== "object") return false;
+  return Object.values(condition).some(
+    (keys) =>
+      keys &&
+      typeof keys === "object" &&
+      Object.keys(keys).some((key) => !NON_RESTRICTING_CONDITION_KEYS.test(key)),
+  );
+}
 
 export const bucketNoPublicAcl = resourceRule(
   {
     name: "s3-bucket-no-public-acl",
     description:
-      "Checks whether a bucket or bucket ACL grants access to AllUsers or AuthenticatedUsers. Remove the canned or explicit public ACL; use BucketOwnerEnforced ownership.",
+      "Checks whether a bucket or bucket ACL grants access to AllUsers or AuthenticatedUsers (public-read, public-read-write, authenticated-read, or an explicit grant). Remove the ACL; keep ownership BucketOwnerEnforced.",
   },
-  [...BUCKET_TYPES, ...BUCKET_ACL_TYPES],
+  [...BUCKET_TYPES, ...BUCKET_ACL],
   (props, report) => {
-    if (PUBLIC_ACLS.includes(props.acl)) report(`The ACL "${props.acl}" makes objects public.`);
+    if (PUBLIC_ACLS.includes(props.acl))
+      report(`The canned ACL "${props.acl}" makes the bucket public.`);
     const grants = [...(props.grants ?? []), ...(props.accessControlPolicy?.grants ?? [])];
     for (const grant of grants) {
-      const uri = grant.grantee?.uri ?? grant.uri ?? "";
-      if (PUBLIC_GRANTEES.test(uri))
-        report(`A grant gives ${grant.permission ?? grant.permissions} to ${uri}.`);
+      const uri = String(grant.grantee?.uri ?? grant.uri ?? "");
+      if (PUBLIC_GRANTEES.test(uri)) {
+        const permission = grant.permission ?? asList(grant.permissions).join(", ");
+        report(`A grant gives ${permission} to ${uri}.`);
+      }
     }
+  },
+);
+
+export const bucketAclsDisabled = resourceRule(
+  {
+    name: "s3-bucket-acls-disabled",
+    description:
+      'Requires bucket ownership controls, where declared, to be "BucketOwnerEnforced": ACLs stay disabled and the bucket owner owns every object, whoever wrote it.',
+  },
+  OWNERSHIP_CONTROLS,
+  (props, report) => {
+    const ownership = props.rule?.objectOwnership;
+    if (ownership !== "BucketOwnerEnforced")
+      report(`Object ownership ${ownership ?? "(none)"} keeps ACLs enabled.`);
   },
 );
 
@@ -138,15 +234,14 @@ export const corsAllowedOrigins = resourceRule(
       },
     },
   },
-  CORS_TYPES,
+  [...CORS_CONFIGURATION, ...BUCKET_TYPES],
   (props, report, args) => {
     const { allowedOrigins = [] } = args.getConfig<{ allowedOrigins?: string[] }>();
-    for (const rule of props.corsRules ?? props.corsRule ?? []) {
+    for (const rule of props.corsRules ?? []) {
       for (const origin of asList(rule.allowedOrigins)) {
-        if (origin.includes("*")) report(`CORS allows the wildcard origin "${origin}".`);
-        else if (allowedOrigins.length > 0 && !allowedOrigins.includes(origin)) {
+        if (origin === "*") report('CORS allows every origin ("*").');
+        else if (allowedOrigins.length > 0 && !allowedOrigins.includes(origin))
           report(`CORS allows "${origin}", which is not in the allowed origins.`);
-        }
       }
     }
   },
@@ -154,8 +249,10 @@ export const corsAllowedOrigins = resourceRule(
 
 export const storagePolicies = [
   bucketPublicAccessBlocked,
-  bucketEncryptedAndTlsOnly,
+  bucketServerSideEncryption,
+  bucketTlsRequestsOnly,
   bucketPolicyNotPublic,
   bucketNoPublicAcl,
+  bucketAclsDisabled,
   corsAllowedOrigins,
 ];

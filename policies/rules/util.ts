@@ -1,3 +1,4 @@
+/** Helpers shared by the rule modules. Type-only imports: nothing here loads the policy SDK. */
 import type {
   ReportViolation,
   ResourceValidationArgs,
@@ -6,30 +7,83 @@ import type {
 
 type Props = Record<string, any>;
 
-/** A resource rule that looks only at resources of the given type tokens. */
+/** A rule's identity, description and settings: everything but its validation. */
+export type RuleSpec = Omit<ResourceValidationPolicy, "validateResource" | "enforcementLevel">;
+
+/**
+ * A mandatory resource rule that looks only at resources of the given type tokens
+ * (`validateResourceOfType` would load the provider SDK to learn them).
+ */
 export function resourceRule(
-  policy: Omit<ResourceValidationPolicy, "validateResource">,
+  spec: RuleSpec,
   types: readonly string[],
   check: (props: Props, report: ReportViolation, args: ResourceValidationArgs) => void,
 ): ResourceValidationPolicy {
+  const applies = new Set(types);
   return {
+    ...spec,
     enforcementLevel: "mandatory",
-    ...policy,
     validateResource: (args, report) => {
-      if (types.includes(args.type)) check(args.props ?? {}, report, args);
+      if (applies.has(args.type)) check(args.props ?? {}, report, args);
     },
   };
+}
+
+/**
+ * Stands for a value `pulumi preview` cannot know yet: an output of a resource that is
+ * still to be created, such as an OAI's path or a key's ARN.
+ */
+export const UNKNOWN: unique symbol = Symbol("unknown during preview");
+
+/**
+ * Reads a property that may be unknown during preview. The policy engine hands rules
+ * proxies that throw on such values, which turns the whole rule into a "can't run"
+ * advisory; rules read references to other resources through this instead.
+ */
+export function read<T>(get: () => T): T | typeof UNKNOWN {
+  try {
+    return get();
+  } catch (error) {
+    if (error instanceof Error && "unknownTypeSentinel" in error) return UNKNOWN;
+    throw error;
+  }
+}
+
+/**
+ * Whether a reference is set. A value unknown at preview comes from another resource's
+ * output (an OAI, a key, a role, a log group), so it counts as set.
+ */
+export function isSet(get: () => unknown): boolean {
+  const value = read(get);
+  return value === UNKNOWN || (value !== undefined && value !== null && value !== "");
 }
 
 /** One IAM policy statement, as JSON. */
 export type Statement = Record<string, any>;
 
-/** The statements of a policy document given as JSON text or as an object. */
+/** Parsed documents, by their JSON text: several rules read the same policies. */
+const parsedDocuments = new Map<string, Statement[]>();
+const MAX_PARSED_DOCUMENTS = 1000;
+
+/**
+ * The statements of a policy document given as JSON text or as an object. Text that is
+ * not JSON has no statements: the provider rejects it before AWS sees it.
+ */
 export function statementsOf(document: unknown): Statement[] {
   if (document === undefined || document === null || document === "") return [];
-  const parsed = typeof document === "string" ? safeJson(document) : document;
-  const statements = (parsed as { Statement?: unknown })?.Statement;
-  if (statements === undefined) return [];
+  if (typeof document !== "string") return statementList(document);
+  let statements = parsedDocuments.get(document);
+  if (!statements) {
+    statements = statementList(safeJson(document));
+    if (parsedDocuments.size >= MAX_PARSED_DOCUMENTS) parsedDocuments.clear();
+    parsedDocuments.set(document, statements);
+  }
+  return statements;
+}
+
+function statementList(parsed: unknown): Statement[] {
+  const statements = (parsed as { Statement?: unknown } | undefined)?.Statement;
+  if (statements === undefined || statements === null) return [];
   return (Array.isArray(statements) ? statements : [statements]) as Statement[];
 }
 
@@ -43,13 +97,30 @@ function safeJson(text: string): unknown {
 
 /** A statement field that may be a string or a list, as a list. */
 export const asList = (value: unknown): string[] =>
-  value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
+  value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map(String);
 
-/** Whether a statement's principal is everyone. */
+/** How a statement is named in messages: its Sid, or its position. */
+export const statementName = (statement: Statement, index: number) =>
+  statement.Sid ? String(statement.Sid) : `#${index + 1}`;
+
+/** Whether a statement's principal is everyone: `"*"`, or `"*"` under any key (`{ AWS: "*" }`). */
 export function isEveryone(principal: unknown): boolean {
   if (principal === "*") return true;
   if (principal && typeof principal === "object") {
-    return asList((principal as Record<string, unknown>).AWS).includes("*");
+    return Object.values(principal).some((value) => asList(value).includes("*"));
   }
   return false;
+}
+
+/**
+ * Whether an IAM action pattern (`*`, `iam:Pass*`, `S3:GetObject`) matches an action.
+ * IAM compares actions case-insensitively, with `*` and `?` as wildcards.
+ */
+export function actionMatches(pattern: string, action: string): boolean {
+  if (!/[*?]/.test(pattern)) return pattern.toLowerCase() === action.toLowerCase();
+  const source = pattern
+    .split("")
+    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${source}$`, "i").test(action);
 }

@@ -1,162 +1,348 @@
+/**
+ * Resources for the policy tests: compliant builders, one per resource type, that each
+ * test changes one property of; and the source design's own setup, which must be flagged.
+ */
 import { EvaluatedResource, evaluatePolicies, PolicyConfig } from "../rules";
+
+type Props = Record<string, any>;
 
 /** The messages one policy reports for these resources. */
 export async function messagesOf(
   policyName: string,
-  resources: EvaluatedResource[],
+  resources: readonly EvaluatedResource[],
   config?: PolicyConfig,
-) {
+): Promise<string[]> {
   const violations = await evaluatePolicies(resources, config);
   return violations.filter((v) => v.policyName === policyName).map((v) => v.message);
 }
 
-const doc = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+/** A resource of `type` named `name`. */
+export const resource = (type: string, name: string, props: Props): EvaluatedResource => ({
+  type,
+  name,
+  props,
+});
 
-/** A private bucket as the program builds it: the bucket and its configuration resources. */
+/** A copy of `r` with some props changed. */
+export const changed = (r: EvaluatedResource, props: Props): EvaluatedResource => ({
+  ...r,
+  props: { ...r.props, ...props },
+});
+
+/** A policy document as the provider receives it: JSON text. */
+export const policyDocument = (...Statement: object[]) =>
+  JSON.stringify({ Version: "2012-10-17", Statement });
+
+// The engine's own proxy: reading a value that is unknown at preview throws, as it does
+// under `pulumi preview`.
+const preview = require("@pulumi/policy/proxy") as {
+  unknownCheckingProxy<T extends object>(props: T): T;
+  unknownStringValue: string;
+};
+/** A string `pulumi preview` cannot know yet (an output of a resource still to be created). */
+export const UNKNOWN_STRING = preview.unknownStringValue;
+/** Props as the engine hands them to rules during preview. */
+export const atPreview = <T extends object>(props: T): T => preview.unknownCheckingProxy(props);
+
+// ---------------------------------------------------------------------------------------
+// S3
+
+export const BUCKET = "aws:s3/bucket:Bucket";
+export const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+export const SSE_CONFIGURATION =
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+export const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+export const OWNERSHIP_CONTROLS = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
+export const BUCKET_ACL = "aws:s3/bucketAcl:BucketAcl";
+export const CORS_CONFIGURATION = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration";
+
+/** Deny every S3 request to `name` made without TLS. */
+export const tlsOnlyStatement = (name: string) => ({
+  Sid: "DenyInsecureTransport",
+  Effect: "Deny",
+  Principal: "*",
+  Action: "s3:*",
+  Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`],
+  Condition: { Bool: { "aws:SecureTransport": "false" } },
+});
+
+/** The bucket's public access block, all four settings on. */
+export const publicAccessBlock = (bucket: string) =>
+  resource(PUBLIC_ACCESS_BLOCK, bucket, {
+    bucket,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+
+export const sseConfiguration = (bucket: string) =>
+  resource(SSE_CONFIGURATION, bucket, {
+    bucket,
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+  });
+
+export const bucketPolicy = (bucket: string, ...statements: object[]) =>
+  resource(BUCKET_POLICY, bucket, {
+    bucket,
+    policy: policyDocument(tlsOnlyStatement(bucket), ...statements),
+  });
+
+export const ownershipControls = (bucket: string) =>
+  resource(OWNERSHIP_CONTROLS, bucket, {
+    bucket,
+    rule: { objectOwnership: "BucketOwnerEnforced" },
+  });
+
+/** A bucket as the program builds it: the bucket and the resources that keep it private. */
 export function privateBucket(name = "uploads"): EvaluatedResource[] {
-  const arn = `arn:aws:s3:::${name}`;
   return [
-    { type: "aws:s3/bucket:Bucket", name, props: { bucket: name } },
-    {
-      type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-      name,
-      props: {
-        bucket: name,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-    },
-    {
-      type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-      name,
-      props: {
-        bucket: name,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-      },
-    },
-    {
-      type: "aws:s3/bucketPolicy:BucketPolicy",
-      name,
-      props: {
-        bucket: name,
-        policy: doc({
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [arn, `${arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }),
-      },
-    },
+    resource(BUCKET, name, { bucket: name }),
+    publicAccessBlock(name),
+    sseConfiguration(name),
+    bucketPolicy(name),
+    ownershipControls(name),
   ];
 }
 
-/** Replaces the props of the resource of `type` in a fixture. */
-export function withProps(
-  resources: EvaluatedResource[],
-  type: string,
-  change: (props: Record<string, any>) => Record<string, any>,
-) {
-  return resources.map((r) => (r.type === type ? { ...r, props: change(r.props) } : r));
-}
+/** `privateBucket` without its resource of `type`. */
+export const privateBucketWithout = (type: string, name = "uploads") =>
+  privateBucket(name).filter((r) => r.type !== type);
 
-/** The source design's output bucket: public-read through a `Principal: "*"` policy. */
+/** `privateBucket` with the props of its resource of `type` changed. */
+export const privateBucketWith = (type: string, props: Props, name = "uploads") =>
+  privateBucket(name).map((r) => (r.type === type ? changed(r, props) : r));
+
+/** CORS on the output bucket for these origins. */
+export const corsConfiguration = (...allowedOrigins: string[]) =>
+  resource(CORS_CONFIGURATION, "output", {
+    bucket: "output",
+    corsRules: [{ allowedMethods: ["GET", "HEAD"], allowedOrigins }],
+  });
+
+/** The source design's output bucket: public-read, and a `Principal: "*"` read policy. */
 export function seedPublicBucket(): EvaluatedResource[] {
   return [
-    {
-      type: "aws:s3/bucket:Bucket",
-      name: "seed-output",
-      props: { bucket: "seed-output", acl: "public-read" },
-    },
-    {
-      type: "aws:s3/bucketPolicy:BucketPolicy",
-      name: "seed-output",
-      props: {
-        bucket: "seed-output",
-        policy: doc({
-          Sid: "PublicRead",
-          Effect: "Allow",
-          Principal: "*",
-          Action: "s3:GetObject",
-          Resource: "arn:aws:s3:::seed-output/*",
-        }),
-      },
-    },
+    resource(BUCKET, "seed-output", { bucket: "seed-output", acl: "public-read" }),
+    resource(BUCKET_POLICY, "seed-output", {
+      bucket: "seed-output",
+      policy: policyDocument({
+        Sid: "PublicRead",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "s3:GetObject",
+        Resource: "arn:aws:s3:::seed-output/*",
+      }),
+    }),
   ];
 }
 
-/** A distribution reading S3 through an OAI, HTTPS only. */
-export function oaiDistribution(): EvaluatedResource {
-  return {
-    type: "aws:cloudfront/distribution:Distribution",
-    name: "cdn",
-    props: {
-      origins: [
-        {
-          originId: "output",
-          domainName: "output.s3.us-east-1.amazonaws.com",
-          s3OriginConfig: {
-            originAccessIdentity: "origin-access-identity/cloudfront/E2QWRUHAPOMQZL",
-          },
-        },
-      ],
-      defaultCacheBehavior: { viewerProtocolPolicy: "redirect-to-https" },
-      orderedCacheBehaviors: [{ pathPattern: "*.m3u8", viewerProtocolPolicy: "https-only" }],
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
+/** The source design's CORS: every origin. */
+export const seedWildcardCors = () => corsConfiguration("*");
+
+// ---------------------------------------------------------------------------------------
+// CloudFront
+
+export const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+export const OAI_PATH = "origin-access-identity/cloudfront/E2QWRUHAPOMQZL";
+
+/** A distribution reading S3 through an OAI, HTTPS only, on the default certificate. */
+export const oaiDistribution = () =>
+  resource(DISTRIBUTION, "cdn", {
+    origins: [
+      {
+        originId: "output",
+        domainName: "output.s3.us-east-1.amazonaws.com",
+        s3OriginConfig: { originAccessIdentity: OAI_PATH },
+      },
+    ],
+    defaultCacheBehavior: { viewerProtocolPolicy: "redirect-to-https" },
+    orderedCacheBehaviors: [{ pathPattern: "*.m3u8", viewerProtocolPolicy: "https-only" }],
+    viewerCertificate: { cloudfrontDefaultCertificate: true },
+  });
+
+/** A distribution's only origin replaced. */
+export const distributionWithOrigin = (origin: Props) =>
+  changed(oaiDistribution(), { origins: [origin] });
+
+/** The source design's distribution: its S3 origin has no OAI. */
+export const oailessDistribution = () =>
+  distributionWithOrigin({
+    originId: "output",
+    domainName: "seed-output.s3.amazonaws.com",
+    s3OriginConfig: { originAccessIdentity: "" },
+  });
+
+/** A custom origin reached over TLS 1.2. */
+export const customOrigin = (config: Props = {}) => ({
+  originId: "api",
+  domainName: "api.example.com",
+  customOriginConfig: {
+    httpPort: 80,
+    httpsPort: 443,
+    originProtocolPolicy: "https-only",
+    originSslProtocols: ["TLSv1.2"],
+    ...config,
+  },
+});
+
+/** A custom ACM certificate with the given minimum protocol. */
+export const customCertificate = (minimumProtocolVersion?: string) => ({
+  acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1",
+  sslSupportMethod: "sni-only",
+  ...(minimumProtocolVersion ? { minimumProtocolVersion } : {}),
+});
+
+// ---------------------------------------------------------------------------------------
+// SNS, SQS, KMS
+
+export const TOPIC = "aws:sns/topic:Topic";
+export const QUEUE = "aws:sqs/queue:Queue";
+export const KEY = "aws:kms/key:Key";
+export const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1";
+
+export const encryptedTopic = () => resource(TOPIC, "notifications", { kmsMasterKeyId: KEY_ARN });
+export const encryptedQueue = () => resource(QUEUE, "dlq", { sqsManagedSseEnabled: true });
+export const rotatingKey = () =>
+  resource(KEY, "notifications", { enableKeyRotation: true, deletionWindowInDays: 30 });
+
+// ---------------------------------------------------------------------------------------
+// MediaPackage
+
+export const ORIGIN_ENDPOINT = "aws-native:mediapackage:OriginEndpoint";
+export const WIDEVINE = "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed";
+export const PLAYREADY = "9a04f079-9840-4286-ab92-e65be0885f95";
+export const FAIRPLAY = "94ce86fb-07ff-4f43-adb8-93d2fa968ca2";
+
+/** A SPEKE key provider: the KMS gateway, the SPEKE role, the given system ids. */
+export const spekeKeyProvider = (systemIds: string[], changes: Props = {}) => ({
+  url: "https://abc123.execute-api.us-east-1.amazonaws.com/Production/cpix/getKey",
+  roleArn: "arn:aws:iam::123456789012:role/speke",
+  systemIds,
+  resourceId: "live-1",
+  ...changes,
+});
+
+/** A package encrypted through SPEKE with rotation off. */
+export const spekePackage = (systemIds: string[], encryption: Props = {}) => ({
+  encryption: {
+    keyRotationIntervalSeconds: 0,
+    spekeKeyProvider: spekeKeyProvider(systemIds),
+    ...encryption,
+  },
+});
+
+/** An HLS (FairPlay) and DASH (Widevine + PlayReady) endpoint, as the DRM design has. */
+export const drmEndpoint = (packages: Props = {}) =>
+  resource(ORIGIN_ENDPOINT, "live", {
+    channelId: "live",
+    hlsPackage: { ...spekePackage([FAIRPLAY], { encryptionMethod: "SAMPLE_AES" }) },
+    dashPackage: spekePackage([WIDEVINE, PLAYREADY]),
+    ...packages,
+  });
+
+// ---------------------------------------------------------------------------------------
+// API Gateway
+
+export const METHOD = "aws:apigateway/method:Method";
+export const INTEGRATION = "aws:apigateway/integration:Integration";
+export const STAGE = "aws:apigateway/stage:Stage";
+
+export const iamMethod = () =>
+  resource(METHOD, "kms-proxy-any", { httpMethod: "ANY", authorization: "AWS_IAM" });
+export const httpsIntegration = () =>
+  resource(INTEGRATION, "kms-proxy", {
+    type: "HTTP_PROXY",
+    integrationHttpMethod: "ANY",
+    uri: "https://kms.pallycon.com/{proxy}",
+  });
+export const loggedStage = () =>
+  resource(STAGE, "production", {
+    stageName: "Production",
+    accessLogSettings: {
+      destinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:kms-gateway",
+      format: '{"requestId":"$context.requestId"}',
     },
-  };
-}
+  });
 
-/** The source design's distribution: an S3 origin with no OAI. */
-export function oailessDistribution(): EvaluatedResource {
-  const distribution = oaiDistribution();
-  return {
-    ...distribution,
-    props: {
-      ...distribution.props,
-      origins: [
-        {
-          originId: "output",
-          domainName: "seed-output.s3.amazonaws.com",
-          s3OriginConfig: { originAccessIdentity: "" },
-        },
-      ],
-    },
-  };
-}
+// ---------------------------------------------------------------------------------------
+// IAM
 
-/** A role policy document with the given statements. */
-export function rolePolicy(name: string, ...statements: object[]): EvaluatedResource {
-  return {
-    type: "aws:iam/rolePolicy:RolePolicy",
-    name,
-    props: { role: name, policy: doc(...statements) },
-  };
-}
+export const ROLE = "aws:iam/role:Role";
+export const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+export const ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+export const MEDIACONVERT_ROLE_ARN = "arn:aws:iam::123456789012:role/vod-mediaconvert";
 
-/** The source design's Lambda policy: s3:*, mediaconvert:* and iam:PassRole on *. */
-export function seedLambdaPolicy(): EvaluatedResource {
-  return rolePolicy(
+/** The convert function's statements: one action per reason, PassRole on one role to one service. */
+export const convertStatements = () => [
+  {
+    Sid: "SubmitJobs",
+    Effect: "Allow",
+    Action: "mediaconvert:CreateJob",
+    Resource: "arn:aws:mediaconvert:us-east-1:123456789012:queues/Default",
+  },
+  {
+    Sid: "PassTheMediaConvertRole",
+    Effect: "Allow",
+    Action: "iam:PassRole",
+    Resource: MEDIACONVERT_ROLE_ARN,
+    Condition: { StringEquals: { "iam:PassedToService": "mediaconvert.amazonaws.com" } },
+  },
+];
+
+/** A role policy with these statements. */
+export const rolePolicy = (name: string, ...statements: object[]) =>
+  resource(ROLE_POLICY, name, { role: name, policy: policyDocument(...statements) });
+
+/** The convert function's role policy, least privilege. */
+export const convertRolePolicy = () => rolePolicy("convert", ...convertStatements());
+
+/** The source design's Lambda policy: s3:*, mediaconvert:* and iam:PassRole on "*". */
+export const seedLambdaPolicy = () =>
+  rolePolicy(
     "seed-lambda",
     { Sid: "S3", Effect: "Allow", Action: "s3:*", Resource: "*" },
     { Sid: "MediaConvert", Effect: "Allow", Action: ["mediaconvert:*"], Resource: "*" },
     { Sid: "PassRole", Effect: "Allow", Action: "iam:PassRole", Resource: "*" },
   );
-}
 
-/** A SPEKE-encrypted MediaPackage endpoint package. */
-export function spekePackage(extra: Record<string, unknown> = {}) {
-  return {
-    encryption: {
-      spekeKeyProvider: {
-        url: "https://abc123.execute-api.us-east-1.amazonaws.com/Production/cpix/getKey",
-        roleArn: "arn:aws:iam::123456789012:role/speke",
-        systemIds: ["edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"],
-        resourceId: "live-1",
+// ---------------------------------------------------------------------------------------
+// Lambda
+
+export const FUNCTION = "aws:lambda/function:Function";
+
+/** The convert function: Node.js 22, settings and references only in its environment. */
+export const convertFunction = (variables: Props = {}) =>
+  resource(FUNCTION, "convert", {
+    runtime: "nodejs22.x",
+    handler: "index.handler",
+    environment: {
+      variables: {
+        DESTINATION_BUCKET: "vod-output-4a5adabe",
+        MEDIACONVERT_ROLE_ARN,
+        LADDER: JSON.stringify([{ width: 640, height: 360, bitrate: 1_000_000 }]),
+        ...variables,
       },
-      ...extra,
     },
-  };
+  });
+
+// ---------------------------------------------------------------------------------------
+
+/** One compliant resource of every type the pack checks. */
+export function compliantStack(): EvaluatedResource[] {
+  return [
+    ...privateBucket("uploads"),
+    ...privateBucket("output"),
+    corsConfiguration("https://player.example.com"),
+    oaiDistribution(),
+    encryptedTopic(),
+    encryptedQueue(),
+    rotatingKey(),
+    drmEndpoint(),
+    iamMethod(),
+    httpsIntegration(),
+    loggedStage(),
+    convertRolePolicy(),
+    convertFunction(),
+  ];
 }
