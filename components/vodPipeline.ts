@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleFunction, FunctionName } from "../functions/bundle";
 import {
   DEFAULT_LADDER,
   DEFAULT_QVBR_QUALITY_LEVEL,
@@ -8,6 +7,9 @@ import {
   Rendition,
 } from "../functions/convert/ladder";
 import { HLS_MANIFEST_PATH, VIDEO_SUFFIXES } from "../functions/convert/objectKey";
+import { accountContext } from "./common/account";
+import { policyDocument, trustPolicy } from "./common/iam";
+import { lambdaFunction } from "./common/lambdaFunction";
 import { PrivateBucket } from "./privateBucket";
 
 /** Arguments of {@link VodPipeline}. */
@@ -52,10 +54,6 @@ const SHORT_LIVED_PATHS = ["*.m3u8", "*.mpd", "*.json"];
 /** Request headers S3 needs to answer CORS; they are part of the cache key so answers don't mix. */
 const CORS_HEADERS = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"];
 
-/** Async invocations are retried this many times before the event goes to the dead-letter queue. */
-const LAMBDA_RETRY_ATTEMPTS = 2;
-/** Oldest event Lambda still processes (its maximum): throttled events wait, not drop. */
-const LAMBDA_MAX_EVENT_AGE_SECONDS = 6 * 60 * 60;
 /** How long failed events stay in the dead-letter queue: SQS's maximum, 14 days. */
 const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
@@ -237,10 +235,12 @@ export class VodPipeline extends pulumi.ComponentResource {
       logRetentionDays,
       deadLetterQueue: this.deadLetterQueue,
       parent: this,
-    };
+    } as const;
 
     // Submits one MediaConvert job per uploaded video.
-    const convert = lambdaFunction("convert", functionArgs, {
+    const convert = lambdaFunction({
+      ...functionArgs,
+      fn: "convert",
       description: `${applicationName}: submits a MediaConvert job for each uploaded video`,
       environment: {
         DESTINATION_BUCKET: this.output.bucketName,
@@ -423,7 +423,9 @@ export class VodPipeline extends pulumi.ComponentResource {
     );
 
     // On COMPLETE, writes `<prefix>/asset.json` next to the outputs for the player.
-    const metadata = lambdaFunction("metadata", functionArgs, {
+    const metadata = lambdaFunction({
+      ...functionArgs,
+      fn: "metadata",
       description: `${applicationName}: writes each finished asset's metadata file`,
       environment: {
         DESTINATION_BUCKET: this.output.bucketName,
@@ -490,30 +492,9 @@ export class VodPipeline extends pulumi.ComponentResource {
   }
 }
 
-/** The partition, region and account the stack deploys into, for ARNs and conditions. */
-function accountContext(opts: pulumi.InvokeOutputOptions) {
-  return {
-    partition: aws.getPartitionOutput({}, opts).partition,
-    region: aws.getRegionOutput({}, opts).region,
-    accountId: aws.getCallerIdentityOutput({}, opts).accountId,
-  };
-}
-
 /** Every suffix the upload trigger fires on: each video suffix in lower and upper case. */
 export function uploadSuffixFilters(): string[] {
   return VIDEO_SUFFIXES.flatMap((suffix) => [suffix.toLowerCase(), suffix.toUpperCase()]);
-}
-
-/** An IAM policy document from typed statements. */
-function policyDocument(statements: aws.iam.PolicyStatement[]): pulumi.Output<string> {
-  return pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
-}
-
-/** A role trust policy for one AWS service. */
-function trustPolicy(service: string): pulumi.Output<string> {
-  return policyDocument([
-    { Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" },
-  ]);
 }
 
 /** A cache policy with the given TTLs, compression, and the CORS request headers in its key. */
@@ -536,95 +517,4 @@ function cachePolicy(
     },
     opts,
   );
-}
-
-interface CommonFunctionArgs {
-  readonly name: string;
-  readonly logRetentionDays: number;
-  readonly deadLetterQueue: aws.sqs.Queue;
-  readonly parent: pulumi.Resource;
-}
-
-interface FunctionSpec {
-  readonly description: string;
-  readonly environment: Record<string, pulumi.Input<string>>;
-  /** What the function may do beyond writing its logs and dead-lettering its events. */
-  readonly statements: aws.iam.PolicyStatement[];
-}
-
-/**
- * A bundled handler from `functions/<fn>/` with its own role, log group, and
- * asynchronous-invocation settings that send events which still fail after the
- * retries to the dead-letter queue.
- */
-function lambdaFunction(fn: FunctionName, common: CommonFunctionArgs, spec: FunctionSpec) {
-  const { name, logRetentionDays, deadLetterQueue, parent } = common;
-  const resourceName = `${name}-${fn}`;
-  const opts = { parent };
-
-  const logGroup = new aws.cloudwatch.LogGroup(
-    resourceName,
-    { retentionInDays: logRetentionDays },
-    opts,
-  );
-  const role = new aws.iam.Role(
-    resourceName,
-    { assumeRolePolicy: trustPolicy("lambda.amazonaws.com") },
-    opts,
-  );
-  const rolePolicy = new aws.iam.RolePolicy(
-    resourceName,
-    {
-      role: role.id,
-      policy: policyDocument([
-        {
-          Sid: "WriteOwnLogs",
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          Resource: pulumi.interpolate`${logGroup.arn}:*`,
-        },
-        {
-          Sid: "DeadLetterFailedEvents",
-          Effect: "Allow",
-          Action: "sqs:SendMessage",
-          Resource: deadLetterQueue.arn,
-        },
-        ...spec.statements,
-      ]),
-    },
-    opts,
-  );
-
-  const bundle = bundleFunction(fn);
-  const lambda = new aws.lambda.Function(
-    resourceName,
-    {
-      description: spec.description,
-      role: role.arn,
-      runtime: aws.lambda.Runtime.NodeJS22dX,
-      architectures: ["arm64"],
-      handler: "index.handler",
-      code: new pulumi.asset.AssetArchive({
-        "index.js": new pulumi.asset.StringAsset(bundle.code),
-      }),
-      memorySize: 256,
-      timeout: 60,
-      environment: { variables: spec.environment },
-      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-    },
-    // The role's permissions must exist before the first event arrives.
-    { parent, dependsOn: [rolePolicy] },
-  );
-
-  new aws.lambda.FunctionEventInvokeConfig(
-    resourceName,
-    {
-      functionName: lambda.name,
-      maximumRetryAttempts: LAMBDA_RETRY_ATTEMPTS,
-      maximumEventAgeInSeconds: LAMBDA_MAX_EVENT_AGE_SECONDS,
-      destinationConfig: { onFailure: { destination: deadLetterQueue.arn } },
-    },
-    opts,
-  );
-  return { fn: lambda, role, logGroup };
 }

@@ -1,0 +1,26 @@
+import type * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** An IAM policy document from typed statements. */
+export function policyDocument(statements: aws.iam.PolicyStatement[]): pulumi.Output<string> {
+  return pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/**
+ * A role trust policy for one AWS service. `condition` narrows who may make the
+ * service assume the role (confused-deputy protection), where the service sends
+ * `aws:SourceAccount` / `aws:SourceArn` with its AssumeRole call.
+ */
+export function trustPolicy(
+  service: string,
+  condition?: aws.iam.PolicyStatement["Condition"],
+): pulumi.Output<string> {
+  return policyDocument([
+    {
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: "sts:AssumeRole",
+      ...(condition ? { Condition: condition } : {}),
+    },
+  ]);
+}
