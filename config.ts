@@ -1,5 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
+  DEFAULT_KMS_URL,
+  DEFAULT_STAGE_NAME,
+  DEFAULT_THROTTLE,
+  KMS_URL,
+  STAGE_NAME,
+} from "./components/pallyConGateway";
+import { MINIMUM_KEY_ROTATION_SECONDS } from "./components/drmEndpoint";
+import { isValidContentId } from "./functions/shared/drm";
+import {
   DEFAULT_LADDER,
   DEFAULT_QVBR_QUALITY_LEVEL,
   RATE_CONTROLS,
@@ -31,7 +40,46 @@ export const CONFIG_DEFAULTS = {
   corsAllowedOrigins: [] as string[],
   notificationEmail: "",
   ladder: DEFAULT_LADDER.map(({ width, height, bitrate }) => `${width}x${height}@${bitrate}`),
+  kmsGateway: false,
+  pallyconKmsUrl: DEFAULT_KMS_URL,
+  kmsGatewayStageName: DEFAULT_STAGE_NAME,
+  kmsGatewayRateLimit: DEFAULT_THROTTLE.rateLimit,
+  kmsGatewayBurstLimit: DEFAULT_THROTTLE.burstLimit,
+  kmsGatewayManageAccountLogRole: true,
+  vodDrm: false,
+  vodDrmClearOutputs: false,
+  liveChannel: false,
+  liveContentId: "",
+  liveKeyRotationSeconds: 0,
+  liveCmaf: false,
 };
+
+/** Keys `Pulumi.yaml` declares `secret: true`, with no default: set them with `pulumi config set --secret`. */
+export const SECRET_CONFIG_KEYS = ["pallyconEncToken"] as const;
+
+/** The PallyCon KMS gateway's settings; present when `kmsGateway` is on. */
+export interface KmsGatewayConfig {
+  readonly kmsUrl: string;
+  /** The enc-token, as a Pulumi secret. */
+  readonly encToken: pulumi.Output<string>;
+  readonly stageName: string;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly manageAccountLoggingRole: boolean;
+}
+
+/** DRM for on-demand assets; present when `vodDrm` is on. */
+export interface VodDrmConfig {
+  /** Keep the clear HLS and MP4 next to the encrypted outputs. */
+  readonly keepClearOutputs: boolean;
+}
+
+/** The encrypted live channel; present when `liveChannel` is on. */
+export interface LiveChannelConfig {
+  readonly contentId: string;
+  readonly keyRotationIntervalSeconds: number;
+  readonly cmaf: boolean;
+}
 
 /** The stack's settings, read once and validated. */
 export interface StackConfig {
@@ -49,6 +97,12 @@ export interface StackConfig {
   readonly notificationEmail: string;
   readonly logRetentionDays: number;
   readonly forceDestroyBuckets: boolean;
+  /** The KMS gateway; undefined when off (no gateway resources). */
+  readonly kmsGateway?: KmsGatewayConfig;
+  /** VOD DRM; undefined when off. Needs the gateway. */
+  readonly vodDrm?: VodDrmConfig;
+  /** The live channel; undefined when off. Needs the gateway. */
+  readonly liveChannel?: LiveChannelConfig;
 }
 
 /** A configuration error that names the key; the program stops at `pulumi preview`. */
@@ -180,6 +234,80 @@ export function readStackConfig(): StackConfig {
     CONFIG_DEFAULTS.forceDestroyBuckets,
   );
 
+  const flag = (name: keyof typeof CONFIG_DEFAULTS) =>
+    read(() => config.getBoolean(name), CONFIG_DEFAULTS[name] as boolean);
+  const number = (name: keyof typeof CONFIG_DEFAULTS) =>
+    read(() => config.getNumber(name), CONFIG_DEFAULTS[name] as number);
+
+  // DRM: the gateway, then what uses it. Off means no resources at all.
+  let kmsGateway: KmsGatewayConfig | undefined;
+  if (flag("kmsGateway")) {
+    const kmsUrl = read(() => config.get("pallyconKmsUrl"), CONFIG_DEFAULTS.pallyconKmsUrl);
+    check(
+      "pallyconKmsUrl",
+      KMS_URL.test(kmsUrl),
+      `"${kmsUrl}" must be an https:// origin without a path, like ${DEFAULT_KMS_URL}`,
+    );
+    const stageName = read(
+      () => config.get("kmsGatewayStageName"),
+      CONFIG_DEFAULTS.kmsGatewayStageName,
+    );
+    check(
+      "kmsGatewayStageName",
+      STAGE_NAME.test(stageName),
+      `"${stageName}" must be 1-128 letters, digits or '_'`,
+    );
+    const rateLimit = number("kmsGatewayRateLimit");
+    check(
+      "kmsGatewayRateLimit",
+      rateLimit > 0,
+      `${rateLimit} must be a positive number of requests per second`,
+    );
+    const burstLimit = number("kmsGatewayBurstLimit");
+    check(
+      "kmsGatewayBurstLimit",
+      Number.isInteger(burstLimit) && burstLimit >= 1,
+      `${burstLimit} must be a positive whole number of requests`,
+    );
+    kmsGateway = {
+      kmsUrl,
+      encToken: readEncToken(config, problems),
+      stageName,
+      rateLimit,
+      burstLimit,
+      manageAccountLoggingRole: flag("kmsGatewayManageAccountLogRole"),
+    };
+  }
+
+  const needsGateway = `needs ${key("kmsGateway")} set to true: the packagers reach the PallyCon KMS only through the gateway, which keeps the enc-token out of job settings`;
+  let vodDrm: VodDrmConfig | undefined;
+  if (flag("vodDrm")) {
+    check("vodDrm", kmsGateway !== undefined, needsGateway);
+    vodDrm = { keepClearOutputs: flag("vodDrmClearOutputs") };
+  }
+
+  let liveChannel: LiveChannelConfig | undefined;
+  if (flag("liveChannel")) {
+    check("liveChannel", kmsGateway !== undefined, needsGateway);
+    const contentId =
+      read(() => config.get("liveContentId"), CONFIG_DEFAULTS.liveContentId) ||
+      `${applicationName.replace(/[^0-9A-Za-z_-]/g, "-")}-live`;
+    check(
+      "liveContentId",
+      isValidContentId(contentId),
+      `"${contentId}" must be 1-200 characters of 0-9, A-Z, a-z, '_' or '-' (it is the SPEKE resource id and the license tokens' cid)`,
+    );
+    const keyRotationIntervalSeconds = number("liveKeyRotationSeconds");
+    check(
+      "liveKeyRotationSeconds",
+      Number.isInteger(keyRotationIntervalSeconds) &&
+        (keyRotationIntervalSeconds === 0 ||
+          keyRotationIntervalSeconds >= MINIMUM_KEY_ROTATION_SECONDS),
+      `${keyRotationIntervalSeconds} must be 0 (no rotation: the PallyCon KMS does not support rotation through MediaPackage) or at least ${MINIMUM_KEY_ROTATION_SECONDS} seconds`,
+    );
+    liveChannel = { contentId, keyRotationIntervalSeconds, cmaf: flag("liveCmaf") };
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     applicationName,
@@ -192,5 +320,33 @@ export function readStackConfig(): StackConfig {
     notificationEmail,
     logRetentionDays,
     forceDestroyBuckets,
+    kmsGateway,
+    vodDrm,
+    liveChannel,
   };
+}
+
+/**
+ * The enc-token, as a secret. Its absence is reported with the command that sets it;
+ * its shape is checked without the value entering any message or resource.
+ */
+function readEncToken(config: pulumi.Config, problems: string[]): pulumi.Output<string> {
+  const name = "pallyconEncToken";
+  const fullKey = `${pulumi.getProject()}:${name}`;
+  try {
+    const token = config.requireSecret(name);
+    // The plain value, read only to validate it here.
+    const plain = pulumi.runtime.getConfig(fullKey) ?? "";
+    if (/['\s]/.test(plain)) {
+      problems.push(
+        `${fullKey}: the enc-token holds a quote or whitespace; copy it again from the PallyCon console`,
+      );
+    }
+    return token;
+  } catch {
+    problems.push(
+      `${fullKey}: is required when kmsGateway is true; set it with \`pulumi config set --secret ${fullKey} <enc-token from the PallyCon console>\``,
+    );
+    return pulumi.secret("");
+  }
 }

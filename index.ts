@@ -1,10 +1,26 @@
+import { DrmEndpoint } from "./components/drmEndpoint";
+import { PallyConGateway } from "./components/pallyConGateway";
 import { VodPipeline } from "./components/vodPipeline";
 import { readStackConfig } from "./config";
 
 // Read and validate the whole stack configuration first: a bad key stops `pulumi preview`.
 const config = readStackConfig();
 
-// Upload → MediaConvert → private output → CloudFront.
+// The PallyCon KMS behind API Gateway: the only holder of the enc-token, and the SPEKE
+// URL every packager uses.
+const gateway = config.kmsGateway
+  ? new PallyConGateway("kms", {
+      kmsUrl: config.kmsGateway.kmsUrl,
+      encToken: config.kmsGateway.encToken,
+      stageName: config.kmsGateway.stageName,
+      throttleRateLimit: config.kmsGateway.rateLimit,
+      throttleBurstLimit: config.kmsGateway.burstLimit,
+      logRetentionDays: config.logRetentionDays,
+      manageAccountLoggingRole: config.kmsGateway.manageAccountLoggingRole,
+    })
+  : undefined;
+
+// Upload → MediaConvert → private output → CloudFront, encrypted when VOD DRM is on.
 const vod = new VodPipeline("vod", {
   applicationName: config.applicationName,
   ladder: config.ladder,
@@ -16,15 +32,52 @@ const vod = new VodPipeline("vod", {
   notificationEmail: config.notificationEmail,
   logRetentionDays: config.logRetentionDays,
   forceDestroyBuckets: config.forceDestroyBuckets,
+  drm:
+    config.vodDrm && gateway
+      ? {
+          spekeUrl: gateway.spekeUrl,
+          executeApiArn: gateway.executeApiArn,
+          keepClearOutputs: config.vodDrm.keepClearOutputs,
+        }
+      : undefined,
 });
+
+// The live channel: MediaPackage endpoints encrypted through the same gateway.
+const live =
+  config.liveChannel && gateway
+    ? new DrmEndpoint("live", {
+        spekeUrl: gateway.spekeUrl,
+        executeApiArn: gateway.executeApiArn,
+        contentId: config.liveChannel.contentId,
+        keyRotationIntervalSeconds: config.liveChannel.keyRotationIntervalSeconds,
+        cmaf: config.liveChannel.cmaf,
+        channelId: `${config.applicationName.replace(/\./g, "-")}-live`,
+      })
+    : undefined;
 
 /** Upload videos here: `aws s3 cp movie.mp4 s3://<uploadBucketName>/<path>/`. */
 export const uploadBucketName = vod.uploadBucketName;
 /** The CloudFront domain that serves every asset. */
 export const playbackDomain = vod.playbackDomain;
-/** Where an upload's HLS manifest appears once its job completes. */
+/** Each asset's metadata file: status, manifests, thumbnails and, with DRM, its content id. */
+export const assetMetadataUrlPattern = vod.assetMetadataUrlPattern;
+/** Where an upload's clear HLS manifest appears once its job completes. */
 export const playbackUrlPattern = vod.playbackUrlPattern;
 /** Job COMPLETE/ERROR events and dead-letter alarms are published here. */
 export const notificationTopicArn = vod.notificationTopicArn;
 /** Events that failed after every retry wait here for 14 days. */
 export const deadLetterQueueUrl = vod.deadLetterQueueUrl;
+
+/** The SPEKE key server URL for packagers (the gateway adds the enc-token). */
+export const kmsSpekeUrl = gateway?.spekeUrl;
+/** A signed `GET` answers `SUCCESS` when the gateway and the KMS are up. */
+export const kmsHeartbeatUrl = gateway?.heartbeatUrl;
+/** Grant `execute-api:Invoke` on this to let another role request keys. */
+export const kmsExecuteApiArn = gateway?.executeApiArn;
+
+/** MediaLive's HLS destinations, with their WebDAV credentials (secret). */
+export const liveIngestEndpoints = live?.ingestEndpoints;
+export const liveContentId = live ? config.liveChannel?.contentId : undefined;
+export const liveHlsUrl = live?.hlsPlaybackUrl;
+export const liveDashUrl = live?.dashPlaybackUrl;
+export const liveCmafUrl = live?.cmafPlaybackUrl;

@@ -6,11 +6,13 @@ import {
   RateControl,
   Rendition,
 } from "../functions/convert/ladder";
-import { HLS_MANIFEST_PATH, VIDEO_SUFFIXES } from "../functions/convert/objectKey";
+import { HLS_MANIFEST_PATH, OUTPUT_LAYOUT, VIDEO_SUFFIXES } from "../functions/convert/objectKey";
 import { accountContext } from "./common/account";
 import { policyDocument, trustPolicy } from "./common/iam";
 import { lambdaFunction } from "./common/lambdaFunction";
 import { PrivateBucket } from "./privateBucket";
+import { createDelivery, ExtraBehaviour } from "./vodPipeline/delivery";
+import { createNotifications } from "./vodPipeline/notifications";
 
 /** Arguments of {@link VodPipeline}. */
 export interface VodPipelineArgs {
@@ -43,28 +45,33 @@ export interface VodPipelineArgs {
   readonly logRetentionDays?: number;
   /** Let `pulumi destroy` remove buckets that still hold objects. @default false */
   readonly forceDestroyBuckets?: boolean;
+  /**
+   * Encrypt every asset through SPEKE (DASH with Widevine + PlayReady, HLS with
+   * FairPlay), with keys from the KMS gateway.
+   * @default undefined (clear outputs only)
+   */
+  readonly drm?: VodDrmArgs;
 }
 
-/** Caching for manifests: short, so a re-encoded asset shows up within a minute. */
-const MANIFEST_TTL = { minTtl: 0, defaultTtl: 30, maxTtl: 60 };
-/** Caching for segments, MP4s and thumbnails: they change only when an asset is re-encoded. */
-const MEDIA_TTL = { minTtl: 0, defaultTtl: 86_400, maxTtl: 31_536_000 };
-/** Paths served with {@link MANIFEST_TTL}: HLS and DASH manifests, and the asset metadata. */
-const SHORT_LIVED_PATHS = ["*.m3u8", "*.mpd", "*.json"];
-/** Request headers S3 needs to answer CORS; they are part of the cache key so answers don't mix. */
-const CORS_HEADERS = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"];
+/** DRM for on-demand assets. */
+export interface VodDrmArgs {
+  /** The SPEKE key server URL: {@link PallyConGateway.spekeUrl}. It holds no token. */
+  readonly spekeUrl: pulumi.Input<string>;
+  /** What MediaConvert may invoke: {@link PallyConGateway.executeApiArn}. */
+  readonly executeApiArn: pulumi.Input<string>;
+  /** Keep the clear HLS ladder and MP4 too (unencrypted copies). @default false */
+  readonly keepClearOutputs?: boolean;
+}
 
 /** How long failed events stay in the dead-letter queue: SQS's maximum, 14 days. */
 const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
-
-/** The MediaConvert job states that are reported: a job either finishes or fails. */
-const REPORTED_JOB_STATES = ["COMPLETE", "ERROR"];
 
 /**
  * The path from upload to playback: private source and output buckets, the convert
  * Lambda that submits MediaConvert jobs, job notifications, a dead-letter queue for
  * whatever fails, and a CloudFront distribution that reads the output through an
- * Origin Access Identity.
+ * Origin Access Identity. With `drm`, every job also writes SPEKE-encrypted DASH and
+ * HLS, and MediaConvert may request keys from the KMS gateway.
  */
 export class VodPipeline extends pulumi.ComponentResource {
   public readonly source: PrivateBucket;
@@ -80,7 +87,9 @@ export class VodPipeline extends pulumi.ComponentResource {
   public readonly uploadBucketName: pulumi.Output<string>;
   /** The CloudFront domain that serves the output. */
   public readonly playbackDomain: pulumi.Output<string>;
-  /** The HLS manifest URL of an upload `<path>/<name>.<ext>`. */
+  /** The metadata file of an upload `<path>/<name>.<ext>`: manifests, DRM and status. */
+  public readonly assetMetadataUrlPattern: pulumi.Output<string>;
+  /** The clear HLS manifest URL of an upload `<path>/<name>.<ext>`, when clear outputs are made. */
   public readonly playbackUrlPattern: pulumi.Output<string>;
   public readonly notificationTopicArn: pulumi.Output<string>;
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
@@ -97,11 +106,13 @@ export class VodPipeline extends pulumi.ComponentResource {
       notificationEmail,
       logRetentionDays = 30,
       forceDestroyBuckets = false,
+      drm,
     } = args;
     if (!applicationName) throw new Error("VodPipeline: `applicationName` is required.");
 
     const parent = { parent: this };
-    const { partition, region, accountId } = accountContext(parent);
+    const account = accountContext(parent);
+    const { partition, region, accountId } = account;
     const arn = (service: string, resource: string) =>
       pulumi.interpolate`arn:${partition}:${service}:${region}:${accountId}:${resource}`;
 
@@ -133,67 +144,20 @@ export class VodPipeline extends pulumi.ComponentResource {
       },
       parent,
     );
+    const assetMetadataFiles = pulumi.interpolate`${this.output.arn}/*/${OUTPUT_LAYOUT.metadata}`;
 
-    // Cache policies: manifests briefly, media long; both keyed on the CORS headers.
-    const manifestCache = cachePolicy(`${name}-manifests`, MANIFEST_TTL, parent);
-    const mediaCache = cachePolicy(`${name}-media`, MEDIA_TTL, parent);
-    const originId = "output";
-    const behaviour = {
-      targetOriginId: originId,
-      viewerProtocolPolicy: "redirect-to-https",
-      allowedMethods: ["GET", "HEAD", "OPTIONS"],
-      cachedMethods: ["GET", "HEAD", "OPTIONS"],
-      compress: true,
-    };
-
-    // HTTPS delivery of the output bucket, which CloudFront reads only through the OAI.
-    this.distribution = new aws.cloudfront.Distribution(
-      `${name}-cdn`,
-      {
-        enabled: true,
-        comment: `${applicationName} playback`,
-        httpVersion: "http2and3",
-        isIpv6Enabled: true,
-        priceClass,
-        origins: [
-          {
-            originId,
-            domainName: this.output.bucket.bucketRegionalDomainName,
-            s3OriginConfig: { originAccessIdentity: oai.cloudfrontAccessIdentityPath },
-          },
-        ],
-        defaultCacheBehavior: { ...behaviour, cachePolicyId: mediaCache.id },
-        orderedCacheBehaviors: SHORT_LIVED_PATHS.map((pathPattern) => ({
-          ...behaviour,
-          pathPattern,
-          cachePolicyId: manifestCache.id,
-        })),
-        restrictions: { geoRestriction: { restrictionType: "none" } },
-        viewerCertificate: { cloudfrontDefaultCertificate: true },
-      },
-      parent,
-    );
-    const playbackOrigin = pulumi.interpolate`https://${this.distribution.domainName}`;
-
-    // Let players on the allowed origins (by default only our own domain) fetch media.
-    new aws.s3.BucketCorsConfiguration(
-      `${name}-output`,
-      {
-        bucket: this.output.bucket.id,
-        corsRules: [
-          {
-            allowedMethods: ["GET", "HEAD"],
-            allowedOrigins: pulumi
-              .all([args.corsAllowedOrigins ?? [], playbackOrigin])
-              .apply(([origins, own]) => (origins.length > 0 ? origins : [own])),
-            allowedHeaders: ["*"],
-            exposeHeaders: ["ETag", "Content-Length", "Content-Range"],
-            maxAgeSeconds: 3000,
-          },
-        ],
-      },
-      parent,
-    );
+    const extraBehaviours: ExtraBehaviour[] = [];
+    const { distribution, playbackOrigin } = createDelivery({
+      name,
+      parent: this,
+      applicationName,
+      output: this.output,
+      oai,
+      priceClass,
+      corsAllowedOrigins: args.corsAllowedOrigins ?? [],
+      extraBehaviours,
+    });
+    this.distribution = distribution;
 
     // Where every event that could not be processed ends up, encrypted, for 14 days.
     this.deadLetterQueue = new aws.sqs.Queue(
@@ -202,7 +166,8 @@ export class VodPipeline extends pulumi.ComponentResource {
       parent,
     );
 
-    // MediaConvert reads the source and writes the output, nothing else.
+    // MediaConvert reads the source, writes the output and, with DRM, asks the KMS
+    // gateway for keys (MediaConvert signs SPEKE requests with the job's role).
     this.mediaConvertRole = new aws.iam.Role(
       `${name}-mediaconvert`,
       { assumeRolePolicy: trustPolicy("mediaconvert.amazonaws.com") },
@@ -225,6 +190,16 @@ export class VodPipeline extends pulumi.ComponentResource {
             Action: "s3:PutObject",
             Resource: pulumi.interpolate`${this.output.arn}/*`,
           },
+          ...(drm
+            ? [
+                {
+                  Sid: "RequestKeysThroughTheGateway",
+                  Effect: "Allow" as const,
+                  Action: "execute-api:Invoke",
+                  Resource: drm.executeApiArn,
+                },
+              ]
+            : []),
         ]),
       },
       parent,
@@ -237,7 +212,7 @@ export class VodPipeline extends pulumi.ComponentResource {
       parent: this,
     } as const;
 
-    // Submits one MediaConvert job per uploaded video.
+    // Submits one MediaConvert job per uploaded video, and marks the asset as processing.
     const convert = lambdaFunction({
       ...functionArgs,
       fn: "convert",
@@ -249,6 +224,10 @@ export class VodPipeline extends pulumi.ComponentResource {
         LADDER: JSON.stringify(ladder),
         RATE_CONTROL: rateControl,
         QVBR_QUALITY_LEVEL: String(qvbrQualityLevel),
+        // The gateway's URL only: the gateway adds the enc-token itself.
+        ...(drm
+          ? { SPEKE_URL: drm.spekeUrl, DRM_CLEAR_OUTPUTS: String(drm.keepClearOutputs ?? false) }
+          : {}),
       },
       statements: [
         {
@@ -263,6 +242,12 @@ export class VodPipeline extends pulumi.ComponentResource {
           Action: "iam:PassRole",
           Resource: this.mediaConvertRole.arn,
           Condition: { StringEquals: { "iam:PassedToService": "mediaconvert.amazonaws.com" } },
+        },
+        {
+          Sid: "MarkAssetsAsProcessing",
+          Effect: "Allow",
+          Action: "s3:PutObject",
+          Resource: assetMetadataFiles,
         },
       ],
     });
@@ -294,139 +279,21 @@ export class VodPipeline extends pulumi.ComponentResource {
       { parent: this, dependsOn: [s3Invoke] },
     );
 
-    // Job notifications: a customer-managed key, because EventBridge and CloudWatch
-    // cannot publish to a topic encrypted with the AWS-managed SNS key.
-    const topicKey = new aws.kms.Key(
-      `${name}-notifications`,
-      {
-        description: `${applicationName} notification topic`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "AccountAdministersTheKey",
-              Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
-              // A key policy must name its resource as "*": it applies to this key only.
-              Action: "kms:*",
-              Resource: "*",
-            },
-            {
-              // No source condition here: SNS calls KMS on the publisher's behalf, and
-              // the topic policy already limits who may publish.
-              Sid: "PublishersEncryptMessages",
-              Effect: "Allow",
-              Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
-              Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-              Resource: "*",
-            },
-          ],
-        }),
-      },
-      parent,
-    );
-    this.notificationTopic = new aws.sns.Topic(
-      `${name}-notifications`,
-      { kmsMasterKeyId: topicKey.arn },
-      parent,
-    );
-    if (notificationEmail) {
-      // The address must confirm the subscription before mail arrives.
-      new aws.sns.TopicSubscription(
-        `${name}-notifications-email`,
-        { topic: this.notificationTopic.arn, protocol: "email", endpoint: notificationEmail },
-        parent,
-      );
-    }
+    const notifications = createNotifications({
+      name,
+      parent: this,
+      applicationName,
+      account,
+      deadLetterQueue: this.deadLetterQueue,
+      notificationEmail,
+    });
+    this.notificationTopic = notifications.topic;
 
-    // This stack's MediaConvert jobs only: the account's event bus carries every job.
-    const jobEvents = (statuses: string[]) =>
-      JSON.stringify({
-        source: ["aws.mediaconvert"],
-        "detail-type": ["MediaConvert Job State Change"],
-        detail: { status: statuses, userMetadata: { application: [applicationName] } },
-      });
-    const jobStateRule = new aws.cloudwatch.EventRule(
-      `${name}-job-state`,
-      {
-        description: `${applicationName}: MediaConvert jobs that complete or fail`,
-        eventPattern: jobEvents(REPORTED_JOB_STATES),
-      },
-      parent,
-    );
-    const jobCompleteRule = new aws.cloudwatch.EventRule(
-      `${name}-job-complete`,
-      {
-        description: `${applicationName}: MediaConvert jobs that complete`,
-        eventPattern: jobEvents(["COMPLETE"]),
-      },
-      parent,
-    );
-    const eventRules = [jobStateRule, jobCompleteRule];
-
-    new aws.sns.TopicPolicy(
-      `${name}-notifications`,
-      {
-        arn: this.notificationTopic.arn,
-        policy: policyDocument([
-          {
-            Sid: "JobStateEventsPublish",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: this.notificationTopic.arn,
-            Condition: { ArnEquals: { "aws:SourceArn": jobStateRule.arn } },
-          },
-          {
-            Sid: "DeadLetterAlarmPublishes",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: this.notificationTopic.arn,
-            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-          },
-        ]),
-      },
-      parent,
-    );
-
-    // Events EventBridge cannot deliver go to the dead-letter queue too.
-    new aws.sqs.QueuePolicy(
-      `${name}-dlq`,
-      {
-        queueUrl: this.deadLetterQueue.url,
-        policy: policyDocument([
-          {
-            Sid: "UndeliveredJobEvents",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: "sqs:SendMessage",
-            Resource: this.deadLetterQueue.arn,
-            Condition: { ArnEquals: { "aws:SourceArn": eventRules.map((rule) => rule.arn) } },
-          },
-        ]),
-      },
-      parent,
-    );
-    const eventDeadLetter = { arn: this.deadLetterQueue.arn };
-
-    new aws.cloudwatch.EventTarget(
-      `${name}-job-state`,
-      {
-        rule: jobStateRule.name,
-        arn: this.notificationTopic.arn,
-        deadLetterConfig: eventDeadLetter,
-      },
-      parent,
-    );
-
-    // On COMPLETE, writes `<prefix>/asset.json` next to the outputs for the player.
+    // On COMPLETE or ERROR, writes `<prefix>/asset.json` next to the outputs for the player.
     const metadata = lambdaFunction({
       ...functionArgs,
       fn: "metadata",
-      description: `${applicationName}: writes each finished asset's metadata file`,
+      description: `${applicationName}: records each asset's outcome in its metadata file`,
       environment: {
         DESTINATION_BUCKET: this.output.bucketName,
         PLAYBACK_DOMAIN: this.distribution.domainName,
@@ -434,10 +301,11 @@ export class VodPipeline extends pulumi.ComponentResource {
       },
       statements: [
         {
-          Sid: "WriteAssetMetadataFilesOnly",
+          // Read first, so a failed re-encode never hides a playable asset.
+          Sid: "ReadAndWriteAssetMetadataFilesOnly",
           Effect: "Allow",
-          Action: "s3:PutObject",
-          Resource: pulumi.interpolate`${this.output.arn}/*/asset.json`,
+          Action: ["s3:GetObject", "s3:PutObject"],
+          Resource: assetMetadataFiles,
         },
       ],
     });
@@ -448,43 +316,30 @@ export class VodPipeline extends pulumi.ComponentResource {
         function: metadata.fn.name,
         action: "lambda:InvokeFunction",
         principal: "events.amazonaws.com",
-        sourceArn: jobCompleteRule.arn,
+        sourceArn: notifications.assetStatusRule.arn,
       },
       parent,
     );
     new aws.cloudwatch.EventTarget(
-      `${name}-job-complete`,
-      { rule: jobCompleteRule.name, arn: metadata.fn.arn, deadLetterConfig: eventDeadLetter },
-      { parent: this, dependsOn: [eventsInvoke] },
-    );
-
-    // Anything in the dead-letter queue is a lost upload or asset until someone acts: say so.
-    new aws.cloudwatch.MetricAlarm(
-      `${name}-dlq-not-empty`,
+      `${name}-asset-status`,
       {
-        alarmDescription: `${applicationName}: events failed and are waiting in the dead-letter queue`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: this.deadLetterQueue.name },
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [this.notificationTopic.arn],
+        rule: notifications.assetStatusRule.name,
+        arn: metadata.fn.arn,
+        deadLetterConfig: { arn: this.deadLetterQueue.arn },
       },
-      parent,
+      { parent: this, dependsOn: [eventsInvoke], aliases: [{ name: `${name}-job-complete` }] },
     );
 
     this.uploadBucketName = this.source.bucketName;
     this.playbackDomain = this.distribution.domainName;
+    this.assetMetadataUrlPattern = pulumi.interpolate`${playbackOrigin}/<path>/<name>/${OUTPUT_LAYOUT.metadata}`;
     this.playbackUrlPattern = pulumi.interpolate`${playbackOrigin}/<path>/<name>/${HLS_MANIFEST_PATH}`;
     this.notificationTopicArn = this.notificationTopic.arn;
     this.deadLetterQueueUrl = this.deadLetterQueue.url;
     this.registerOutputs({
       uploadBucketName: this.uploadBucketName,
       playbackDomain: this.playbackDomain,
+      assetMetadataUrlPattern: this.assetMetadataUrlPattern,
       playbackUrlPattern: this.playbackUrlPattern,
       notificationTopicArn: this.notificationTopicArn,
       deadLetterQueueUrl: this.deadLetterQueueUrl,
@@ -495,26 +350,4 @@ export class VodPipeline extends pulumi.ComponentResource {
 /** Every suffix the upload trigger fires on: each video suffix in lower and upper case. */
 export function uploadSuffixFilters(): string[] {
   return VIDEO_SUFFIXES.flatMap((suffix) => [suffix.toLowerCase(), suffix.toUpperCase()]);
-}
-
-/** A cache policy with the given TTLs, compression, and the CORS request headers in its key. */
-function cachePolicy(
-  name: string,
-  ttl: { minTtl: number; defaultTtl: number; maxTtl: number },
-  opts: pulumi.CustomResourceOptions,
-): aws.cloudfront.CachePolicy {
-  return new aws.cloudfront.CachePolicy(
-    name,
-    {
-      ...ttl,
-      parametersInCacheKeyAndForwardedToOrigin: {
-        enableAcceptEncodingGzip: true,
-        enableAcceptEncodingBrotli: true,
-        cookiesConfig: { cookieBehavior: "none" },
-        queryStringsConfig: { queryStringBehavior: "none" },
-        headersConfig: { headerBehavior: "whitelist", headers: { items: CORS_HEADERS } },
-      },
-    },
-    opts,
-  );
 }

@@ -19,7 +19,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { runUnderMocks } from "./mockCloud";
 import { renderOutputs, renderTree } from "./render";
-import { readPlanConfig } from "./stackConfig";
+import { readPlanConfig, unsetSecretPlaceholder } from "./stackConfig";
 import { planVerdicts, renderVerdicts } from "./verdicts";
 import { allPolicies, PolicyConfig } from "../policies/rules";
 
@@ -51,6 +51,15 @@ async function main(): Promise<number> {
     console.log(renderTree(plan, title));
     console.log(`\nOutputs:\n${renderOutputs(plan.outputs)}`);
     console.log(`\n${renderVerdicts(violations, allPolicies.length)}`);
+    // Unset secrets the program used: `pulumi preview` stops until they are set.
+    const inputs = JSON.stringify(plan.resources.map((resource) => resource.inputs));
+    const used = config.unsetSecrets.filter((key) => inputs.includes(unsetSecretPlaceholder(key)));
+    for (const key of used) {
+      console.log(
+        `\nNote: ${key} is not set for this stack; the plan used a placeholder. ` +
+          `Set it before \`pulumi up\`: pulumi config set --secret ${key} <value>`,
+      );
+    }
   }
   return violations.some((v) => v.enforcementLevel === "mandatory") ? 2 : 0;
 }

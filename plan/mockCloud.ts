@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlanConfig } from "./stackConfig";
+import { PlanConfig, SECRET_PLACEHOLDER } from "./stackConfig";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_REGION = "us-east-1";
@@ -40,6 +40,11 @@ export function fakeState(
   const id = `${name}-${shortHash(type + name).slice(0, 8)}`;
   const arn = `arn:aws:${service}:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${id}`;
   const base = { ...inputs, id, arn, name: inputs.name ?? id };
+  if (type === "aws-native:mediapackage:OriginEndpoint") {
+    const host = `${shortHash(`${name}-host`)}.mediapackage.${MOCK_REGION}.amazonaws.com`;
+    const manifest = inputs.dashPackage ? "index.mpd" : "index.m3u8";
+    return { ...base, url: `https://${host}/out/v1/${shortHash(name)}/${manifest}` };
+  }
   if (pkg !== "aws") return base;
 
   switch (type) {
@@ -79,11 +84,71 @@ export function fakeState(
       };
     case "aws:cloudwatch/eventRule:EventRule":
       return { ...base, arn: `arn:aws:events:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:rule/${base.name}` };
-    case "aws:lambda/function:Function":
+    case "aws:apigateway/restApi:RestApi":
       return {
         ...base,
-        arn: `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:function:${base.name}`,
+        id: shortHash(name).slice(0, 10),
+        rootResourceId: shortHash(`${name}-root`).slice(0, 10),
+        executionArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${shortHash(name).slice(0, 10)}`,
       };
+    case "aws:apigateway/stage:Stage": {
+      const api = String(inputs.restApi);
+      return {
+        ...base,
+        invokeUrl: `https://${api}.execute-api.${MOCK_REGION}.amazonaws.com/${inputs.stageName}`,
+        executionArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${api}/${inputs.stageName}`,
+      };
+    }
+    case "aws:mediapackage/channel:Channel":
+      return {
+        ...base,
+        id: inputs.channelId,
+        hlsIngests: [
+          {
+            ingestEndpoints: [1, 2].map((n) => ({
+              url: `https://${shortHash(`${name}${n}`)}.mediapackage.${MOCK_REGION}.amazonaws.com/in/v2/${shortHash(name)}/channel`,
+              username: shortHash(`${name}-user${n}`),
+              password: `mock-ingest-password-${shortHash(`${name}-password${n}`)}`,
+            })),
+          },
+        ],
+      };
+    case "aws:lambda/function:Function": {
+      const functionArn = `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:function:${base.name}`;
+      return {
+        ...base,
+        arn: functionArn,
+        invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${functionArn}/invocations`,
+      };
+    }
+    case "aws:secretsmanager/secret:Secret":
+      // Secrets Manager appends a dash and six random characters to the name.
+      return {
+        ...base,
+        id: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:${base.name}-${shortHash(name).slice(0, 6)}`,
+        arn: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:${base.name}-${shortHash(name).slice(0, 6)}`,
+      };
+    case "aws:apigatewayv2/api:Api": {
+      const apiId = shortHash(type + name).slice(0, 10);
+      return {
+        ...base,
+        id: apiId,
+        arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${apiId}`,
+        apiEndpoint: `https://${apiId}.execute-api.${MOCK_REGION}.amazonaws.com`,
+        executionArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${apiId}`,
+      };
+    }
+    case "aws:apigatewayv2/stage:Stage": {
+      // The $default stage is served at the API's root; others under their name.
+      const stage = inputs.name ?? name;
+      const path = stage === "$default" ? "" : stage;
+      return {
+        ...base,
+        id: stage,
+        invokeUrl: `https://${inputs.apiId}.execute-api.${MOCK_REGION}.amazonaws.com/${path}`,
+        executionArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${inputs.apiId}/${stage}`,
+      };
+    }
     default:
       return base;
   }
@@ -141,7 +206,9 @@ export async function runUnderMocks(
   );
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
 
-  const exported = await pulumi.runtime.runInPulumiStack(async () => {
+  // The program's own exports: the stack unwraps them, and with them their secretness.
+  let exported: Record<string, unknown> = {};
+  await pulumi.runtime.runInPulumiStack(async () => {
     // Record each resource's parent as it is constructed: the mock monitor isn't told.
     pulumi.runtime.registerStackTransformation(({ resource, type, name, opts }) => {
       const key = `${type}::${name}`;
@@ -149,9 +216,10 @@ export async function runUnderMocks(
       parents.set(key, opts.parent ? keyOf.get(opts.parent) : undefined);
       return undefined;
     });
-    return (await program()) as Record<string, unknown>;
+    exported = ((await program()) ?? {}) as Record<string, unknown>;
+    return exported;
   });
-  const outputs = await resolveOutputs(exported ?? {});
+  const outputs = await resolveOutputs(exported);
   await waitForRegistrations();
 
   const resources = [...byKey.entries()]
@@ -160,11 +228,35 @@ export async function runUnderMocks(
   return { resources, outputs };
 }
 
-/** Unwraps the stack's exports; a module namespace object needs its own keys copied. */
-function resolveOutputs(exported: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const plain = Object.fromEntries(Object.entries(exported).filter(([key]) => key !== "default"));
-  return new Promise((resolve) =>
-    pulumi.output(plain).apply((values) => resolve(values as Record<string, unknown>)),
+/**
+ * Unwraps the stack's exports (a module namespace object needs its own keys copied),
+ * showing secret ones as {@link SECRET_PLACEHOLDER}, as `pulumi stack output` does.
+ * Exports that are undefined (a feature turned off) are left out, as Pulumi leaves them.
+ */
+async function resolveOutputs(exported: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const entries = Object.entries(exported).filter(
+    ([key, value]) => key !== "default" && value !== undefined,
+  );
+  const resolved = await Promise.all(
+    entries.map(async ([key, value]) => {
+      const output = pulumi.output(value as {}) as pulumi.Output<unknown>;
+      if (await pulumi.isSecret(output)) return [key, SECRET_PLACEHOLDER] as const;
+      return [key, await new Promise((resolve) => output.apply(resolve))] as const;
+    }),
+  );
+  return Object.fromEntries(resolved);
+}
+
+/** The engine's marker for a secret value in resource inputs. */
+const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Whether an input value, as the mock monitor received it, is a secret. */
+export function isSecret(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Object.values(value).includes(SECRET_SIGNATURE) &&
+    "value" in value
   );
 }
 

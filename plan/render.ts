@@ -1,4 +1,6 @@
-import type { PlannedResource, PlannedStack } from "./mockCloud";
+import { DRM_SYSTEM_IDS } from "../functions/shared/drm";
+import { isSecret, PlannedResource, PlannedStack } from "./mockCloud";
+import { SECRET_PLACEHOLDER } from "./stackConfig";
 
 type Inputs = Record<string, any>;
 
@@ -58,8 +60,43 @@ const KEY_PROPERTIES: Record<string, (inputs: Inputs) => Record<string, unknown>
   "aws:cloudwatch/eventRule:EventRule": (i) => ({ pattern: i.eventPattern }),
   "aws:sns/topic:Topic": (i) => ({ kms: i.kmsMasterKeyId }),
   "aws:sqs/queue:Queue": (i) => ({ sse: i.sqsManagedSseEnabled }),
-  "aws:cloudwatch/logGroup:LogGroup": (i) => ({ retentionDays: i.retentionInDays }),
+  "aws:cloudwatch/logGroup:LogGroup": (i) => ({
+    retentionDays: i.retentionInDays,
+    kms: i.kmsKeyId ? "customer key" : undefined,
+  }),
+  "aws:apigateway/method:Method": (i) => ({ method: i.httpMethod, auth: i.authorization }),
+  "aws:apigateway/integration:Integration": (i) => ({
+    type: i.type,
+    uri: i.uri,
+    parameters: isSecret(i.requestParameters) ? SECRET_PLACEHOLDER : undefined,
+  }),
+  "aws:apigateway/stage:Stage": (i) => ({
+    stage: i.stageName,
+    accessLogs: i.accessLogSettings?.destinationArn ? "on" : "off",
+  }),
+  "aws:apigateway/methodSettings:MethodSettings": (i) => ({
+    throttle: `${i.settings?.throttlingRateLimit}/s burst ${i.settings?.throttlingBurstLimit}`,
+    executionLogs: i.settings?.loggingLevel,
+  }),
+  "aws-native:mediapackage:OriginEndpoint": (i) => {
+    const pkg = i.hlsPackage ?? i.dashPackage ?? i.cmafPackage ?? {};
+    const encryption = pkg.encryption ?? {};
+    return {
+      package: ["hlsPackage", "dashPackage", "cmafPackage"]
+        .find((p) => i[p])
+        ?.replace("Package", ""),
+      method: encryption.encryptionMethod,
+      drm: (encryption.spekeKeyProvider?.systemIds ?? []).map(drmName).join("+"),
+      rotation: encryption.keyRotationIntervalSeconds,
+      contentId: encryption.spekeKeyProvider?.resourceId,
+    };
+  },
 };
+
+const DRM_NAMES = Object.fromEntries(
+  Object.entries(DRM_SYSTEM_IDS).map(([drm, systemId]) => [systemId, drm]),
+);
+const drmName = (systemId: string) => DRM_NAMES[systemId] ?? systemId;
 
 function describe(resource: PlannedResource): string {
   const pick = KEY_PROPERTIES[resource.type];

@@ -5,6 +5,9 @@ import { parse } from "yaml";
 /** Shown instead of a secret's value: the plan never decrypts anything. */
 export const SECRET_PLACEHOLDER = "[secret]";
 
+/** The value the plan gives a declared secret the stack has not set. */
+export const unsetSecretPlaceholder = (key: string) => `[unset-secret:${key}]`;
+
 /** A stack's configuration as the Pulumi CLI would hand it to the program. */
 export interface PlanConfig {
   readonly project: string;
@@ -13,6 +16,11 @@ export interface PlanConfig {
   readonly values: Record<string, string>;
   /** Keys whose values are secrets (encrypted in the stack file, or `secret: true` in Pulumi.yaml). */
   readonly secretKeys: string[];
+  /**
+   * Secret keys Pulumi.yaml declares that the stack file does not set. The plan runs
+   * with a placeholder for each; `pulumi preview` fails until they are set.
+   */
+  readonly unsetSecrets: string[];
 }
 
 interface ProjectFile {
@@ -66,5 +74,14 @@ export function readPlanConfig(root: string, stack: string, stackFile?: string):
       values[fullKey] = asConfigText(value);
     }
   }
-  return { project: project.name, stack, values, secretKeys: [...new Set(secretKeys)] };
+  // Secrets are never committed: stand in for the ones this stack has not set yet.
+  const unsetSecrets = secretKeys.filter((key) => !(key in values));
+  for (const key of unsetSecrets) values[key] = unsetSecretPlaceholder(key);
+  return {
+    project: project.name,
+    stack,
+    values,
+    secretKeys: [...new Set(secretKeys)],
+    unsetSecrets,
+  };
 }

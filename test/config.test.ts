@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { CONFIG_DEFAULTS, ConfigError, readStackConfig } from "../config";
+import { CONFIG_DEFAULTS, ConfigError, readStackConfig, SECRET_CONFIG_KEYS } from "../config";
 import { DEFAULT_LADDER } from "../functions/convert/ladder";
 
 const PROJECT = "vod-multidrm";
@@ -131,12 +131,18 @@ describe("stack configuration", () => {
 
   it("declares every key in Pulumi.yaml with a description and the defaults the code uses", () => {
     const project = parse(readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8"));
-    const declared = project.config as Record<string, { description?: string; default?: unknown }>;
-    const keys = ["applicationName", ...Object.keys(CONFIG_DEFAULTS)].sort();
-    assert.deepEqual(Object.keys(declared).sort(), keys);
+    const declared = project.config as Record<
+      string,
+      { description?: string; default?: unknown; secret?: boolean }
+    >;
+    const keys = ["applicationName", ...Object.keys(CONFIG_DEFAULTS), ...SECRET_CONFIG_KEYS];
+    assert.deepEqual(Object.keys(declared).sort(), keys.sort());
     for (const [key, declaration] of Object.entries(declared)) {
       assert.ok(declaration.description, `${key} has a description`);
-      if (key !== "applicationName") {
+      if ((SECRET_CONFIG_KEYS as readonly string[]).includes(key)) {
+        assert.equal(declaration.secret, true, `${key} is declared secret`);
+        assert.ok(!("default" in declaration), `${key} has no default`);
+      } else if (key !== "applicationName") {
         assert.deepEqual(
           declaration.default,
           CONFIG_DEFAULTS[key as keyof typeof CONFIG_DEFAULTS],

@@ -26,6 +26,7 @@ const pipeline =
       uploadBucketName: vod.uploadBucketName,
       playbackDomain: vod.playbackDomain,
       playbackUrlPattern: vod.playbackUrlPattern,
+      assetMetadataUrlPattern: vod.assetMetadataUrlPattern,
       notificationTopicArn: vod.notificationTopicArn,
       deadLetterQueueUrl: vod.deadLetterQueueUrl,
     };
@@ -339,25 +340,71 @@ describe("VodPipeline", () => {
       assert.match(alarm.alarmActions[0], /^arn:aws:sns:/);
     });
 
-    it("writes asset metadata files only, on COMPLETE events", () => {
+    it("reads and writes asset metadata files only, on COMPLETE and ERROR events", () => {
       const statements = statementsOf(named(plan, ROLE_POLICY, "vod-metadata").inputs.policy);
-      const put = statements.find((s) => actionsOf(s).includes("s3:PutObject"))!;
-      assert.match(put.Resource, /^arn:aws:s3:::.+\/\*\/asset\.json$/);
-      const rule = named(plan, "aws:cloudwatch/eventRule:EventRule", "vod-job-complete").inputs;
-      assert.deepEqual(JSON.parse(rule.eventPattern).detail.status, ["COMPLETE"]);
+      const assetFiles = statements.find((s) => actionsOf(s).includes("s3:PutObject"))!;
+      assert.deepEqual(actionsOf(assetFiles), ["s3:GetObject", "s3:PutObject"]);
+      assert.match(assetFiles.Resource, /^arn:aws:s3:::.+\/\*\/asset\.json$/);
+      const rule = named(plan, "aws:cloudwatch/eventRule:EventRule", "vod-asset-status").inputs;
+      assert.deepEqual(JSON.parse(rule.eventPattern).detail.status, ["COMPLETE", "ERROR"]);
+      const target = named(plan, "aws:cloudwatch/eventTarget:EventTarget", "vod-asset-status");
+      assert.match(target.inputs.arn, /:function:vod-metadata/);
+    });
+
+    it("lets the convert function write nothing in the output but processing markers", () => {
+      const statements = statementsOf(named(plan, ROLE_POLICY, "vod-convert").inputs.policy);
+      const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith("s3:")));
+      assert.equal(s3.length, 1);
+      assert.deepEqual(actionsOf(s3[0]), ["s3:PutObject"]);
+      assert.match(s3[0].Resource, /^arn:aws:s3:::vod-output.*\/\*\/asset\.json$/);
     });
   });
 
-  it("exposes the upload bucket, playback URL pattern, topic and dead-letter queue", () => {
+  describe("DRM", () => {
+    const drm = {
+      spekeUrl: "https://abc123.execute-api.us-east-1.amazonaws.com/Production/cpix/getKey",
+      executeApiArn:
+        "arn:aws:execute-api:us-east-1:123456789012:abc123/Production/POST/cpix/getKey",
+    };
+    let encrypted: PlannedStack;
+    before(async () => {
+      encrypted = await runProgram(pipeline({ drm }));
+    });
+
+    it("lets MediaConvert invoke the KMS gateway's SPEKE route only, and only with DRM on", () => {
+      const grants = (p: PlannedStack) =>
+        statementsOf(named(p, ROLE_POLICY, "vod-mediaconvert").inputs.policy).filter((s) =>
+          actionsOf(s).includes("execute-api:Invoke"),
+        );
+      assert.deepEqual(grants(plan), []);
+      const [grant] = grants(encrypted);
+      assert.deepEqual(actionsOf(grant), ["execute-api:Invoke"]);
+      assert.equal(grant.Resource, drm.executeApiArn);
+    });
+
+    it("tells the convert function the gateway's SPEKE URL, and keeps clear outputs off by default", async () => {
+      const env = (p: PlannedStack) =>
+        named(p, FUNCTION, "vod-convert").inputs.environment.variables;
+      assert.equal(env(encrypted).SPEKE_URL, drm.spekeUrl);
+      assert.equal(env(encrypted).DRM_CLEAR_OUTPUTS, "false");
+      assert.equal(env(plan).SPEKE_URL, undefined);
+      const keep = await runProgram(pipeline({ drm: { ...drm, keepClearOutputs: true } }));
+      assert.equal(env(keep).DRM_CLEAR_OUTPUTS, "true");
+    });
+  });
+
+  it("exposes the upload bucket, playback URL patterns, topic and dead-letter queue", () => {
     const {
       uploadBucketName,
       playbackDomain,
+      assetMetadataUrlPattern,
       playbackUrlPattern,
       notificationTopicArn,
       deadLetterQueueUrl,
     } = plan.outputs as Record<string, string>;
     assert.match(uploadBucketName, /^vod-source/);
     assert.equal(playbackUrlPattern, `https://${playbackDomain}/<path>/<name>/hls/index.m3u8`);
+    assert.equal(assetMetadataUrlPattern, `https://${playbackDomain}/<path>/<name>/asset.json`);
     assert.match(notificationTopicArn, /^arn:aws:sns:us-east-1:123456789012:vod-notifications/);
     assert.match(
       deadLetterQueueUrl,

@@ -1,0 +1,249 @@
+import * as aws from "@pulumi/aws";
+import * as awsNative from "@pulumi/aws-native";
+import * as pulumi from "@pulumi/pulumi";
+import { DRM_SYSTEM_IDS, isValidContentId } from "../functions/shared/drm";
+import { accountContext } from "./common/account";
+import { policyDocument, trustPolicy } from "./common/iam";
+
+/** Arguments of {@link DrmEndpoint}. */
+export interface DrmEndpointArgs {
+  /** The SPEKE key server URL: {@link PallyConGateway.spekeUrl}. */
+  readonly spekeUrl: pulumi.Input<string>;
+  /** What the SPEKE role may invoke: {@link PallyConGateway.executeApiArn}. */
+  readonly executeApiArn: pulumi.Input<string>;
+  /**
+   * The content id the KMS keys the channel by, and that license tokens name (`cid`):
+   * 1-200 characters of `[0-9A-Za-z_-]`.
+   */
+  readonly contentId: string;
+  /**
+   * Seconds between key rotations; 0 turns rotation off. Set on every endpoint, because
+   * MediaPackage rotates every 60 s when the field is omitted, and the PallyCon KMS does
+   * not support rotation through MediaPackage. Otherwise at least 300.
+   * @default 0
+   */
+  readonly keyRotationIntervalSeconds?: number;
+  /** Add a CMAF endpoint (cbcs, with Widevine, PlayReady and FairPlay). @default false */
+  readonly cmaf?: boolean;
+  /**
+   * The MediaPackage channel id: unique in the account and region.
+   * @default name
+   */
+  readonly channelId?: string;
+  /** @default 6 */
+  readonly segmentDurationSeconds?: number;
+  /** How far back viewers can seek in the live window. @default 60 */
+  readonly playlistWindowSeconds?: number;
+  /**
+   * The aws-native provider for the origin endpoints.
+   * @default a provider in the aws provider's region
+   */
+  readonly nativeProvider?: awsNative.Provider;
+}
+
+/** An HLS ingest endpoint of the channel; MediaLive pushes to it with these credentials. */
+export interface IngestEndpoint {
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+export const DEFAULT_KEY_ROTATION_SECONDS = 0;
+/** The shortest rotation MediaPackage v2 allows; v1 documents none, so the same floor. */
+export const MINIMUM_KEY_ROTATION_SECONDS = 300;
+const CHANNEL_ID = /^[A-Za-z0-9_-]{1,256}$/;
+
+/**
+ * The live path: a MediaPackage (v1) channel whose origin endpoints are all encrypted
+ * through SPEKE against the KMS gateway:
+ *
+ * - HLS with SAMPLE-AES for FairPlay;
+ * - DASH with CENC for Widevine and PlayReady;
+ * - optionally CMAF (cbcs) for all three.
+ *
+ * MediaPackage assumes the SPEKE role to sign its key requests; the role may only invoke
+ * the gateway. MediaLive must not encrypt its output when MediaPackage does.
+ */
+export class DrmEndpoint extends pulumi.ComponentResource {
+  public readonly channel: aws.mediapackage.Channel;
+  public readonly spekeRole: aws.iam.Role;
+  public readonly endpoints: Record<string, awsNative.mediapackage.OriginEndpoint>;
+
+  /** Where MediaLive pushes HLS, with credentials: a secret. */
+  public readonly ingestEndpoints: pulumi.Output<IngestEndpoint[]>;
+  /** The ingest URLs alone, for display. */
+  public readonly ingestUrls: pulumi.Output<string[]>;
+  public readonly hlsPlaybackUrl: pulumi.Output<string>;
+  public readonly dashPlaybackUrl: pulumi.Output<string>;
+  /** Undefined without a CMAF endpoint. */
+  public readonly cmafPlaybackUrl?: pulumi.Output<string>;
+
+  constructor(name: string, args: DrmEndpointArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("vod:index:DrmEndpoint", name, {}, opts);
+    const {
+      spekeUrl,
+      executeApiArn,
+      contentId,
+      keyRotationIntervalSeconds = DEFAULT_KEY_ROTATION_SECONDS,
+      cmaf = false,
+      channelId = name,
+      segmentDurationSeconds = 6,
+      playlistWindowSeconds = 60,
+    } = args;
+    validateDrmEndpointArgs(name, { contentId, keyRotationIntervalSeconds, channelId });
+
+    const parent = { parent: this };
+    const { partition, region, accountId } = accountContext(parent);
+    const nativeProvider =
+      args.nativeProvider ??
+      new awsNative.Provider(
+        `${name}-native`,
+        { region: region as pulumi.Output<awsNative.Region> },
+        parent,
+      );
+
+    // The channel MediaLive pushes to. Ingest passwords are marked secret in state.
+    this.channel = new aws.mediapackage.Channel(
+      name,
+      { channelId, description: "Live channel, SPEKE-encrypted by the PallyCon KMS" },
+      { parent: this, additionalSecretOutputs: ["hlsIngests"] },
+    );
+
+    // MediaPackage signs SPEKE requests as this role: only MediaPackage, working for
+    // this account, may assume it, and it may only call the KMS gateway.
+    this.spekeRole = new aws.iam.Role(
+      `${name}-speke`,
+      {
+        description: "MediaPackage requests content keys through the KMS gateway",
+        assumeRolePolicy: trustPolicy("mediapackage.amazonaws.com", {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: {
+            "aws:SourceArn": pulumi.interpolate`arn:${partition}:mediapackage:${region}:${accountId}:*`,
+          },
+        }),
+      },
+      parent,
+    );
+    const spekePolicy = new aws.iam.RolePolicy(
+      `${name}-speke`,
+      {
+        role: this.spekeRole.id,
+        policy: policyDocument([
+          {
+            Sid: "RequestKeysThroughTheGateway",
+            Effect: "Allow",
+            Action: "execute-api:Invoke",
+            Resource: executeApiArn,
+          },
+        ]),
+      },
+      parent,
+    );
+
+    const speke = (systemIds: string[]) => ({
+      resourceId: contentId,
+      roleArn: this.spekeRole.arn,
+      systemIds,
+      url: spekeUrl,
+    });
+    // Endpoints ask for keys as soon as content arrives: the role's grant comes first.
+    const endpointOpts = { parent: this, provider: nativeProvider, dependsOn: [spekePolicy] };
+    const endpoint = (
+      suffix: string,
+      packageArgs: Partial<awsNative.mediapackage.OriginEndpointArgs>,
+    ) =>
+      new awsNative.mediapackage.OriginEndpoint(
+        `${name}-${suffix}`,
+        {
+          awsId: `${channelId}-${suffix}`,
+          channelId: this.channel.channelId,
+          description: `${suffix.toUpperCase()}, SPEKE-encrypted`,
+          ...packageArgs,
+        },
+        endpointOpts,
+      );
+
+    this.endpoints = {
+      // HLS for Apple devices: SAMPLE-AES with FairPlay.
+      hls: endpoint("hls", {
+        hlsPackage: {
+          segmentDurationSeconds,
+          playlistWindowSeconds,
+          encryption: {
+            encryptionMethod: "SAMPLE_AES",
+            keyRotationIntervalSeconds,
+            spekeKeyProvider: speke([DRM_SYSTEM_IDS.FairPlay]),
+          },
+        },
+      }),
+      // DASH for everything else: CENC with Widevine and PlayReady.
+      dash: endpoint("dash", {
+        dashPackage: {
+          segmentDurationSeconds,
+          manifestWindowSeconds: playlistWindowSeconds,
+          encryption: {
+            keyRotationIntervalSeconds,
+            spekeKeyProvider: speke([DRM_SYSTEM_IDS.Widevine, DRM_SYSTEM_IDS.PlayReady]),
+          },
+        },
+      }),
+    };
+    if (cmaf) {
+      // One cbcs-encrypted CMAF stream that all three DRMs can play.
+      this.endpoints.cmaf = endpoint("cmaf", {
+        cmafPackage: {
+          segmentDurationSeconds,
+          hlsManifests: [{ id: `${channelId}-cmaf-hls`, playlistWindowSeconds }],
+          encryption: {
+            encryptionMethod: "SAMPLE_AES",
+            keyRotationIntervalSeconds,
+            spekeKeyProvider: speke([
+              DRM_SYSTEM_IDS.Widevine,
+              DRM_SYSTEM_IDS.PlayReady,
+              DRM_SYSTEM_IDS.FairPlay,
+            ]),
+          },
+        },
+      });
+    }
+
+    const ingests = this.channel.hlsIngests.apply((groups) =>
+      (groups ?? []).flatMap((group) =>
+        group.ingestEndpoints.map(({ url, username, password }) => ({ url, username, password })),
+      ),
+    );
+    this.ingestEndpoints = pulumi.secret(ingests);
+    this.ingestUrls = pulumi.unsecret(ingests.apply((list) => list.map((e) => e.url)));
+    this.hlsPlaybackUrl = this.endpoints.hls.url;
+    this.dashPlaybackUrl = this.endpoints.dash.url;
+    this.cmafPlaybackUrl = this.endpoints.cmaf?.url;
+    this.registerOutputs({
+      ingestEndpoints: this.ingestEndpoints,
+      ingestUrls: this.ingestUrls,
+      hlsPlaybackUrl: this.hlsPlaybackUrl,
+      dashPlaybackUrl: this.dashPlaybackUrl,
+      cmafPlaybackUrl: this.cmafPlaybackUrl,
+    });
+  }
+}
+
+/** Throws, naming the argument, on a content id, rotation or channel id MediaPackage or PallyCon would reject. */
+export function validateDrmEndpointArgs(
+  name: string,
+  args: { contentId: string; keyRotationIntervalSeconds: number; channelId: string },
+): void {
+  const fail = (message: string) => {
+    throw new Error(`DrmEndpoint ${name}: ${message}`);
+  };
+  if (!isValidContentId(args.contentId))
+    fail(
+      `\`contentId\` "${args.contentId}" must be 1-200 characters of 0-9, A-Z, a-z, '_' or '-'.`,
+    );
+  const rotation = args.keyRotationIntervalSeconds;
+  if (!Number.isInteger(rotation) || (rotation !== 0 && rotation < MINIMUM_KEY_ROTATION_SECONDS))
+    fail(
+      `\`keyRotationIntervalSeconds\` ${rotation} must be 0 (no rotation, which PallyCon needs) or a whole number of at least ${MINIMUM_KEY_ROTATION_SECONDS}.`,
+    );
+  if (!CHANNEL_ID.test(args.channelId))
+    fail(`\`channelId\` "${args.channelId}" must be 1-256 letters, digits, '_' or '-'.`);
+}

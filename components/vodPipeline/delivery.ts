@@ -1,0 +1,130 @@
+/** Delivery: CloudFront in front of the output bucket, its cache policies, and CORS. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { PrivateBucket } from "../privateBucket";
+
+/** Caching for manifests: short, so a re-encoded asset shows up within a minute. */
+export const MANIFEST_TTL = { minTtl: 0, defaultTtl: 30, maxTtl: 60 };
+/** Caching for segments, MP4s and thumbnails: they change only when an asset is re-encoded. */
+export const MEDIA_TTL = { minTtl: 0, defaultTtl: 86_400, maxTtl: 31_536_000 };
+/** Paths served with {@link MANIFEST_TTL}: HLS and DASH manifests, and the asset metadata. */
+export const SHORT_LIVED_PATHS = ["*.m3u8", "*.mpd", "*.json"];
+/** Request headers S3 needs to answer CORS; they are part of the cache key so answers don't mix. */
+const CORS_HEADERS = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"];
+/** The distribution's one origin: the output bucket. */
+export const OUTPUT_ORIGIN_ID = "output";
+
+/** A cache behaviour added before the manifest and media ones (such as the player's page). */
+export interface ExtraBehaviour {
+  readonly pathPattern: string;
+  readonly cachePolicyId: pulumi.Input<string>;
+  readonly responseHeadersPolicyId?: pulumi.Input<string>;
+}
+
+export interface DeliveryArgs {
+  readonly name: string;
+  readonly parent: pulumi.Resource;
+  readonly applicationName: string;
+  readonly output: PrivateBucket;
+  readonly oai: aws.cloudfront.OriginAccessIdentity;
+  readonly priceClass: pulumi.Input<string>;
+  /** Empty means the distribution's own https origin only. */
+  readonly corsAllowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
+  readonly extraBehaviours?: readonly ExtraBehaviour[];
+}
+
+/**
+ * HTTPS delivery of the output bucket, which CloudFront reads only through the OAI:
+ * manifests cached briefly, media long, both keyed on the CORS request headers; and
+ * CORS on the bucket for the allowed origins.
+ */
+export function createDelivery(args: DeliveryArgs) {
+  const { name, parent, applicationName, output, oai } = args;
+  const opts = { parent };
+
+  // Cache policies: manifests briefly, media long; both keyed on the CORS headers.
+  const manifestCache = cachePolicy(`${name}-manifests`, MANIFEST_TTL, opts);
+  const mediaCache = cachePolicy(`${name}-media`, MEDIA_TTL, opts);
+  const behaviour = {
+    targetOriginId: OUTPUT_ORIGIN_ID,
+    viewerProtocolPolicy: "redirect-to-https",
+    allowedMethods: ["GET", "HEAD", "OPTIONS"],
+    cachedMethods: ["GET", "HEAD", "OPTIONS"],
+    compress: true,
+  };
+
+  // HTTPS delivery of the output bucket, which CloudFront reads only through the OAI.
+  const distribution = new aws.cloudfront.Distribution(
+    `${name}-cdn`,
+    {
+      enabled: true,
+      comment: `${applicationName} playback`,
+      httpVersion: "http2and3",
+      isIpv6Enabled: true,
+      priceClass: args.priceClass,
+      origins: [
+        {
+          originId: OUTPUT_ORIGIN_ID,
+          domainName: output.bucket.bucketRegionalDomainName,
+          s3OriginConfig: { originAccessIdentity: oai.cloudfrontAccessIdentityPath },
+        },
+      ],
+      defaultCacheBehavior: { ...behaviour, cachePolicyId: mediaCache.id },
+      orderedCacheBehaviors: [
+        ...(args.extraBehaviours ?? []).map((extra) => ({ ...behaviour, ...extra })),
+        ...SHORT_LIVED_PATHS.map((pathPattern) => ({
+          ...behaviour,
+          pathPattern,
+          cachePolicyId: manifestCache.id,
+        })),
+      ],
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      viewerCertificate: { cloudfrontDefaultCertificate: true },
+    },
+    opts,
+  );
+  const playbackOrigin = pulumi.interpolate`https://${distribution.domainName}`;
+
+  // Let players on the allowed origins (by default only our own domain) fetch media.
+  new aws.s3.BucketCorsConfiguration(
+    `${name}-output`,
+    {
+      bucket: output.bucket.id,
+      corsRules: [
+        {
+          allowedMethods: ["GET", "HEAD"],
+          allowedOrigins: pulumi
+            .all([args.corsAllowedOrigins, playbackOrigin])
+            .apply(([origins, own]) => (origins.length > 0 ? origins : [own])),
+          allowedHeaders: ["*"],
+          exposeHeaders: ["ETag", "Content-Length", "Content-Range"],
+          maxAgeSeconds: 3000,
+        },
+      ],
+    },
+    opts,
+  );
+  return { distribution, playbackOrigin };
+}
+
+/** A cache policy with the given TTLs, compression, and the CORS request headers in its key. */
+function cachePolicy(
+  name: string,
+  ttl: { minTtl: number; defaultTtl: number; maxTtl: number },
+  opts: pulumi.CustomResourceOptions,
+): aws.cloudfront.CachePolicy {
+  return new aws.cloudfront.CachePolicy(
+    name,
+    {
+      ...ttl,
+      parametersInCacheKeyAndForwardedToOrigin: {
+        enableAcceptEncodingGzip: true,
+        enableAcceptEncodingBrotli: true,
+        cookiesConfig: { cookieBehavior: "none" },
+        queryStringsConfig: { queryStringBehavior: "none" },
+        headersConfig: { headerBehavior: "whitelist", headers: { items: CORS_HEADERS } },
+      },
+    },
+    opts,
+  );
+}
