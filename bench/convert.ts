@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { bundleFunction } from "../functions/bundle";
 import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
 import { startFakeMediaConvert, THROTTLED } from "../test/support/fakeMediaConvert";
@@ -26,6 +27,9 @@ const BURST_EVENTS = 1_000;
 const BURST_CONCURRENCY = 50;
 /** Lambda retries a failed asynchronous invocation twice. */
 const LAMBDA_ATTEMPTS = 3;
+
+/** An S3 client that accepts every status file at once: the figures are about MediaConvert. */
+const instantS3 = { send: async () => ({}) } as unknown as S3Client;
 
 /** Milliseconds a fresh Node process spends loading `script`'s module, median of several runs. */
 function coldRequireMs(script: string): number {
@@ -71,7 +75,7 @@ async function quietly<T>(body: () => Promise<T>): Promise<T> {
 async function benchOverhead(): Promise<Figure> {
   // A client that answers at once: what remains is the handler's own work.
   const instant = { send: async () => ({ Job: { Id: "job" } }) } as unknown as MediaConvertClient;
-  const handler = createConvertHandler(CONVERT_SETTINGS, instant);
+  const handler = createConvertHandler(CONVERT_SETTINGS, instant, instantS3);
   const events = Array.from({ length: 500 }, (_, i) =>
     s3Event(uploadRecord(`bench/${i}/clip+${i}.mp4`)),
   );
@@ -103,7 +107,7 @@ async function benchBurst(): Promise<Figure[]> {
     credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" },
     maxAttempts: MEDIACONVERT_MAX_ATTEMPTS,
   });
-  const handler = createConvertHandler(CONVERT_SETTINGS, client);
+  const handler = createConvertHandler(CONVERT_SETTINGS, client, instantS3);
   const keys = Array.from({ length: BURST_EVENTS }, (_, i) => `burst/${i}/upload+${i}.mp4`);
   let lambdaRetries = 0;
   let failedEvents = 0;

@@ -11,11 +11,24 @@ export interface PlannedResource {
   readonly name: string;
   /** `type::name` of the parent, or undefined for children of the stack. */
   readonly parent?: string;
+  /** The resource options the engine never shows the mocks, as the program set them. */
+  readonly options: PlannedOptions;
   readonly custom: boolean;
   readonly inputs: Record<string, any>;
   /** What the mocks computed for the resource, as the provider would. */
   readonly outputs: Record<string, any>;
   readonly urn: string;
+}
+
+/** Resource options that matter on real AWS: ordering, secrets and lifecycle. */
+export interface PlannedOptions {
+  /** `type::name` of each explicit dependency. */
+  readonly dependsOn: string[];
+  /** `type::name` of the explicit provider, if any. */
+  readonly provider?: string;
+  readonly additionalSecretOutputs: string[];
+  readonly retainOnDelete: boolean;
+  readonly aliases: number;
 }
 
 /** What a run of the program under the mocks produced. */
@@ -184,8 +197,9 @@ export async function runUnderMocks(
   config: PlanConfig,
   program: () => Promise<unknown>,
 ): Promise<PlannedStack> {
-  const byKey = new Map<string, Omit<PlannedResource, "parent">>();
+  const byKey = new Map<string, Omit<PlannedResource, "parent" | "options">>();
   const parents = new Map<string, string | undefined>();
+  const options = new Map<string, PlannedOptions>();
   const keyOf = new WeakMap<pulumi.Resource, string>();
 
   await pulumi.runtime.setMocks(
@@ -214,6 +228,18 @@ export async function runUnderMocks(
       const key = `${type}::${name}`;
       keyOf.set(resource, key);
       parents.set(key, opts.parent ? keyOf.get(opts.parent) : undefined);
+      const dependsOn = Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
+      options.set(key, {
+        dependsOn: dependsOn
+          .filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d))
+          .map((d) => keyOf.get(d) ?? "(unknown)"),
+        provider: opts.provider ? keyOf.get(opts.provider) : undefined,
+        additionalSecretOutputs: [
+          ...((opts as pulumi.CustomResourceOptions).additionalSecretOutputs ?? []),
+        ],
+        retainOnDelete: opts.retainOnDelete ?? false,
+        aliases: opts.aliases?.length ?? 0,
+      });
       return undefined;
     });
     exported = ((await program()) ?? {}) as Record<string, unknown>;
@@ -224,7 +250,11 @@ export async function runUnderMocks(
 
   const resources = [...byKey.entries()]
     .filter(([, resource]) => resource.type !== "pulumi:pulumi:Stack")
-    .map(([key, resource]) => ({ ...resource, parent: parents.get(key) }));
+    .map(([key, resource]) => ({
+      ...resource,
+      parent: parents.get(key),
+      options: options.get(key) ?? NO_OPTIONS,
+    }));
   return { resources, outputs };
 }
 
@@ -246,6 +276,14 @@ async function resolveOutputs(exported: Record<string, unknown>): Promise<Record
   );
   return Object.fromEntries(resolved);
 }
+
+/** The options of a resource created without any. */
+export const NO_OPTIONS: PlannedOptions = {
+  dependsOn: [],
+  additionalSecretOutputs: [],
+  retainOnDelete: false,
+  aliases: 0,
+};
 
 /** The engine's marker for a secret value in resource inputs. */
 const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";

@@ -1,27 +1,74 @@
 import * as assert from "node:assert/strict";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
+import { createMetadataHandler, ERROR_WRITE_ROUNDS } from "../functions/metadata/handler";
+import { FakeS3, startFakeS3 } from "./support/fakeS3";
+
+const EXPECTED = {
+  bucket: "vod-output-test",
+  domain: "d.cloudfront.net",
+  applicationName: "vod-test",
+};
+const CREDENTIALS = { accessKeyId: "AKIDTEST", secretAccessKey: "test-secret" };
+
+const event = (detail: object) =>
+  ({
+    "detail-type": "MediaConvert Job State Change",
+    source: "aws.mediaconvert",
+    detail,
+  }) as any;
+
+const completeDetail = {
+  jobId: "job-1",
+  status: "COMPLETE",
+  userMetadata: { application: "vod-test", assetId: "a1" },
+  outputGroupDetails: [
+    {
+      type: "HLS_GROUP",
+      playlistFilePaths: ["s3://vod-output-test/a/hls/index.m3u8"],
+      outputDetails: [],
+    },
+  ],
+};
+
+const errorDetail = {
+  jobId: "job-2",
+  status: "ERROR",
+  errorCode: 1030,
+  errorMessage: "Unsupported codec",
+  userMetadata: { application: "vod-test", assetId: "a1", input: "s3://vod-source-test/a.mp4" },
+};
+
+/** S3's refusal of a conditional write. */
+const s3Error = (name: string, httpStatusCode: number) =>
+  new S3ServiceException({ name, $fault: "client", $metadata: { httpStatusCode }, message: name });
+const preconditionFailed = () => s3Error("PreconditionFailed", 412);
+/** A GetObject answer with the given JSON body and ETag. */
+const stored = (file: object, etag: string) => ({
+  ETag: etag,
+  Body: { transformToString: async () => JSON.stringify(file) } as any,
+});
+
+/** Runs `body` with console output captured. */
+async function capturingLogs<T>(body: () => Promise<T>) {
+  const lines: any[] = [];
+  const original = { log: console.log, warn: console.warn, error: console.error };
+  console.log = console.warn = console.error = (line: string) => lines.push(JSON.parse(line));
+  try {
+    return { result: await body(), lines };
+  } finally {
+    Object.assign(console, original);
+  }
+}
 
 describe("metadata handler", () => {
   const s3 = mockClient(S3Client);
   let handler: (event: any) => Promise<void>;
-  const event = (detail: object) => ({
-    "detail-type": "MediaConvert Job State Change",
-    source: "aws.mediaconvert",
-    detail,
-  });
-  const detail = {
-    jobId: "job-1",
-    status: "COMPLETE",
-    userMetadata: { application: "vod-test", assetId: "a1" },
-    outputGroupDetails: [
-      {
-        type: "HLS_GROUP",
-        playlistFilePaths: ["s3://vod-output-test/a/hls/index.m3u8"],
-        outputDetails: [],
-      },
-    ],
-  };
 
   before(async () => {
     Object.assign(process.env, {
@@ -37,7 +84,7 @@ describe("metadata handler", () => {
 
   it("puts asset.json as JSON with a short cache lifetime and no ACL", async () => {
     s3.on(PutObjectCommand).resolves({});
-    await handler(event(detail));
+    await capturingLogs(() => handler(event(completeDetail)));
     const [call] = s3.commandCalls(PutObjectCommand);
     const input = call.args[0].input;
     assert.equal(input.Bucket, "vod-output-test");
@@ -45,16 +92,164 @@ describe("metadata handler", () => {
     assert.equal(input.ContentType, "application/json");
     assert.equal(input.CacheControl, "max-age=30");
     assert.equal(input.ACL, undefined);
-    assert.equal(JSON.parse(String(input.Body)).hls, "https://d.cloudfront.net/a/hls/index.m3u8");
+    const body = JSON.parse(String(input.Body));
+    assert.equal(body.status, "COMPLETE");
+    assert.equal(body.hls, "https://d.cloudfront.net/a/hls/index.m3u8");
   });
 
-  it("writes nothing for an ERROR event", async () => {
-    await handler(event({ ...detail, status: "ERROR" }));
-    assert.equal(s3.commandCalls(PutObjectCommand).length, 0);
+  it("always writes a COMPLETE file, unconditionally: the newest encode is what plays", async () => {
+    s3.on(PutObjectCommand).resolves({});
+    await capturingLogs(() => handler(event(completeDetail)));
+    const input = s3.commandCalls(PutObjectCommand)[0].args[0].input;
+    assert.equal(input.IfNoneMatch, undefined);
+    assert.equal(input.IfMatch, undefined);
+    assert.equal(s3.commandCalls(GetObjectCommand).length, 0);
+  });
+
+  it("writes nothing for another application's job, and logs why", async () => {
+    const { lines } = await capturingLogs(() =>
+      handler(event({ ...errorDetail, userMetadata: { application: "other" } })),
+    );
+    assert.equal(s3.calls().length, 0);
+    assert.equal(lines[0].reason, "job belongs to application other");
   });
 
   it("throws when S3 refuses the write, so the event is retried and dead-lettered", async () => {
     s3.on(PutObjectCommand).rejects(new Error("AccessDenied"));
-    await assert.rejects(handler(event(detail)), /AccessDenied/);
+    await assert.rejects(handler(event(completeDetail)), /AccessDenied/);
+  });
+});
+
+describe("metadata handler on ERROR events", () => {
+  const client = new S3Client({ region: "us-east-1", credentials: CREDENTIALS });
+  const s3 = mockClient(client);
+  const handler = createMetadataHandler(EXPECTED, client);
+  beforeEach(() => s3.reset());
+  after(() => s3.restore());
+  const puts = () => s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+
+  it("writes an ERROR file where there is none, only if there still is none (If-None-Match)", async () => {
+    s3.on(PutObjectCommand).resolves({});
+    await capturingLogs(() => handler(event(errorDetail)));
+    const [put] = puts();
+    assert.equal(put.Key, "a/asset.json");
+    assert.equal(put.IfNoneMatch, "*");
+    assert.equal(put.IfMatch, undefined);
+    assert.deepEqual(JSON.parse(String(put.Body)), {
+      status: "ERROR",
+      jobId: "job-2",
+      assetId: "a1",
+      input: "s3://vod-source-test/a.mp4",
+      error: { code: 1030, message: "Unsupported codec" },
+    });
+  });
+
+  it("replaces a PROCESSING file only if it did not change since it was read (If-Match)", async () => {
+    s3.on(PutObjectCommand, { IfNoneMatch: "*" }).rejects(preconditionFailed());
+    s3.on(PutObjectCommand, { IfMatch: '"etag-1"' }).resolves({});
+    s3.on(GetObjectCommand).resolves(stored({ status: "PROCESSING", jobId: "job-2" }, '"etag-1"'));
+    await capturingLogs(() => handler(event(errorDetail)));
+    assert.deepEqual(
+      puts().map((p) => [p.IfNoneMatch, p.IfMatch]),
+      [
+        ["*", undefined],
+        [undefined, '"etag-1"'],
+      ],
+    );
+    assert.equal(JSON.parse(String(puts()[1].Body)).status, "ERROR");
+  });
+
+  it("keeps a COMPLETE file from an earlier encode, and logs why", async () => {
+    s3.on(PutObjectCommand).rejects(preconditionFailed());
+    s3.on(GetObjectCommand).resolves(stored({ status: "COMPLETE", jobId: "job-0" }, '"e"'));
+    const { lines } = await capturingLogs(() => handler(event(errorDetail)));
+    assert.equal(puts().length, 1, "only the refused If-None-Match write");
+    assert.deepEqual(
+      [lines.at(-1).message, lines.at(-1).reason],
+      ["skipped", "the asset has a COMPLETE encode (job job-0) that still plays"],
+    );
+  });
+
+  it("reads again when the file changed between the read and the write (412 on If-Match)", async () => {
+    s3.on(PutObjectCommand).rejects(preconditionFailed());
+    s3.on(GetObjectCommand)
+      .resolvesOnce(stored({ status: "PROCESSING", jobId: "job-2" }, '"etag-1"'))
+      .resolves(stored({ status: "COMPLETE", jobId: "job-3" }, '"etag-2"'));
+    const { lines } = await capturingLogs(() => handler(event(errorDetail)));
+    assert.equal(s3.commandCalls(GetObjectCommand).length, 2);
+    assert.equal(lines.at(-1).message, "skipped");
+  });
+
+  it("throws after repeated conflicts, so Lambda retries the event later", async () => {
+    s3.on(PutObjectCommand).rejects(preconditionFailed());
+    s3.on(GetObjectCommand).resolves(stored({ status: "PROCESSING", jobId: "j" }, '"e"'));
+    await assert.rejects(
+      capturingLogs(() => handler(event(errorDetail))),
+      /kept changing/,
+    );
+    assert.equal(s3.commandCalls(GetObjectCommand).length, ERROR_WRITE_ROUNDS);
+  });
+
+  it("throws on any other S3 failure", async () => {
+    s3.on(PutObjectCommand).rejects(s3Error("AccessDenied", 403));
+    await assert.rejects(
+      capturingLogs(() => handler(event(errorDetail))),
+      /AccessDenied/,
+    );
+  });
+});
+
+describe("metadata handler against a local S3 endpoint", () => {
+  let fake: FakeS3;
+  let handler: ReturnType<typeof createMetadataHandler>;
+  beforeEach(async () => {
+    fake = await startFakeS3();
+    handler = createMetadataHandler(
+      EXPECTED,
+      new S3Client({ endpoint: fake.endpoint, region: "us-east-1", credentials: CREDENTIALS }),
+    );
+  });
+  afterEach(() => fake.close());
+  const file = () => JSON.parse(fake.objects.get("vod-output-test/a/asset.json")!.body);
+  const seed = async (body: object) => {
+    const s3 = new S3Client({
+      endpoint: fake.endpoint,
+      region: "us-east-1",
+      credentials: CREDENTIALS,
+    });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: "vod-output-test",
+        Key: "a/asset.json",
+        Body: JSON.stringify(body),
+      }),
+    );
+  };
+
+  it("sends If-None-Match and If-Match on the wire, and S3's 412 leads to the read", async () => {
+    await seed({ status: "PROCESSING", jobId: "job-2" });
+    const seededEtag = fake.objects.get("vod-output-test/a/asset.json")!.etag;
+    await capturingLogs(() => handler(event(errorDetail)));
+    assert.equal(file().status, "ERROR");
+    const [, refused, read, replaced] = fake.calls;
+    assert.deepEqual(
+      [refused.method, refused.headers["if-none-match"], read.method, replaced.method],
+      ["PUT", "*", "GET", "PUT"],
+    );
+    assert.equal(replaced.headers["if-match"], seededEtag, "the ETag that was read");
+  });
+
+  it("leaves a COMPLETE file alone on a late ERROR, and a COMPLETE event replaces an ERROR file", async () => {
+    await seed({ status: "COMPLETE", jobId: "job-1" });
+    await capturingLogs(() => handler(event(errorDetail)));
+    assert.equal(file().status, "COMPLETE");
+    await seed({ status: "ERROR", jobId: "job-2" });
+    await capturingLogs(() => handler(event(completeDetail)));
+    assert.equal(file().status, "COMPLETE");
+  });
+
+  it("writes the ERROR file on a fresh asset", async () => {
+    await capturingLogs(() => handler(event(errorDetail)));
+    assert.deepEqual(file().error, { code: 1030, message: "Unsupported codec" });
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { PlannedStack } from "../plan/mockCloud";
+import { NO_OPTIONS, PlannedStack } from "../plan/mockCloud";
 import { planVerdicts, renderVerdicts, toEvaluatedResources } from "../plan/verdicts";
 
 const planned = (type: string, name: string, inputs: object, outputs: object = {}) => ({
@@ -9,6 +9,7 @@ const planned = (type: string, name: string, inputs: object, outputs: object = {
   outputs,
   custom: true,
   urn: `${type}::${name}`,
+  options: NO_OPTIONS,
 });
 
 describe("plan verdicts", () => {

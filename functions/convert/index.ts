@@ -1,8 +1,10 @@
 /**
  * The convert function's entry point: S3 ObjectCreated → one MediaConvert job per
- * video. Reads its settings from the environment once, at cold start.
+ * video, and a PROCESSING `asset.json` for each. Reads its settings from the
+ * environment once, at cold start.
  */
 import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
+import { S3Client } from "@aws-sdk/client-s3";
 import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "./handler";
 import { readConvertSettings } from "./settings";
 
@@ -10,4 +12,5 @@ import { readConvertSettings } from "./settings";
 export const handler = createConvertHandler(
   readConvertSettings(process.env),
   new MediaConvertClient({ maxAttempts: MEDIACONVERT_MAX_ATTEMPTS }),
+  new S3Client({}),
 );

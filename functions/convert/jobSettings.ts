@@ -1,16 +1,21 @@
 /**
  * Typed builders for the MediaConvert job: the HLS ladder, the MP4 and the
- * thumbnails. The defaults reproduce the source design's `job.json`.
+ * thumbnails, which reproduce the source design's `job.json`, and, when DRM is
+ * on, the encrypted DASH and FairPlay HLS groups over the same ladder.
  * @see https://docs.aws.amazon.com/mediaconvert/latest/apireference/jobs.html
  */
 import type {
   AudioDescription,
+  DashIsoEncryptionSettings,
   H264Settings,
+  HlsEncryptionSettings,
   Input,
   JobSettings,
   Output,
   OutputGroup,
+  VideoDescription,
 } from "@aws-sdk/client-mediaconvert";
+import { dashIsoEncryption, DrmJobOptions, fairPlayHlsEncryption } from "./drmGroups";
 import type { RateControl, Rendition } from "./ladder";
 import { OUTPUT_LAYOUT } from "./objectKey";
 
@@ -93,21 +98,34 @@ export function aacAudio(): AudioDescription {
   };
 }
 
-function videoDescription({ width, height, bitrate }: Rendition, profile: EncodingProfile) {
+function videoDescription(
+  { width, height, bitrate }: Rendition,
+  profile: EncodingProfile,
+): VideoDescription {
   return {
     Width: width,
     Height: height,
-    ScalingBehavior: "DEFAULT" as const,
-    AntiAlias: "ENABLED" as const,
+    ScalingBehavior: "DEFAULT",
+    AntiAlias: "ENABLED",
     CodecSettings: {
-      Codec: "H_264" as const,
+      Codec: "H_264",
       H264Settings: h264Settings(bitrate, profile.rateControl, profile.qvbrQualityLevel),
     },
   };
 }
 
-/** The HLS group: one rendition per ladder step, 10-second segments. */
-export function hlsGroup(destination: string, profile: EncodingProfile): OutputGroup {
+/** Segment length of the streaming groups, HLS and DASH alike. */
+const SEGMENT_SECONDS = 10;
+
+/**
+ * The HLS group: one rendition per ladder step, 10-second segments. With
+ * `encryption` it is the same ladder, encrypted (the FairPlay group).
+ */
+export function hlsGroup(
+  destination: string,
+  profile: EncodingProfile,
+  options: { readonly name?: string; readonly encryption?: HlsEncryptionSettings } = {},
+): OutputGroup {
   const outputs: Output[] = profile.ladder.map((rendition) => ({
     NameModifier: `_${rendition.height}`,
     ContainerSettings: { Container: "M3U8", M3u8Settings: {} },
@@ -122,12 +140,12 @@ export function hlsGroup(destination: string, profile: EncodingProfile): OutputG
     },
   }));
   return {
-    Name: "HLS",
+    Name: options.name ?? "HLS",
     OutputGroupSettings: {
       Type: "HLS_GROUP_SETTINGS",
       HlsGroupSettings: {
         Destination: destination,
-        SegmentLength: 10,
+        SegmentLength: SEGMENT_SECONDS,
         MinSegmentLength: 0,
         DirectoryStructure: "SINGLE_DIRECTORY",
         CodecSpecification: "RFC_4281",
@@ -137,9 +155,49 @@ export function hlsGroup(destination: string, profile: EncodingProfile): OutputG
         SegmentControl: "SEGMENTED_FILES",
         ClientCache: "ENABLED",
         ProgramDateTime: "EXCLUDE",
+        ...(options.encryption ? { Encryption: options.encryption } : {}),
       },
     },
     Outputs: outputs,
+  };
+}
+
+/**
+ * The DASH ISO group: one video-only output per ladder step and one audio-only
+ * AAC output. Video and audio must be separate outputs: some Widevine players
+ * fail on muxed, encrypted representations (PallyCon's MediaConvert guide).
+ * Fragments end on the next key frame, so with the 90-frame GOP each is one GOP.
+ */
+export function dashIsoGroup(
+  destination: string,
+  profile: EncodingProfile,
+  encryption?: DashIsoEncryptionSettings,
+): OutputGroup {
+  const video: Output[] = profile.ladder.map((rendition) => ({
+    NameModifier: `_${rendition.height}`,
+    ContainerSettings: { Container: "MPD" },
+    VideoDescription: videoDescription(rendition, profile),
+  }));
+  const audio: Output = {
+    NameModifier: "_audio",
+    ContainerSettings: { Container: "MPD" },
+    AudioDescriptions: [aacAudio()],
+  };
+  return {
+    Name: "DASH",
+    OutputGroupSettings: {
+      Type: "DASH_ISO_GROUP_SETTINGS",
+      DashIsoGroupSettings: {
+        Destination: destination,
+        SegmentLength: SEGMENT_SECONDS,
+        FragmentLength: 2,
+        SegmentControl: "SEGMENTED_FILES",
+        MpdProfile: "MAIN_PROFILE",
+        HbbtvCompliance: "NONE",
+        ...(encryption ? { Encryption: encryption } : {}),
+      },
+    },
+    Outputs: [...video, audio],
   };
 }
 
@@ -212,24 +270,43 @@ export function fileInput(inputUrl: string): Input {
 }
 
 /**
- * The whole job for one upload: input, HLS ladder, MP4 and thumbnails, written
- * under `s3://<bucket>/<prefix>/`. No canned ACL: the output bucket enforces
- * object ownership and rejects ACLs.
+ * The whole job for one upload, written under `s3://<bucket>/<prefix>/`. No canned
+ * ACL: the output bucket enforces object ownership and rejects ACLs.
+ *
+ * - Without DRM: the HLS ladder, the MP4 and the thumbnails.
+ * - With DRM: the thumbnails (posters), the DASH group (Widevine + PlayReady) and
+ *   the FairPlay HLS group. The clear HLS and MP4 are unencrypted copies of the
+ *   content, so they are written only when `drm.keepClearOutputs` says so.
  */
 export function buildJobSettings(
   inputUrl: string,
   outputBucket: string,
   prefix: string,
   profile: EncodingProfile,
+  drm?: DrmJobOptions,
 ): JobSettings {
   const destination = (path: string) => `s3://${outputBucket}/${prefix}/${path}`;
+  const clear = drm === undefined || drm.keepClearOutputs;
   return {
     TimecodeConfig: { Source: "ZEROBASED" },
     Inputs: [fileInput(inputUrl)],
     OutputGroups: [
-      hlsGroup(destination(OUTPUT_LAYOUT.hls), profile),
-      mp4Group(destination(OUTPUT_LAYOUT.mp4), profile),
+      ...(clear
+        ? [
+            hlsGroup(destination(OUTPUT_LAYOUT.hls), profile),
+            mp4Group(destination(OUTPUT_LAYOUT.mp4), profile),
+          ]
+        : []),
       thumbnailGroup(destination(OUTPUT_LAYOUT.thumbnails)),
+      ...(drm
+        ? [
+            dashIsoGroup(destination(OUTPUT_LAYOUT.dash), profile, dashIsoEncryption(drm)),
+            hlsGroup(destination(OUTPUT_LAYOUT.hlsFairPlay), profile, {
+              name: "HLS FairPlay",
+              encryption: fairPlayHlsEncryption(drm),
+            }),
+          ]
+        : []),
     ],
   };
 }

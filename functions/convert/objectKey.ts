@@ -35,12 +35,30 @@ export const OUTPUT_LAYOUT = {
   mp4: "mp4/video",
   /** MediaConvert appends `.0000000.jpg`, `.0000001.jpg`, … */
   thumbnails: "thumbnails/thumb",
-  /** Written by the metadata function when the job completes. */
+  /** DRM: Widevine + PlayReady DASH. MediaConvert appends `.mpd` (and `_<height>`, `_audio` for the outputs). */
+  dash: "dash/index",
+  /** DRM: FairPlay HLS. MediaConvert appends `.m3u8`, as for the clear HLS. */
+  hlsFairPlay: "hls-fairplay/index",
+  /** The asset's status and playback file: PROCESSING from the convert function, then COMPLETE or ERROR. */
   metadata: "asset.json",
 } as const;
 
 /** The HLS main manifest, relative to the asset's prefix. */
 export const HLS_MANIFEST_PATH = `${OUTPUT_LAYOUT.hls}.m3u8`;
+/** The DRM DASH manifest, relative to the asset's prefix. */
+export const DASH_MANIFEST_PATH = `${OUTPUT_LAYOUT.dash}.mpd`;
+/** The FairPlay HLS main manifest, relative to the asset's prefix. */
+export const HLS_FAIRPLAY_MANIFEST_PATH = `${OUTPUT_LAYOUT.hlsFairPlay}.m3u8`;
+
+/** The asset file's key for an output prefix. */
+export const assetFileKey = (prefix: string): string => `${prefix}/${OUTPUT_LAYOUT.metadata}`;
+
+/**
+ * How much of the input URL goes into the job's user metadata (it is for people
+ * to read). A shorter value is the whole URL, from which the metadata function
+ * finds the asset's prefix again when an ERROR event carries no output paths.
+ */
+export const MAX_METADATA_INPUT_LENGTH = 256;
 
 /** S3's limit on a key, in UTF-8 bytes. */
 const MAX_KEY_BYTES = 1024;

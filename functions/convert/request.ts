@@ -5,17 +5,28 @@
 import { createHash } from "node:crypto";
 import type { CreateJobCommandInput } from "@aws-sdk/client-mediaconvert";
 import type { S3EventRecord } from "aws-lambda";
+import type { ProcessingMarker } from "../shared/assetFile";
+import { contentIdFor } from "./contentId";
 import { buildJobSettings } from "./jobSettings";
-import { decodeEventKey, isVideoKey, outputPrefixFor } from "./objectKey";
+import {
+  assetFileKey,
+  decodeEventKey,
+  isVideoKey,
+  MAX_METADATA_INPUT_LENGTH,
+  outputPrefixFor,
+} from "./objectKey";
 import type { ConvertSettings } from "./settings";
 
 /** What to do with one record. */
 export type RecordPlan =
   | { readonly action: "skip"; readonly key: string; readonly reason: string }
-  | { readonly action: "submit"; readonly key: string; readonly request: CreateJobCommandInput };
-
-/** How much of the input URL goes into the job's user metadata (it is for people to read). */
-const MAX_METADATA_INPUT_LENGTH = 256;
+  | {
+      readonly action: "submit";
+      readonly key: string;
+      readonly request: CreateJobCommandInput;
+      /** Where the asset's `asset.json` goes in the output bucket. */
+      readonly assetFileKey: string;
+    };
 
 /**
  * An idempotency token for one upload: the same object version always gives the
@@ -57,9 +68,12 @@ export function planRecord(record: S3EventRecord, settings: ConvertSettings): Re
   const { sequencer, eTag, versionId } = record.s3.object;
   const input = `s3://${bucket}/${key}`;
   const assetId = assetIdFor(bucket, key);
+  const prefix = outputPrefixFor(key);
+  const drm = settings.drm ? { ...settings.drm, contentId: contentIdFor(key) } : undefined;
   return {
     action: "submit",
     key,
+    assetFileKey: assetFileKey(prefix),
     request: {
       Role: settings.mediaConvertRoleArn,
       ClientRequestToken: clientRequestToken(bucket, key, sequencer ?? eTag ?? versionId ?? ""),
@@ -68,13 +82,25 @@ export function planRecord(record: S3EventRecord, settings: ConvertSettings): Re
         application: settings.applicationName,
         assetId,
         input: input.slice(0, MAX_METADATA_INPUT_LENGTH),
+        // The metadata function records it; the player asks for license tokens with it.
+        ...(drm ? { contentId: drm.contentId } : {}),
       },
-      Settings: buildJobSettings(
-        input,
-        settings.destinationBucket,
-        outputPrefixFor(key),
-        settings.profile,
-      ),
+      Settings: buildJobSettings(input, settings.destinationBucket, prefix, settings.profile, drm),
     },
+  };
+}
+
+/**
+ * The `asset.json` the convert function writes once the job exists, so the player
+ * can tell "still processing" from "missing". Built from the job's user metadata.
+ */
+export function processingMarker(request: CreateJobCommandInput, jobId: string): ProcessingMarker {
+  const metadata = request.UserMetadata ?? {};
+  return {
+    status: "PROCESSING",
+    jobId,
+    assetId: metadata.assetId,
+    input: metadata.input,
+    ...(metadata.contentId ? { contentId: metadata.contentId } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { DrmSettings } from "./drmGroups";
 import type { EncodingProfile } from "./jobSettings";
 import {
   DEFAULT_QVBR_QUALITY_LEVEL,
@@ -14,6 +15,8 @@ export interface ConvertSettings {
   readonly mediaConvertRoleArn: string;
   readonly applicationName: string;
   readonly profile: EncodingProfile;
+  /** DRM over SPEKE; absent when DRM is off. */
+  readonly drm?: DrmSettings;
 }
 
 /**
@@ -53,10 +56,55 @@ export function readConvertSettings(env: NodeJS.ProcessEnv): ConvertSettings {
       })
     : DEFAULT_QVBR_QUALITY_LEVEL;
 
+  const drm = readDrmSettings(env);
   return {
     destinationBucket: required("DESTINATION_BUCKET"),
     mediaConvertRoleArn: required("MEDIACONVERT_ROLE_ARN"),
     applicationName: required("APPLICATION_NAME"),
     profile: { ladder, rateControl, qvbrQualityLevel },
+    ...(drm ? { drm } : {}),
   };
+}
+
+/**
+ * DRM is on when `SPEKE_URL` is set: the https URL of the SPEKE proxy (API Gateway
+ * in front of the PallyCon KMS). `DRM_CLEAR_OUTPUTS` (`true` or `false`, default
+ * false) also keeps the clear HLS and MP4. Neither set: DRM is off.
+ *
+ * The URL must carry no secret: the gateway adds the KMS token on the server side.
+ * So a query string, a fragment or credentials are refused, and error messages
+ * never echo the value.
+ */
+function readDrmSettings(env: NodeJS.ProcessEnv): DrmSettings | undefined {
+  const spekeUrl = env.SPEKE_URL;
+  const clearOutputs = env.DRM_CLEAR_OUTPUTS;
+  if (!spekeUrl) {
+    if (clearOutputs) {
+      throw new Error(
+        "Environment variable DRM_CLEAR_OUTPUTS is set but SPEKE_URL is not: it only applies with DRM on",
+      );
+    }
+    return undefined;
+  }
+  const invalid = (reason: string) =>
+    new Error(`Environment variable SPEKE_URL is invalid: ${reason}`);
+  let url: URL;
+  try {
+    url = new URL(spekeUrl);
+  } catch {
+    throw invalid("not an absolute URL");
+  }
+  if (url.protocol !== "https:") throw invalid("it must be an https:// URL");
+  if (url.username || url.password) throw invalid("it must not carry credentials");
+  if (url.search || url.hash) {
+    throw invalid(
+      "it must not carry a query string or fragment (the gateway adds the KMS token server side)",
+    );
+  }
+  if (clearOutputs && clearOutputs !== "true" && clearOutputs !== "false") {
+    throw new Error(
+      `Environment variable DRM_CLEAR_OUTPUTS is invalid: "${clearOutputs}" is not true or false`,
+    );
+  }
+  return { spekeUrl, keepClearOutputs: clearOutputs === "true" };
 }

@@ -1,9 +1,42 @@
 /**
- * The per-asset metadata file: what a player needs to know about a finished job.
- * Pure: built from the MediaConvert COMPLETE event alone.
+ * The per-asset metadata file, `<prefix>/asset.json`, planned from MediaConvert
+ * job state events. Pure: every decision is tested without AWS.
+ *
+ * - COMPLETE: the full file, built from the event alone.
+ * - ERROR: an ERROR file, unless the asset already has a COMPLETE encode.
  * @see https://docs.aws.amazon.com/mediaconvert/latest/ug/ev_status_complete.html
+ * @see https://docs.aws.amazon.com/mediaconvert/latest/ug/ev_status_error.html
+ * @see https://docs.aws.amazon.com/mediaconvert/latest/ug/output-file-names-and-paths.html
  */
-import { HLS_MANIFEST_PATH, OUTPUT_LAYOUT } from "../convert/objectKey";
+import {
+  assetFileKey,
+  DASH_MANIFEST_PATH,
+  HLS_FAIRPLAY_MANIFEST_PATH,
+  HLS_MANIFEST_PATH,
+  MAX_METADATA_INPUT_LENGTH,
+  OUTPUT_LAYOUT,
+  outputPrefixFor,
+} from "../convert/objectKey";
+import type { AssetMetadata, CompleteAsset, ErrorMarker } from "../shared/assetFile";
+import { isValidContentId } from "../shared/drm";
+
+export type { AssetMetadata } from "../shared/assetFile";
+
+/** One output of an output group, as the COMPLETE event describes it. */
+interface OutputDetail {
+  readonly outputFilePaths?: readonly string[];
+  readonly durationInMs?: number;
+  readonly videoDetails?: { readonly widthInPx?: number; readonly heightInPx?: number };
+}
+
+/** One output group, as the COMPLETE event describes it. */
+interface OutputGroupDetail {
+  /** `HLS_GROUP`, `DASH_ISO_GROUP`, `FILE_GROUP`, `CMAF_GROUP`, `MS_SMOOTH_GROUP`. */
+  readonly type?: string;
+  /** The main manifests (HLS, DASH, CMAF); absent for file groups. */
+  readonly playlistFilePaths?: readonly string[];
+  readonly outputDetails?: readonly OutputDetail[];
+}
 
 /** The parts of a "MediaConvert Job State Change" event's detail this function reads. */
 export interface JobStateDetail {
@@ -11,34 +44,30 @@ export interface JobStateDetail {
   readonly status: string;
   readonly timestamp?: number;
   readonly userMetadata?: Record<string, string>;
-  readonly outputGroupDetails?: ReadonlyArray<{
-    readonly type?: string;
-    readonly playlistFilePaths?: readonly string[];
-    readonly outputDetails?: ReadonlyArray<{
-      readonly outputFilePaths?: readonly string[];
-      readonly durationInMs?: number;
-      readonly videoDetails?: { readonly widthInPx?: number; readonly heightInPx?: number };
-    }>;
-  }>;
+  readonly outputGroupDetails?: readonly OutputGroupDetail[];
+  /** ERROR events only. */
+  readonly errorCode?: number;
+  readonly errorMessage?: string;
 }
 
-/** The JSON written to `<prefix>/asset.json`. */
-export interface AssetMetadata {
-  readonly assetId?: string;
-  readonly jobId: string;
-  readonly input?: string;
-  readonly completedAt?: string;
-  readonly durationSeconds?: number;
-  readonly hls: string;
-  readonly mp4?: string;
-  readonly thumbnails?: { readonly first: string; readonly last: string; readonly count: number };
-  readonly renditions: ReadonlyArray<{ readonly width: number; readonly height: number }>;
+/** What the function expects of the jobs it handles. */
+export interface MetadataExpectations {
+  readonly applicationName: string;
+  /** The output bucket. */
+  readonly bucket: string;
+  /** The playback (CloudFront) domain. */
+  readonly domain: string;
 }
 
-/** Where to write the file, and what. */
+/** Where to write the COMPLETE file, and what. */
 export type MetadataPlan =
   | { readonly action: "skip"; readonly reason: string }
-  | { readonly action: "write"; readonly key: string; readonly metadata: AssetMetadata };
+  | { readonly action: "write"; readonly key: string; readonly metadata: CompleteAsset };
+
+/** Where to write the ERROR file, and what. */
+export type ErrorPlan =
+  | { readonly action: "skip"; readonly reason: string }
+  | { readonly action: "write"; readonly key: string; readonly marker: ErrorMarker };
 
 /** `s3://bucket/key` → its bucket and key. */
 function parseS3Url(url: string): { bucket: string; key: string } | undefined {
@@ -54,30 +83,101 @@ export function playbackUrl(domain: string, key: string): string {
 /** Frame captures are numbered `.0000000.jpg` onwards. */
 const FRAME_NUMBER = /\.(\d{7})\.jpg$/;
 
+/** The manifests a job of this program can write, by the group type that reports them. */
+const MANIFESTS = [
+  { kind: "hls", type: "HLS_GROUP", path: HLS_MANIFEST_PATH },
+  { kind: "hlsFairPlay", type: "HLS_GROUP", path: HLS_FAIRPLAY_MANIFEST_PATH },
+  { kind: "dash", type: "DASH_ISO_GROUP", path: DASH_MANIFEST_PATH },
+] as const;
+type ManifestKind = (typeof MANIFESTS)[number]["kind"];
+
+interface FoundManifest {
+  readonly bucket: string;
+  readonly key: string;
+  readonly prefix: string;
+  readonly group: OutputGroupDetail;
+}
+
+/** Every manifest of a known kind the job wrote, with the asset prefix it sits under. */
+function findManifests(groups: readonly OutputGroupDetail[]) {
+  const found = new Map<ManifestKind, FoundManifest>();
+  for (const group of groups) {
+    for (const path of group.playlistFilePaths ?? []) {
+      const location = parseS3Url(path);
+      const manifest = MANIFESTS.find(
+        (m) => m.type === group.type && location?.key.endsWith(`/${m.path}`),
+      );
+      if (!location || !manifest || found.has(manifest.kind)) continue;
+      const prefix = location.key.slice(0, -(manifest.path.length + 1));
+      found.set(manifest.kind, { ...location, prefix, group });
+    }
+  }
+  return found;
+}
+
+/** The video renditions of a streaming group, smallest first. */
+function renditionsOf(group: OutputGroupDetail | undefined) {
+  const bySize = new Map<string, { width: number; height: number }>();
+  for (const { videoDetails } of group?.outputDetails ?? []) {
+    const width = videoDetails?.widthInPx ?? 0;
+    const height = videoDetails?.heightInPx ?? 0;
+    // Audio-only outputs (DASH) have no video details.
+    if (width > 0 && height > 0) bySize.set(`${width}x${height}`, { width, height });
+  }
+  return [...bySize.values()].sort((a, b) => a.height - b.height);
+}
+
+/** The reason to skip an event of another status or application, if any. */
+function otherJob(detail: JobStateDetail, status: string, applicationName: string) {
+  if (detail.status !== status) return `job status is ${detail.status}`;
+  if (detail.userMetadata?.application !== applicationName) {
+    return `job belongs to application ${detail.userMetadata?.application ?? "(none)"}`;
+  }
+  return undefined;
+}
+
 /**
- * Plans the metadata file for a COMPLETE event of this application, writing to
- * the asset's prefix in the output bucket. Anything else is a skip with a reason.
+ * Plans the COMPLETE file for a COMPLETE event of this application, under the
+ * asset's prefix in the output bucket. The prefix comes from whichever manifest
+ * the job wrote (clear HLS, FairPlay HLS or DASH). Anything else is a skip with
+ * a reason.
  */
 export function planAssetMetadata(
   detail: JobStateDetail,
-  expected: { applicationName: string; bucket: string; domain: string },
+  expected: MetadataExpectations,
 ): MetadataPlan {
   const skip = (reason: string): MetadataPlan => ({ action: "skip", reason });
-  if (detail.status !== "COMPLETE") return skip(`job status is ${detail.status}`);
-  if (detail.userMetadata?.application !== expected.applicationName) {
-    return skip(`job belongs to application ${detail.userMetadata?.application ?? "(none)"}`);
-  }
+  const other = otherJob(detail, "COMPLETE", expected.applicationName);
+  if (other) return skip(other);
 
   const groups = detail.outputGroupDetails ?? [];
-  const playlist = groups.find((g) => g.type === "HLS_GROUP")?.playlistFilePaths?.[0];
-  const manifest = playlist ? parseS3Url(playlist) : undefined;
-  const manifestSuffix = `/${HLS_MANIFEST_PATH}`;
-  if (!manifest || !manifest.key.endsWith(manifestSuffix))
-    return skip("the job has no HLS manifest");
-  if (manifest.bucket !== expected.bucket)
-    return skip(`the job wrote to bucket ${manifest.bucket}`);
-  const prefix = manifest.key.slice(0, -manifestSuffix.length);
+  const manifests = findManifests(groups);
+  const all = [...manifests.values()];
+  if (all.length === 0) return skip("the job has no HLS or DASH manifest");
+  const foreign = all.find((m) => m.bucket !== expected.bucket);
+  if (foreign) return skip(`the job wrote to bucket ${foreign.bucket}`);
+  const prefix = all[0].prefix;
+  if (all.some((m) => m.prefix !== prefix)) {
+    return skip("the job's manifests are under different prefixes");
+  }
   const url = (key: string) => playbackUrl(expected.domain, key);
+
+  const clearHls = manifests.get("hls");
+  const fairPlay = manifests.get("hlsFairPlay");
+  const dash = manifests.get("dash");
+  let drm: AssetMetadata["drm"];
+  if (fairPlay || dash) {
+    const contentId = detail.userMetadata?.contentId;
+    if (!fairPlay || !dash) return skip("the job has only one of the DASH and FairPlay manifests");
+    if (!contentId || !isValidContentId(contentId)) {
+      return skip("the job has DRM outputs but no valid contentId in its user metadata");
+    }
+    drm = {
+      contentId,
+      dash: { url: url(dash.key), systems: ["Widevine", "PlayReady"] },
+      hls: { url: url(fairPlay.key), systems: ["FairPlay"] },
+    };
+  }
 
   const fileOutputs = groups
     .filter((g) => g.type === "FILE_GROUP")
@@ -91,20 +191,20 @@ export function planAssetMetadata(
   );
   const lastFrameNumber = lastFrame ? FRAME_NUMBER.exec(lastFrame.key)?.[1] : undefined;
 
-  const hlsOutputs = groups.find((g) => g.type === "HLS_GROUP")?.outputDetails ?? [];
   const durations = groups.flatMap((g) => g.outputDetails ?? []).map((o) => o.durationInMs ?? 0);
   const longest = Math.max(0, ...durations);
 
   return {
     action: "write",
-    key: `${prefix}/${OUTPUT_LAYOUT.metadata}`,
+    key: assetFileKey(prefix),
     metadata: {
+      status: "COMPLETE",
       assetId: detail.userMetadata?.assetId,
       jobId: detail.jobId,
       input: detail.userMetadata?.input,
       completedAt: detail.timestamp ? new Date(detail.timestamp).toISOString() : undefined,
       durationSeconds: longest > 0 ? longest / 1000 : undefined,
-      hls: url(manifest.key),
+      hls: clearHls ? url(clearHls.key) : undefined,
       mp4: mp4 ? url(mp4.key) : undefined,
       thumbnails:
         lastFrame && lastFrameNumber
@@ -114,13 +214,65 @@ export function planAssetMetadata(
               count: Number(lastFrameNumber) + 1,
             }
           : undefined,
-      renditions: hlsOutputs
-        .map((o) => ({
-          width: o.videoDetails?.widthInPx ?? 0,
-          height: o.videoDetails?.heightInPx ?? 0,
-        }))
-        .filter((r) => r.width > 0 && r.height > 0)
-        .sort((a, b) => a.height - b.height),
+      // The ladder is the same in every streaming group: take the first that reports it.
+      renditions:
+        [clearHls, fairPlay, dash]
+          .map((manifest) => renditionsOf(manifest?.group))
+          .find((renditions) => renditions.length > 0) ?? [],
+      ...(drm ? { drm } : {}),
     },
   };
+}
+
+/**
+ * Plans the ERROR file for an ERROR event of this application. The event carries
+ * no output paths, so the asset's prefix is derived again from the source key in
+ * the job's `input` metadata, with the same function the convert function used.
+ * An input URL at the metadata length limit may have been cut short: then the
+ * prefix is unknown and the event is skipped, with a reason.
+ */
+export function planErrorMarker(detail: JobStateDetail, expected: MetadataExpectations): ErrorPlan {
+  const skip = (reason: string): ErrorPlan => ({ action: "skip", reason });
+  const other = otherJob(detail, "ERROR", expected.applicationName);
+  if (other) return skip(other);
+  const input = detail.userMetadata?.input;
+  const source = input ? parseS3Url(input) : undefined;
+  if (!input || !source) return skip("the job's user metadata has no s3:// input");
+  if (input.length >= MAX_METADATA_INPUT_LENGTH) {
+    return skip("the job's input URL may be cut short, so its asset's prefix is unknown");
+  }
+  return {
+    action: "write",
+    key: assetFileKey(outputPrefixFor(source.key)),
+    marker: {
+      status: "ERROR",
+      jobId: detail.jobId,
+      assetId: detail.userMetadata?.assetId,
+      input,
+      error: { code: detail.errorCode, message: detail.errorMessage },
+    },
+  };
+}
+
+/**
+ * Whether an ERROR file may replace the asset file that is there now. A COMPLETE
+ * file is an earlier successful encode that still plays: it is kept. PROCESSING,
+ * an earlier ERROR, or a file that is not ours (unparsable) is replaced.
+ */
+export function errorMayReplace(
+  current: string,
+): { readonly replace: true } | { readonly replace: false; readonly reason: string } {
+  let parsed: { status?: unknown; jobId?: unknown } | undefined;
+  try {
+    parsed = JSON.parse(current);
+  } catch {
+    return { replace: true };
+  }
+  if (parsed?.status === "COMPLETE") {
+    return {
+      replace: false,
+      reason: `the asset has a COMPLETE encode (job ${String(parsed.jobId)}) that still plays`,
+    };
+  }
+  return { replace: true };
 }

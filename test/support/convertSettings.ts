@@ -17,3 +17,16 @@ export const CONVERT_ENVIRONMENT = {
   LADDER: JSON.stringify(DEFAULT_LADDER),
   RATE_CONTROL: "CBR",
 };
+
+/** The SPEKE proxy URL in tests: API Gateway's shape, and no token. */
+export const SPEKE_URL =
+  "https://abc123.execute-api.us-east-1.amazonaws.com/Production/cpix/getKey";
+
+/** The settings with DRM on and the clear outputs off (the default). */
+export const DRM_CONVERT_SETTINGS: ConvertSettings = {
+  ...CONVERT_SETTINGS,
+  drm: { spekeUrl: SPEKE_URL, keepClearOutputs: false },
+};
+
+/** The DRM settings as the function's environment variables, as the component sets them. */
+export const DRM_CONVERT_ENVIRONMENT = { ...CONVERT_ENVIRONMENT, SPEKE_URL };

@@ -6,8 +6,9 @@ export function runProgram(
   values: Record<string, string> = {},
   secretKeys: string[] = [],
 ): Promise<PlannedStack> {
-  return runUnderMocks({ project: "vod-multidrm", stack: "test", values, secretKeys }, async () =>
-    program(),
+  return runUnderMocks(
+    { project: "vod-multidrm", stack: "test", values, secretKeys, unsetSecrets: [] },
+    async () => program(),
   );
 }
 

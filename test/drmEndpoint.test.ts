@@ -1,0 +1,170 @@
+import * as assert from "node:assert/strict";
+import { DrmEndpoint, DrmEndpointArgs } from "../components/drmEndpoint";
+import { DRM_SYSTEM_IDS } from "../functions/shared/drm";
+import { MOCK_REGION, PlannedStack } from "../plan/mockCloud";
+import { SECRET_PLACEHOLDER } from "../plan/stackConfig";
+import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
+
+const SPEKE_URL = "https://abc123.execute-api.us-east-1.amazonaws.com/Production/cpix/getKey";
+const EXECUTE_API_ARN =
+  "arn:aws:execute-api:us-east-1:123456789012:abc123/Production/POST/cpix/getKey";
+const ENDPOINT = "aws-native:mediapackage:OriginEndpoint";
+const CHANNEL = "aws:mediapackage/channel:Channel";
+
+const { Widevine, PlayReady, FairPlay } = DRM_SYSTEM_IDS;
+
+/** A program with one live endpoint; its public outputs become the stack's outputs. */
+const liveProgram =
+  (args: Partial<DrmEndpointArgs> = {}) =>
+  () => {
+    const live = new DrmEndpoint("live", {
+      spekeUrl: SPEKE_URL,
+      executeApiArn: EXECUTE_API_ARN,
+      contentId: "channel-1",
+      ...args,
+    });
+    return {
+      ingestEndpoints: live.ingestEndpoints,
+      ingestUrls: live.ingestUrls,
+      hlsPlaybackUrl: live.hlsPlaybackUrl,
+      dashPlaybackUrl: live.dashPlaybackUrl,
+      cmafPlaybackUrl: live.cmafPlaybackUrl,
+    };
+  };
+
+/** An endpoint's one package and its encryption. */
+function packageOf(plan: PlannedStack, name: string) {
+  const inputs = named(plan, ENDPOINT, name).inputs;
+  const pkg = inputs.hlsPackage ?? inputs.dashPackage ?? inputs.cmafPackage;
+  return { pkg, encryption: pkg.encryption, speke: pkg.encryption.spekeKeyProvider };
+}
+
+describe("DrmEndpoint", () => {
+  let plan: PlannedStack;
+  before(async () => {
+    plan = await runProgram(liveProgram());
+  });
+
+  it("creates a MediaPackage channel whose ingest passwords are secret in state", () => {
+    const channel = named(plan, CHANNEL, "live");
+    assert.equal(channel.inputs.channelId, "live");
+    assert.deepEqual(channel.options.additionalSecretOutputs, ["hlsIngests"]);
+  });
+
+  it("encrypts HLS with SAMPLE-AES for FairPlay only", () => {
+    const { encryption, speke } = packageOf(plan, "live-hls");
+    assert.equal(encryption.encryptionMethod, "SAMPLE_AES");
+    assert.deepEqual(speke.systemIds, [FairPlay]);
+  });
+
+  it("encrypts DASH for Widevine and PlayReady", () => {
+    const { speke } = packageOf(plan, "live-dash");
+    assert.deepEqual(speke.systemIds, [Widevine, PlayReady]);
+  });
+
+  it("asks the gateway for keys by the content id, as the SPEKE role, with SPEKE v1", () => {
+    const role = named(plan, "aws:iam/role:Role", "live-speke");
+    for (const name of ["live-hls", "live-dash"]) {
+      const { speke } = packageOf(plan, name);
+      assert.equal(speke.url, SPEKE_URL);
+      assert.equal(speke.resourceId, "channel-1");
+      assert.equal(speke.roleArn, role.outputs.arn);
+      assert.equal(speke.encryptionContractConfiguration, undefined, "SPEKE v1");
+    }
+  });
+
+  it("sets key rotation to 0 explicitly on every endpoint (MediaPackage's default is 60 s)", () => {
+    for (const endpoint of ofType(plan, ENDPOINT)) {
+      assert.equal(packageOf(plan, endpoint.name).encryption.keyRotationIntervalSeconds, 0);
+    }
+  });
+
+  it("rotates keys at a configured interval", async () => {
+    const rotating = await runProgram(liveProgram({ keyRotationIntervalSeconds: 600 }));
+    for (const endpoint of ofType(rotating, ENDPOINT)) {
+      assert.equal(packageOf(rotating, endpoint.name).encryption.keyRotationIntervalSeconds, 600);
+    }
+  });
+
+  it("adds a cbcs CMAF endpoint for all three DRMs only when asked", async () => {
+    assert.deepEqual(
+      ofType(plan, ENDPOINT).map((e) => e.name),
+      ["live-hls", "live-dash"],
+    );
+    const withCmaf = await runProgram(liveProgram({ cmaf: true }));
+    const { pkg, encryption, speke } = packageOf(withCmaf, "live-cmaf");
+    assert.equal(encryption.encryptionMethod, "SAMPLE_AES");
+    assert.deepEqual(speke.systemIds, [Widevine, PlayReady, FairPlay]);
+    assert.equal(pkg.hlsManifests.length, 1);
+    assert.match((withCmaf.outputs as Record<string, string>).cmafPlaybackUrl, /^https:\/\//);
+  });
+
+  it("lets only MediaPackage, for this account, assume the SPEKE role", () => {
+    const [trust] = statementsOf(
+      named(plan, "aws:iam/role:Role", "live-speke").inputs.assumeRolePolicy,
+    );
+    assert.deepEqual(trust.Principal, { Service: "mediapackage.amazonaws.com" });
+    assert.deepEqual(trust.Condition, {
+      StringEquals: { "aws:SourceAccount": "123456789012" },
+      ArnLike: { "aws:SourceArn": "arn:aws:mediapackage:us-east-1:123456789012:*" },
+    });
+  });
+
+  it("lets the SPEKE role do nothing but invoke the gateway's SPEKE route", () => {
+    const statements = statementsOf(
+      named(plan, "aws:iam/rolePolicy:RolePolicy", "live-speke").inputs.policy,
+    );
+    assert.equal(statements.length, 1);
+    assert.deepEqual(actionsOf(statements[0]), ["execute-api:Invoke"]);
+    assert.equal(statements[0].Resource, EXECUTE_API_ARN);
+  });
+
+  it("creates the endpoints after the role's grant, through an aws-native provider in the aws region", () => {
+    const provider = named(plan, "pulumi:providers:aws-native", "live-native");
+    assert.equal(provider.inputs.region, MOCK_REGION);
+    for (const endpoint of ofType(plan, ENDPOINT)) {
+      assert.equal(endpoint.options.provider, "pulumi:providers:aws-native::live-native");
+      assert.deepEqual(endpoint.options.dependsOn, ["aws:iam/rolePolicy:RolePolicy::live-speke"]);
+    }
+  });
+
+  it("exposes ingest credentials only as a secret, and the playback URLs", () => {
+    const outputs = plan.outputs as Record<string, any>;
+    assert.equal(outputs.ingestEndpoints, SECRET_PLACEHOLDER);
+    assert.equal(outputs.ingestUrls.length, 2);
+    assert.ok(outputs.ingestUrls.every((url: string) => url.startsWith("https://")));
+    assert.match(outputs.hlsPlaybackUrl, /\.m3u8$/);
+    assert.match(outputs.dashPlaybackUrl, /\.mpd$/);
+    assert.equal(outputs.cmafPlaybackUrl, undefined);
+  });
+
+  describe("arguments", () => {
+    const construct = (args: Partial<DrmEndpointArgs>) => () => runProgram(liveProgram(args));
+
+    for (const rotation of [60, 299, 1.5, -300]) {
+      it(`rejects a key rotation of ${rotation} s`, async () => {
+        await assert.rejects(
+          construct({ keyRotationIntervalSeconds: rotation }),
+          /`keyRotationIntervalSeconds`/,
+        );
+      });
+    }
+
+    for (const contentId of ["", "a b", "caf\u00e9", "x".repeat(201), "a/b"]) {
+      it(`rejects the content id ${JSON.stringify(contentId.slice(0, 20))}`, async () => {
+        await assert.rejects(construct({ contentId }), /`contentId`/);
+      });
+    }
+
+    it("accepts a 200-character content id of every allowed character", async () => {
+      const contentId = `${"Az09_-".repeat(33)}ab`;
+      assert.equal(contentId.length, 200);
+      const plan200 = await runProgram(liveProgram({ contentId }));
+      assert.equal(packageOf(plan200, "live-hls").speke.resourceId, contentId);
+    });
+
+    it("rejects a channel id MediaPackage would refuse", async () => {
+      await assert.rejects(construct({ channelId: "live.channel" }), /`channelId`/);
+    });
+  });
+});

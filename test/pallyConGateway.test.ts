@@ -1,0 +1,202 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  kmsRequestParameters,
+  PallyConGateway,
+  PallyConGatewayArgs,
+} from "../components/pallyConGateway";
+import { isSecret, PlannedStack } from "../plan/mockCloud";
+import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
+
+const TOKEN = "ENC-TOKEN-fixture-3f9a";
+const API = "aws:apigateway/restApi:RestApi";
+const METHOD = "aws:apigateway/method:Method";
+const INTEGRATION = "aws:apigateway/integration:Integration";
+const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+const STAGE = "aws:apigateway/stage:Stage";
+const METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+
+/** A program with one gateway; its public outputs become the stack's outputs. */
+const gatewayProgram =
+  (args: Partial<PallyConGatewayArgs> = {}) =>
+  () => {
+    const gateway = new PallyConGateway("kms", { encToken: pulumi.secret(TOKEN), ...args });
+    return {
+      spekeUrl: gateway.spekeUrl,
+      heartbeatUrl: gateway.heartbeatUrl,
+      executeApiArn: gateway.executeApiArn,
+    };
+  };
+
+/** The value inside a secret-wrapped input. */
+const revealed = (value: any) => (isSecret(value) ? value.value : value);
+
+describe("PallyConGateway", () => {
+  let plan: PlannedStack;
+  before(async () => {
+    plan = await runProgram(gatewayProgram());
+  });
+
+  it("is a regional REST API, for callers in its own region", () => {
+    assert.equal(named(plan, API, "kms").inputs.endpointConfiguration.types, "REGIONAL");
+  });
+
+  it("proxies ANY /{proxy+} and requires SigV4 (AWS_IAM) for it", () => {
+    const resource = named(plan, "aws:apigateway/resource:Resource", "kms-proxy").inputs;
+    assert.equal(resource.pathPart, "{proxy+}");
+    const [method] = ofType(plan, METHOD);
+    assert.equal(method.inputs.httpMethod, "ANY");
+    assert.equal(method.inputs.authorization, "AWS_IAM");
+    assert.deepEqual(method.inputs.requestParameters, { "method.request.path.proxy": true });
+    assert.equal(ofType(plan, METHOD).length, 1, "no other method, so nothing bypasses IAM");
+  });
+
+  it("forwards over HTTPS to the KMS, adding the enc-token server-side, as a secret", () => {
+    const integration = named(plan, INTEGRATION, "kms-proxy-any").inputs;
+    assert.equal(integration.type, "HTTP_PROXY");
+    assert.equal(integration.integrationHttpMethod, "ANY");
+    assert.equal(integration.uri, "https://kms.pallycon.com/{proxy}");
+    assert.ok(isSecret(integration.requestParameters), "the parameters are a Pulumi secret");
+    assert.deepEqual(integration.requestParameters.value, {
+      "integration.request.path.proxy": "method.request.path.proxy",
+      "integration.request.querystring.enc-token": `'${TOKEN}'`,
+    });
+  });
+
+  it("proxies to a configured KMS origin", async () => {
+    const custom = await runProgram(gatewayProgram({ kmsUrl: "https://kms.example.com:8443" }));
+    assert.equal(
+      named(custom, INTEGRATION, "kms-proxy-any").inputs.uri,
+      "https://kms.example.com:8443/{proxy}",
+    );
+  });
+
+  it("deploys after the method and integration exist, and redeploys when the token changes", async () => {
+    const deployment = named(plan, DEPLOYMENT, "kms");
+    assert.deepEqual(deployment.options.dependsOn.sort(), [
+      `${INTEGRATION}::kms-proxy-any`,
+      `${METHOD}::kms-proxy-any`,
+    ]);
+    assert.ok(isSecret(deployment.inputs.triggers), "the trigger digest covers the token");
+    const rotated = await runProgram(gatewayProgram({ encToken: pulumi.secret(`${TOKEN}-new`) }));
+    const trigger = (p: PlannedStack) => revealed(named(p, DEPLOYMENT, "kms").inputs.triggers);
+    assert.notEqual(trigger(rotated).redeployment, trigger(plan).redeployment);
+    assert.doesNotMatch(JSON.stringify(trigger(plan)), new RegExp(TOKEN));
+  });
+
+  it("serves the Production stage by default, and a configured one", async () => {
+    assert.equal(named(plan, STAGE, "kms").inputs.stageName, "Production");
+    const staged = await runProgram(gatewayProgram({ stageName: "drm" }));
+    assert.equal(named(staged, STAGE, "kms").inputs.stageName, "drm");
+    assert.match((staged.outputs as Record<string, string>).spekeUrl, /\/drm\/cpix\/getKey$/);
+  });
+
+  it("writes access logs, without bodies, to a retention-limited log group under its own key", () => {
+    const stage = named(plan, STAGE, "kms").inputs;
+    const logGroup = named(plan, LOG_GROUP, "kms-access");
+    assert.equal(stage.accessLogSettings.destinationArn, logGroup.outputs.arn);
+    const format = JSON.parse(stage.accessLogSettings.format);
+    assert.equal(format.requestId, "$context.requestId");
+    assert.ok(!JSON.stringify(format).includes("body"));
+    assert.equal(logGroup.inputs.retentionInDays, 30);
+    const key = named(plan, "aws:kms/key:Key", "kms-logs");
+    assert.equal(logGroup.inputs.kmsKeyId, key.outputs.arn);
+    assert.equal(key.inputs.enableKeyRotation, true);
+    const logs = statementsOf(key.inputs.policy).find((s) => s.Sid?.includes("CloudWatchLogs"))!;
+    assert.equal(logs.Principal.Service, "logs.us-east-1.amazonaws.com");
+    assert.equal(
+      logs.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"],
+      `arn:aws:logs:us-east-1:123456789012:log-group:${logGroup.inputs.name}`,
+    );
+  });
+
+  it("throttles every method and keeps execution logs and data traces off (SPEKE answers hold keys)", async () => {
+    const settings = named(plan, METHOD_SETTINGS, "kms").inputs;
+    assert.equal(settings.methodPath, "*/*");
+    assert.deepEqual(settings.settings, {
+      throttlingRateLimit: 50,
+      throttlingBurstLimit: 100,
+      metricsEnabled: true,
+      loggingLevel: "OFF",
+      dataTraceEnabled: false,
+    });
+    const tuned = await runProgram(
+      gatewayProgram({ throttleRateLimit: 5, throttleBurstLimit: 10 }),
+    );
+    const { throttlingRateLimit, throttlingBurstLimit } = named(tuned, METHOD_SETTINGS, "kms")
+      .inputs.settings;
+    assert.deepEqual([throttlingRateLimit, throttlingBurstLimit], [5, 10]);
+  });
+
+  it("sets the account's CloudWatch role for API Gateway before the stage, and keeps it on destroy", () => {
+    const account = named(plan, "aws:apigateway/account:Account", "kms-account");
+    const role = named(plan, "aws:iam/role:Role", "kms-cloudwatch");
+    assert.equal(account.inputs.cloudwatchRoleArn, role.outputs.arn);
+    assert.ok(account.options.retainOnDelete && role.options.retainOnDelete);
+    assert.deepEqual(statementsOf(role.inputs.assumeRolePolicy)[0].Principal, {
+      Service: "apigateway.amazonaws.com",
+    });
+    const policy = named(plan, "aws:iam/rolePolicy:RolePolicy", "kms-cloudwatch");
+    assert.ok(policy.options.retainOnDelete);
+    for (const statement of statementsOf(policy.inputs.policy)) {
+      assert.ok(actionsOf(statement).every((action) => action.startsWith("logs:")));
+    }
+    assert.ok(
+      named(plan, STAGE, "kms").options.dependsOn.includes(
+        "aws:apigateway/account:Account::kms-account",
+      ),
+    );
+  });
+
+  it("leaves the account setting alone when another stack manages it", async () => {
+    const unmanaged = await runProgram(gatewayProgram({ manageAccountLoggingRole: false }));
+    assert.deepEqual(ofType(unmanaged, "aws:apigateway/account:Account"), []);
+    assert.deepEqual(named(unmanaged, STAGE, "kms").options.dependsOn, []);
+  });
+
+  it("exposes the SPEKE URL, the heartbeat URL and the ARN to grant, none holding the token", () => {
+    const outputs = plan.outputs as Record<string, string>;
+    assert.match(
+      outputs.spekeUrl,
+      /^https:\/\/\w+\.execute-api\.us-east-1\.amazonaws\.com\/Production\/cpix\/getKey$/,
+    );
+    assert.equal(outputs.heartbeatUrl, `${outputs.spekeUrl}/heartbeat`);
+    assert.match(
+      outputs.executeApiArn,
+      /^arn:aws:execute-api:us-east-1:123456789012:\w+\/Production\/POST\/cpix\/getKey$/,
+    );
+    assert.doesNotMatch(JSON.stringify(outputs), new RegExp(TOKEN));
+  });
+
+  describe("arguments", () => {
+    const construct = (args: Partial<PallyConGatewayArgs>) => () =>
+      runProgram(gatewayProgram(args));
+
+    it("rejects a KMS URL that is not an https origin", async () => {
+      await assert.rejects(construct({ kmsUrl: "http://kms.pallycon.com" }), /`kmsUrl`/);
+      await assert.rejects(construct({ kmsUrl: "https://kms.pallycon.com/cpix" }), /`kmsUrl`/);
+    });
+
+    it("rejects a stage name API Gateway would refuse", async () => {
+      await assert.rejects(construct({ stageName: "prod-1" }), /`stageName`/);
+    });
+
+    it("rejects throttling limits that would stop every request", async () => {
+      await assert.rejects(construct({ throttleRateLimit: 0 }), /`throttleRateLimit`/);
+      await assert.rejects(construct({ throttleBurstLimit: 1.5 }), /`throttleBurstLimit`/);
+    });
+
+    it("rejects a token that would break API Gateway's literal, without echoing it", () => {
+      assert.throws(
+        () => kmsRequestParameters("kms", "abc'def"),
+        (error: Error) => {
+          assert.match(error.message, /enc-token is empty or malformed/);
+          assert.ok(!error.message.includes("abc'def"));
+          return true;
+        },
+      );
+      assert.throws(() => kmsRequestParameters("kms", ""), /enc-token/);
+    });
+  });
+});

@@ -1,0 +1,91 @@
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import { isSecret, PlannedStack, runUnderMocks } from "../plan/mockCloud";
+import { readPlanConfig } from "../plan/stackConfig";
+
+/** Recognisable stand-ins for the stack's secrets, so any copy of them can be found. */
+const CANARIES: Record<string, string> = {
+  "vod-multidrm:pallyconEncToken": "CANARY-enc-token-7c1e9b2d",
+};
+
+/** Where each secret may appear: `type::name` and the input that carries it. */
+const ALLOWED: Record<string, string[]> = {
+  "vod-multidrm:pallyconEncToken": [
+    "aws:apigateway/integration:Integration::kms-proxy-any requestParameters",
+  ],
+};
+
+/** One place a value turned up: the resource, the property path, and whether it was a secret. */
+interface Sighting {
+  readonly where: string;
+  readonly path: string;
+  readonly secret: boolean;
+}
+
+/** Every place under `value` where a string contains `needle`. */
+function find(value: unknown, needle: string, where: string, at = "", secret = false): Sighting[] {
+  if (isSecret(value)) {
+    return find((value as { value: unknown }).value, needle, where, at, true);
+  }
+  if (typeof value === "string") return value.includes(needle) ? [{ where, path: at, secret }] : [];
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) => find(item, needle, where, `${at}[${index}]`, secret));
+  }
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, item]) =>
+      find(item, needle, where, at ? `${at}.${key}` : key, secret),
+    );
+  }
+  return [];
+}
+
+describe("secrets in the prod stack", () => {
+  let plan: PlannedStack;
+  before(async () => {
+    const config = readPlanConfig(path.resolve(__dirname, ".."), "prod");
+    plan = await runUnderMocks({ ...config, values: { ...config.values, ...CANARIES } }, async () =>
+      require("../index"),
+    );
+  });
+
+  for (const [key, canary] of Object.entries(CANARIES)) {
+    describe(key, () => {
+      const sightings = () =>
+        plan.resources.flatMap((resource) => [
+          ...find(resource.inputs, canary, `${resource.type}::${resource.name}`),
+          ...find(resource.outputs, canary, `${resource.type}::${resource.name} (state)`),
+        ]);
+
+      it("is used: the scan would see it", () => {
+        assert.ok(sightings().length > 0);
+      });
+
+      it("appears only where it is allowed, in resource inputs and in state", () => {
+        const places = [
+          ...new Set(
+            sightings().map((s) => `${s.where.replace(" (state)", "")} ${s.path.split(".")[0]}`),
+          ),
+        ];
+        assert.deepEqual(places.sort(), [...ALLOWED[key]].sort());
+      });
+
+      it("is a Pulumi secret everywhere it appears", () => {
+        for (const sighting of sightings()) {
+          assert.ok(sighting.secret, `${sighting.where} ${sighting.path} holds it in plain text`);
+        }
+      });
+
+      it("appears in no stack output", () => {
+        assert.deepEqual(find(plan.outputs, canary, "outputs"), []);
+      });
+
+      it("appears in no Lambda environment variable", () => {
+        const environments = plan.resources
+          .filter((r) => r.type === "aws:lambda/function:Function")
+          .map((r) => r.inputs.environment);
+        assert.ok(environments.length > 0);
+        assert.deepEqual(find(environments, canary, "lambda"), []);
+      });
+    });
+  }
+});
