@@ -7,6 +7,12 @@ import {
   STAGE_NAME,
 } from "./components/pallyConGateway";
 import { MINIMUM_KEY_ROTATION_SECONDS } from "./components/drmEndpoint";
+import {
+  DEFAULT_LICENSE_POLICY,
+  LicensePolicySettings,
+  validateLicensePolicy,
+} from "./functions/licenseToken/policy";
+import { SITE_ID_PATTERN, SITE_KEY_LENGTH } from "./functions/licenseToken/token";
 import { isValidContentId } from "./functions/shared/drm";
 import {
   DEFAULT_LADDER,
@@ -52,10 +58,20 @@ export const CONFIG_DEFAULTS = {
   liveContentId: "",
   liveKeyRotationSeconds: 0,
   liveCmaf: false,
+  licenseTokens: false,
+  pallyconSiteId: "",
+  licenseJwtIssuer: "",
+  licenseJwtAudience: [] as string[],
+  licensePersistent: DEFAULT_LICENSE_POLICY.persistent,
+  licenseDurationSeconds: DEFAULT_LICENSE_POLICY.licenseDurationSeconds,
 };
 
 /** Keys `Pulumi.yaml` declares `secret: true`, with no default: set them with `pulumi config set --secret`. */
-export const SECRET_CONFIG_KEYS = ["pallyconEncToken"] as const;
+export const SECRET_CONFIG_KEYS = [
+  "pallyconEncToken",
+  "pallyconSiteKey",
+  "pallyconAccessKey",
+] as const;
 
 /** The PallyCon KMS gateway's settings; present when `kmsGateway` is on. */
 export interface KmsGatewayConfig {
@@ -72,6 +88,17 @@ export interface KmsGatewayConfig {
 export interface VodDrmConfig {
   /** Keep the clear HLS and MP4 next to the encrypted outputs. */
   readonly keepClearOutputs: boolean;
+}
+
+/** The license token service; present when `licenseTokens` is on. */
+export interface LicenseTokensConfig {
+  readonly siteId: string;
+  /** Secrets: they go into Secrets Manager only. */
+  readonly siteKey: pulumi.Output<string>;
+  readonly accessKey: pulumi.Output<string>;
+  readonly jwtIssuer: string;
+  readonly jwtAudience: string[];
+  readonly policy: LicensePolicySettings;
 }
 
 /** The encrypted live channel; present when `liveChannel` is on. */
@@ -103,6 +130,8 @@ export interface StackConfig {
   readonly vodDrm?: VodDrmConfig;
   /** The live channel; undefined when off. Needs the gateway. */
   readonly liveChannel?: LiveChannelConfig;
+  /** The license token service for players; undefined when off. */
+  readonly licenseTokens?: LicenseTokensConfig;
 }
 
 /** A configuration error that names the key; the program stops at `pulumi preview`. */
@@ -271,7 +300,11 @@ export function readStackConfig(): StackConfig {
     );
     kmsGateway = {
       kmsUrl,
-      encToken: readEncToken(config, problems),
+      encToken: readSecret(config, problems, "pallyconEncToken", "kmsGateway", (token) =>
+        /['\s]/.test(token)
+          ? "the enc-token holds a quote or whitespace; copy it again from the PallyCon console"
+          : undefined,
+      ),
       stageName,
       rateLimit,
       burstLimit,
@@ -308,6 +341,58 @@ export function readStackConfig(): StackConfig {
     liveChannel = { contentId, keyRotationIntervalSeconds, cmaf: flag("liveCmaf") };
   }
 
+  let licenseTokens: LicenseTokensConfig | undefined;
+  if (flag("licenseTokens")) {
+    const siteId = read(() => config.get("pallyconSiteId"), CONFIG_DEFAULTS.pallyconSiteId);
+    check(
+      "pallyconSiteId",
+      SITE_ID_PATTERN.test(siteId),
+      `"${siteId}" must be the 4-character site id from the PallyCon console`,
+    );
+    const jwtIssuer = read(() => config.get("licenseJwtIssuer"), CONFIG_DEFAULTS.licenseJwtIssuer);
+    check(
+      "licenseJwtIssuer",
+      /^https:\/\/\S+$/.test(jwtIssuer),
+      `"${jwtIssuer}" must be the https URL of the identity provider that signs your users' JWTs`,
+    );
+    const audience = read(
+      () => config.getObject<unknown>("licenseJwtAudience"),
+      CONFIG_DEFAULTS.licenseJwtAudience,
+    );
+    const jwtAudience =
+      Array.isArray(audience) && audience.every((a) => typeof a === "string" && a !== "")
+        ? (audience as string[])
+        : [];
+    check(
+      "licenseJwtAudience",
+      jwtAudience.length > 0,
+      "must list the JWT audiences (client ids) allowed to ask for tokens",
+    );
+    const policy = {
+      persistent: flag("licensePersistent"),
+      licenseDurationSeconds: number("licenseDurationSeconds"),
+    };
+    try {
+      validateLicensePolicy(policy);
+    } catch (e) {
+      check("licenseDurationSeconds", false, (e as Error).message);
+    }
+    licenseTokens = {
+      siteId,
+      siteKey: readSecret(config, problems, "pallyconSiteKey", "licenseTokens", (key) =>
+        key.length === SITE_KEY_LENGTH && /^[\x21-\x7e]+$/.test(key)
+          ? undefined
+          : `the site key must be the ${SITE_KEY_LENGTH}-character key from the PallyCon console`,
+      ),
+      accessKey: readSecret(config, problems, "pallyconAccessKey", "licenseTokens", (key) =>
+        /^\S+$/.test(key) ? undefined : "the access key is empty or holds whitespace",
+      ),
+      jwtIssuer,
+      jwtAudience,
+      policy,
+    };
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     applicationName,
@@ -323,29 +408,40 @@ export function readStackConfig(): StackConfig {
     kmsGateway,
     vodDrm,
     liveChannel,
+    licenseTokens,
   };
 }
 
 /**
- * The enc-token, as a secret. Its absence is reported with the command that sets it;
- * its shape is checked without the value entering any message or resource.
+ * What the offline plan passes instead of a secret it cannot decrypt (`[secret]`) or
+ * that the stack has not set (`[secret:unset:<key>]`). Their shape is not checked.
  */
-function readEncToken(config: pulumi.Config, problems: string[]): pulumi.Output<string> {
-  const name = "pallyconEncToken";
+export const planSecretPlaceholder = (unsetKey?: string) =>
+  unsetKey ? `[secret:unset:${unsetKey}]` : "[secret]";
+const PLAN_SECRET_PLACEHOLDER = /^\[secret(:unset:[^\]]+)?\]$/;
+
+/**
+ * A secret the enabled feature `neededBy` requires, read with `requireSecret`. Its
+ * absence is reported with the command that sets it. `validate` sees the plain value
+ * only to check its shape; its message never includes the value.
+ */
+function readSecret(
+  config: pulumi.Config,
+  problems: string[],
+  name: (typeof SECRET_CONFIG_KEYS)[number],
+  neededBy: keyof typeof CONFIG_DEFAULTS,
+  validate: (plain: string) => string | undefined,
+): pulumi.Output<string> {
   const fullKey = `${pulumi.getProject()}:${name}`;
   try {
-    const token = config.requireSecret(name);
-    // The plain value, read only to validate it here.
+    const secret = config.requireSecret(name);
     const plain = pulumi.runtime.getConfig(fullKey) ?? "";
-    if (/['\s]/.test(plain)) {
-      problems.push(
-        `${fullKey}: the enc-token holds a quote or whitespace; copy it again from the PallyCon console`,
-      );
-    }
-    return token;
+    const problem = PLAN_SECRET_PLACEHOLDER.test(plain) ? undefined : validate(plain);
+    if (problem) problems.push(`${fullKey}: ${problem}`);
+    return secret;
   } catch {
     problems.push(
-      `${fullKey}: is required when kmsGateway is true; set it with \`pulumi config set --secret ${fullKey} <enc-token from the PallyCon console>\``,
+      `${fullKey}: is required when ${neededBy} is true; set it with \`pulumi config set --secret ${fullKey} <value from the PallyCon console>\``,
     );
     return pulumi.secret("");
   }

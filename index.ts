@@ -40,6 +40,16 @@ const vod = new VodPipeline("vod", {
           keepClearOutputs: config.vodDrm.keepClearOutputs,
         }
       : undefined,
+  licenseTokens: config.licenseTokens
+    ? {
+        siteId: config.licenseTokens.siteId,
+        siteKey: config.licenseTokens.siteKey,
+        accessKey: config.licenseTokens.accessKey,
+        jwtIssuer: config.licenseTokens.jwtIssuer,
+        jwtAudience: config.licenseTokens.jwtAudience,
+        licensePolicy: config.licenseTokens.policy,
+      }
+    : undefined,
 });
 
 // The live channel: MediaPackage endpoints encrypted through the same gateway.
@@ -59,6 +69,8 @@ const live =
 export const uploadBucketName = vod.uploadBucketName;
 /** The CloudFront domain that serves every asset. */
 export const playbackDomain = vod.playbackDomain;
+/** Watch an upload here once its job completes (it says so while it is processing). */
+export const playerUrlPattern = vod.playerUrlPattern;
 /** Each asset's metadata file: status, manifests, thumbnails and, with DRM, its content id. */
 export const assetMetadataUrlPattern = vod.assetMetadataUrlPattern;
 /** Where an upload's clear HLS manifest appears once its job completes. */
@@ -67,6 +79,9 @@ export const playbackUrlPattern = vod.playbackUrlPattern;
 export const notificationTopicArn = vod.notificationTopicArn;
 /** Events that failed after every retry wait here for 14 days. */
 export const deadLetterQueueUrl = vod.deadLetterQueueUrl;
+
+/** The player asks here for PallyCon license tokens (a JWT from your identity provider required). */
+export const licenseTokenUrl = vod.licenseTokenUrl;
 
 /** The SPEKE key server URL for packagers (the gateway adds the enc-token). */
 export const kmsSpekeUrl = gateway?.spekeUrl;

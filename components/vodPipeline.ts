@@ -11,7 +11,11 @@ import { accountContext } from "./common/account";
 import { policyDocument, trustPolicy } from "./common/iam";
 import { lambdaFunction } from "./common/lambdaFunction";
 import { PrivateBucket } from "./privateBucket";
-import { createDelivery, ExtraBehaviour } from "./vodPipeline/delivery";
+import { LicenseTokenService, LicenseTokenServiceArgs } from "./licenseTokenService";
+import { cspOrigin } from "../player/csp";
+import { PALLYCON_LICENSE_URL, pallyconFairplayCertificateUrl } from "../player/src/config";
+import { createDelivery, TOKEN_PATH } from "./vodPipeline/delivery";
+import { deployPlayer } from "./vodPipeline/player";
 import { createNotifications } from "./vodPipeline/notifications";
 
 /** Arguments of {@link VodPipeline}. */
@@ -51,6 +55,12 @@ export interface VodPipelineArgs {
    * @default undefined (clear outputs only)
    */
   readonly drm?: VodDrmArgs;
+  /**
+   * Deploy the license token service the player asks for PallyCon license tokens, with
+   * CORS for the player's origins.
+   * @default undefined (no token service)
+   */
+  readonly licenseTokens?: Omit<LicenseTokenServiceArgs, "allowedOrigins" | "logRetentionDays">;
 }
 
 /** DRM for on-demand assets. */
@@ -62,6 +72,9 @@ export interface VodDrmArgs {
   /** Keep the clear HLS ladder and MP4 too (unencrypted copies). @default false */
   readonly keepClearOutputs?: boolean;
 }
+
+/** Where players send license requests: PallyCon's license server (and its FairPlay certificates). */
+const PALLYCON_LICENSE_ORIGIN = cspOrigin(PALLYCON_LICENSE_URL);
 
 /** How long failed events stay in the dead-letter queue: SQS's maximum, 14 days. */
 const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
@@ -82,6 +95,7 @@ export class VodPipeline extends pulumi.ComponentResource {
   public readonly metadataFunction: aws.lambda.Function;
   public readonly notificationTopic: aws.sns.Topic;
   public readonly deadLetterQueue: aws.sqs.Queue;
+  public readonly licenseTokenService?: LicenseTokenService;
 
   /** Where uploads go. */
   public readonly uploadBucketName: pulumi.Output<string>;
@@ -93,6 +107,10 @@ export class VodPipeline extends pulumi.ComponentResource {
   public readonly playbackUrlPattern: pulumi.Output<string>;
   public readonly notificationTopicArn: pulumi.Output<string>;
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
+  /** The player page for an upload `<path>/<name>.<ext>`. */
+  public readonly playerUrlPattern: pulumi.Output<string>;
+  /** Where the player gets license tokens; undefined without the token service. */
+  public readonly licenseTokenUrl?: pulumi.Output<string>;
 
   constructor(name: string, args: VodPipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("vod:index:VodPipeline", name, {}, opts);
@@ -146,7 +164,29 @@ export class VodPipeline extends pulumi.ComponentResource {
     );
     const assetMetadataFiles = pulumi.interpolate`${this.output.arn}/*/${OUTPUT_LAYOUT.metadata}`;
 
-    const extraBehaviours: ExtraBehaviour[] = [];
+    const corsAllowedOrigins = args.corsAllowedOrigins ?? [];
+    if (args.licenseTokens) {
+      // PallyCon license tokens for signed-in viewers of encrypted assets, served on the
+      // distribution at /token; other sites' players (the CORS origins) may call it too.
+      this.licenseTokenService = new LicenseTokenService(
+        `${name}-tokens`,
+        { ...args.licenseTokens, allowedOrigins: corsAllowedOrigins, logRetentionDays },
+        parent,
+      );
+    }
+
+    // The player page, its settings and its security headers.
+    const player = deployPlayer({
+      name,
+      parent: this,
+      bucket: this.output.bucketName,
+      config: pulumi.output(args.licenseTokens?.siteId).apply((siteId) => ({
+        tokenUrl: this.licenseTokenService ? TOKEN_PATH : undefined,
+        fairplayCertificateUrl: siteId ? pallyconFairplayCertificateUrl(siteId) : undefined,
+      })),
+      connectSources: [PALLYCON_LICENSE_ORIGIN],
+    });
+
     const { distribution, playbackOrigin } = createDelivery({
       name,
       parent: this,
@@ -154,10 +194,20 @@ export class VodPipeline extends pulumi.ComponentResource {
       output: this.output,
       oai,
       priceClass,
-      corsAllowedOrigins: args.corsAllowedOrigins ?? [],
-      extraBehaviours,
+      corsAllowedOrigins,
+      extraBehaviours: [
+        {
+          pathPattern: player.pathPattern,
+          cachePolicyId: player.cachePolicy.id,
+          responseHeadersPolicyId: player.responseHeadersPolicy.id,
+        },
+      ],
+      tokenServiceHost: this.licenseTokenService?.tokenUrl.apply((url) => new URL(url).host),
     });
     this.distribution = distribution;
+    if (this.licenseTokenService) {
+      this.licenseTokenUrl = pulumi.interpolate`${playbackOrigin}${TOKEN_PATH}`;
+    }
 
     // Where every event that could not be processed ends up, encrypted, for 14 days.
     this.deadLetterQueue = new aws.sqs.Queue(
@@ -332,6 +382,7 @@ export class VodPipeline extends pulumi.ComponentResource {
 
     this.uploadBucketName = this.source.bucketName;
     this.playbackDomain = this.distribution.domainName;
+    this.playerUrlPattern = pulumi.interpolate`${playbackOrigin}/${player.pageUrlPath}?asset=<path>/<name>`;
     this.assetMetadataUrlPattern = pulumi.interpolate`${playbackOrigin}/<path>/<name>/${OUTPUT_LAYOUT.metadata}`;
     this.playbackUrlPattern = pulumi.interpolate`${playbackOrigin}/<path>/<name>/${HLS_MANIFEST_PATH}`;
     this.notificationTopicArn = this.notificationTopic.arn;
@@ -340,9 +391,11 @@ export class VodPipeline extends pulumi.ComponentResource {
       uploadBucketName: this.uploadBucketName,
       playbackDomain: this.playbackDomain,
       assetMetadataUrlPattern: this.assetMetadataUrlPattern,
+      playerUrlPattern: this.playerUrlPattern,
       playbackUrlPattern: this.playbackUrlPattern,
       notificationTopicArn: this.notificationTopicArn,
       deadLetterQueueUrl: this.deadLetterQueueUrl,
+      licenseTokenUrl: this.licenseTokenUrl,
     });
   }
 }

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { buildSync } from "esbuild";
 
 /** The Lambda handlers this program deploys, each a folder under `functions/`. */
-export type FunctionName = "convert" | "metadata";
+export type FunctionName = "convert" | "metadata" | "licenseToken";
 
 /** A handler bundled into one CommonJS file, ready to zip as `index.js`. */
 export interface FunctionBundle {

@@ -45,7 +45,8 @@ async function main(): Promise<number> {
   const violations = await planVerdicts(plan, policyConfig);
 
   if (flags.json) {
-    console.log(JSON.stringify({ project: config.project, stack, ...plan, violations }, null, 2));
+    const result = { project: config.project, stack, ...plan, violations };
+    console.log(JSON.stringify(result, elideLongText, 2));
   } else {
     const title = `Plan for ${config.project}/${stack}: ${plan.resources.length} resources`;
     console.log(renderTree(plan, title));
@@ -64,8 +65,17 @@ async function main(): Promise<number> {
   return violations.some((v) => v.enforcementLevel === "mandatory") ? 2 : 0;
 }
 
+/** Strings longer than this (bundled code, page assets) are shown by size in --json. */
+const MAX_JSON_TEXT = 16_384;
+function elideLongText(_key: string, value: unknown): unknown {
+  return typeof value === "string" && value.length > MAX_JSON_TEXT
+    ? `[${Buffer.byteLength(value)} bytes]`
+    : value;
+}
+
 main().then(
-  (code) => process.exit(code),
+  // Exit once stdout has drained: a pipe would otherwise lose the end of a long plan.
+  (code) => process.stdout.write("", () => process.exit(code)),
   (error: unknown) => {
     console.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -38,7 +38,7 @@ const KEY_PROPERTIES: Record<string, (inputs: Inputs) => Record<string, unknown>
     priceClass: i.priceClass,
     viewer: i.defaultCacheBehavior?.viewerProtocolPolicy,
     originAccess: i.origins?.[0]?.s3OriginConfig?.originAccessIdentity,
-    shortLived: (i.orderedCacheBehaviors ?? []).map((b: Inputs) => b.pathPattern).join(" "),
+    behaviours: (i.orderedCacheBehaviors ?? []).map((b: Inputs) => b.pathPattern).join(" "),
   }),
   "aws:cloudfront/cachePolicy:CachePolicy": (i) => ({
     ttl: `${i.minTtl}/${i.defaultTtl}/${i.maxTtl}`,

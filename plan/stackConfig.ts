@@ -1,12 +1,13 @@
 import { readFileSync, existsSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { planSecretPlaceholder } from "../config";
 
 /** Shown instead of a secret's value: the plan never decrypts anything. */
-export const SECRET_PLACEHOLDER = "[secret]";
+export const SECRET_PLACEHOLDER = planSecretPlaceholder();
 
 /** The value the plan gives a declared secret the stack has not set. */
-export const unsetSecretPlaceholder = (key: string) => `[unset-secret:${key}]`;
+export const unsetSecretPlaceholder = (key: string) => planSecretPlaceholder(key);
 
 /** A stack's configuration as the Pulumi CLI would hand it to the program. */
 export interface PlanConfig {

@@ -151,4 +151,127 @@ describe("stack configuration", () => {
       }
     }
   });
+
+  describe("DRM", () => {
+    /** Reads the config with the enc-token set as a secret, as `pulumi config set --secret` does. */
+    function readWithToken(values: Record<string, unknown>, token = "dG9rZW4=") {
+      pulumi.runtime.setAllConfig(
+        Object.fromEntries(
+          Object.entries({ ...values, pallyconEncToken: token }).map(([key, value]) => [
+            `${PROJECT}:${key}`,
+            typeof value === "string" ? value : JSON.stringify(value),
+          ]),
+        ),
+        [`${PROJECT}:pallyconEncToken`],
+      );
+      return readStackConfig();
+    }
+
+    it("is off by default: no gateway, no VOD DRM, no live channel", () => {
+      const config = readWith({});
+      assert.equal(config.kmsGateway, undefined);
+      assert.equal(config.vodDrm, undefined);
+      assert.equal(config.liveChannel, undefined);
+    });
+
+    it("fails when the gateway is on without an enc-token, naming the key and the command", () => {
+      const [problem] = problemsWith({ kmsGateway: true });
+      assert.match(problem, /^vod-multidrm:pallyconEncToken: is required when kmsGateway is true/);
+      assert.match(problem, /pulumi config set --secret vod-multidrm:pallyconEncToken/);
+    });
+
+    it("reads the enc-token as a secret", async () => {
+      const config = readWithToken({ kmsGateway: true });
+      assert.ok(await pulumi.isSecret(config.kmsGateway!.encToken));
+      assert.equal(config.kmsGateway!.stageName, "Production");
+      assert.equal(config.kmsGateway!.kmsUrl, "https://kms.pallycon.com");
+    });
+
+    it("rejects a malformed enc-token without repeating it", () => {
+      let problems: string[] = [];
+      try {
+        readWithToken({ kmsGateway: true }, "abc 'def");
+      } catch (error) {
+        problems = (error as ConfigError).problems;
+      }
+      assert.equal(problems.length, 1);
+      assert.match(problems[0], /^vod-multidrm:pallyconEncToken: /);
+      assert.ok(!problems[0].includes("abc 'def"));
+    });
+
+    it("requires the gateway for VOD DRM and for the live channel", () => {
+      const problems = problemsWith({ vodDrm: true, liveChannel: true });
+      assert.deepEqual(
+        problems.map((p) => p.split(": ")[0]),
+        ["vod-multidrm:vodDrm", "vod-multidrm:liveChannel"],
+      );
+      assert.match(problems[0], /needs vod-multidrm:kmsGateway set to true/);
+    });
+
+    it("keeps clear outputs off with VOD DRM unless asked", () => {
+      assert.deepEqual(readWithToken({ kmsGateway: true, vodDrm: true }).vodDrm, {
+        keepClearOutputs: false,
+      });
+      assert.deepEqual(
+        readWithToken({ kmsGateway: true, vodDrm: true, vodDrmClearOutputs: true }).vodDrm,
+        { keepClearOutputs: true },
+      );
+    });
+
+    it("gives the live channel a content id from the application name and rotation 0", () => {
+      const config = readWithToken({
+        kmsGateway: true,
+        liveChannel: true,
+        applicationName: "vod.prod",
+      });
+      assert.deepEqual(config.liveChannel, {
+        contentId: "vod-prod-live",
+        keyRotationIntervalSeconds: 0,
+        cmaf: false,
+      });
+    });
+
+    it("rejects a live content id or key rotation that MediaPackage or PallyCon would refuse", () => {
+      const problems = (values: Record<string, unknown>) => {
+        try {
+          readWithToken({ kmsGateway: true, liveChannel: true, ...values });
+        } catch (error) {
+          return (error as ConfigError).problems;
+        }
+        return [];
+      };
+      assert.match(problems({ liveContentId: "live channel" })[0], /^vod-multidrm:liveContentId: /);
+      assert.match(
+        problems({ liveContentId: "x".repeat(201) })[0],
+        /^vod-multidrm:liveContentId: /,
+      );
+      assert.match(
+        problems({ liveKeyRotationSeconds: 60 })[0],
+        /^vod-multidrm:liveKeyRotationSeconds: 60 must be 0/,
+      );
+      assert.deepEqual(problems({ liveKeyRotationSeconds: 300 }), []);
+    });
+
+    it("rejects a plain-http KMS, a bad stage name and zero throttling, each by key", () => {
+      let problems: string[] = [];
+      try {
+        readWithToken({
+          kmsGateway: true,
+          pallyconKmsUrl: "http://kms.pallycon.com",
+          kmsGatewayStageName: "prod-1",
+          kmsGatewayRateLimit: 0,
+        });
+      } catch (error) {
+        problems = (error as ConfigError).problems;
+      }
+      assert.deepEqual(
+        problems.map((p) => p.split(": ")[0]),
+        [
+          "vod-multidrm:pallyconKmsUrl",
+          "vod-multidrm:kmsGatewayStageName",
+          "vod-multidrm:kmsGatewayRateLimit",
+        ],
+      );
+    });
+  });
 });

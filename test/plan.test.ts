@@ -61,6 +61,32 @@ describe("the offline plan", () => {
     );
   });
 
+  it("plans the prod stack: every feature, no violation, secrets never shown", () => {
+    const { status, stdout, stderr } = plan("--stack", "prod");
+    assert.equal(status, 0, stderr);
+    assert.match(
+      stdout,
+      /\nPolicy verdicts \(\d+ policies\): 0 mandatory, 0 advisory violations\n/,
+    );
+    for (const component of [
+      "PallyConGateway kms",
+      "DrmEndpoint live",
+      "LicenseTokenService vod-tokens",
+    ]) {
+      assert.ok(stdout.includes(`vod:index:${component}`), component);
+    }
+    assert.match(stdout, /\n {2}liveIngestEndpoints: \[secret\]\n/);
+    assert.match(stdout, /Integration kms-proxy-any .*parameters=\[secret\]/);
+    // The secrets are not committed: the plan says which ones the stack still needs.
+    for (const key of ["pallyconEncToken", "pallyconSiteKey", "pallyconAccessKey"]) {
+      assert.match(stdout, new RegExp(`Note: vod-multidrm:${key} is not set for this stack`));
+    }
+  });
+
+  it("says nothing of secrets a stack does not use", () => {
+    assert.doesNotMatch(plan("--stack", "dev").stdout, /Note:/);
+  });
+
   it("plans a stack with every feature on", () => {
     const { status, stdout, stderr } = plan(
       "--stack",
@@ -76,6 +102,8 @@ describe("the offline plan", () => {
       (r: any) => r.name === "vod-convert" && r.type === "aws:lambda/function:Function",
     ).inputs.environment.variables;
     assert.equal(env.RATE_CONTROL, "QVBR");
+    assert.match(env.SPEKE_URL, /\/drm\/cpix\/getKey$/);
+    assert.equal(env.DRM_CLEAR_OUTPUTS, "true");
     assert.equal(JSON.parse(env.LADDER).length, 5);
     assert.ok(resources.some((r: any) => r.type === "aws:sns/topicSubscription:TopicSubscription"));
   });

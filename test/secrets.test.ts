@@ -6,12 +6,21 @@ import { readPlanConfig } from "../plan/stackConfig";
 /** Recognisable stand-ins for the stack's secrets, so any copy of them can be found. */
 const CANARIES: Record<string, string> = {
   "vod-multidrm:pallyconEncToken": "CANARY-enc-token-7c1e9b2d",
+  // A site key is 32 characters.
+  "vod-multidrm:pallyconSiteKey": "CANARY-site-key-0123456789abcdef",
+  "vod-multidrm:pallyconAccessKey": "CANARY-access-key-5a8e31",
 };
 
 /** Where each secret may appear: `type::name` and the input that carries it. */
 const ALLOWED: Record<string, string[]> = {
   "vod-multidrm:pallyconEncToken": [
     "aws:apigateway/integration:Integration::kms-proxy-any requestParameters",
+  ],
+  "vod-multidrm:pallyconSiteKey": [
+    "aws:secretsmanager/secretVersion:SecretVersion::vod-tokens-keys secretString",
+  ],
+  "vod-multidrm:pallyconAccessKey": [
+    "aws:secretsmanager/secretVersion:SecretVersion::vod-tokens-keys secretString",
   ],
 };
 

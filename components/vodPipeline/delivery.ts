@@ -14,7 +14,20 @@ const CORS_HEADERS = ["Origin", "Access-Control-Request-Method", "Access-Control
 /** The distribution's one origin: the output bucket. */
 export const OUTPUT_ORIGIN_ID = "output";
 
-/** A cache behaviour added before the manifest and media ones (such as the player's page). */
+/** The token service's origin, and the path the player posts to on the distribution. */
+export const TOKEN_ORIGIN_ID = "license-tokens";
+export const TOKEN_PATH = "/token";
+/**
+ * AWS-managed policies for the token route: no caching (every answer is per viewer),
+ * and every viewer header but Host forwarded, Authorization included (allowed because
+ * nothing is cached; API Gateway rejects a foreign Host).
+ * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html
+ * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html
+ */
+export const MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+export const MANAGED_ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+
+/** A cache behaviour on the output bucket, before the manifest ones (such as the player's page). */
 export interface ExtraBehaviour {
   readonly pathPattern: string;
   readonly cachePolicyId: pulumi.Input<string>;
@@ -31,6 +44,11 @@ export interface DeliveryArgs {
   /** Empty means the distribution's own https origin only. */
   readonly corsAllowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
   readonly extraBehaviours?: readonly ExtraBehaviour[];
+  /**
+   * The license token service's host: the distribution routes {@link TOKEN_PATH} to it,
+   * so the player calls it on its own origin (no CORS, CSP `'self'`).
+   */
+  readonly tokenServiceHost?: pulumi.Input<string>;
 }
 
 /**
@@ -68,9 +86,37 @@ export function createDelivery(args: DeliveryArgs) {
           domainName: output.bucket.bucketRegionalDomainName,
           s3OriginConfig: { originAccessIdentity: oai.cloudfrontAccessIdentityPath },
         },
+        ...(args.tokenServiceHost
+          ? [
+              {
+                originId: TOKEN_ORIGIN_ID,
+                domainName: args.tokenServiceHost,
+                customOriginConfig: {
+                  httpPort: 80,
+                  httpsPort: 443,
+                  originProtocolPolicy: "https-only",
+                  originSslProtocols: ["TLSv1.2"],
+                },
+              },
+            ]
+          : []),
       ],
       defaultCacheBehavior: { ...behaviour, cachePolicyId: mediaCache.id },
       orderedCacheBehaviors: [
+        ...(args.tokenServiceHost
+          ? [
+              {
+                pathPattern: TOKEN_PATH,
+                targetOriginId: TOKEN_ORIGIN_ID,
+                viewerProtocolPolicy: "https-only",
+                allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+                cachedMethods: ["GET", "HEAD"],
+                compress: false,
+                cachePolicyId: MANAGED_CACHING_DISABLED,
+                originRequestPolicyId: MANAGED_ALL_VIEWER_EXCEPT_HOST_HEADER,
+              },
+            ]
+          : []),
         ...(args.extraBehaviours ?? []).map((extra) => ({ ...behaviour, ...extra })),
         ...SHORT_LIVED_PATHS.map((pathPattern) => ({
           ...behaviour,

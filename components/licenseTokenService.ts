@@ -1,0 +1,307 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  DEFAULT_LICENSE_POLICY,
+  LicensePolicySettings,
+  validateLicensePolicy,
+} from "../functions/licenseToken/policy";
+import { SITE_ID_PATTERN } from "../functions/licenseToken/token";
+import { lambdaFunction } from "./common/lambdaFunction";
+
+/** Arguments of {@link LicenseTokenService}. */
+export interface LicenseTokenServiceArgs {
+  /** The PallyCon site id: 4 uppercase letters or digits. Not secret: it is in every token. */
+  readonly siteId: pulumi.Input<string>;
+  /** The PallyCon site key (32 characters). Secret: it goes into Secrets Manager only. */
+  readonly siteKey: pulumi.Input<string>;
+  /** The PallyCon access key. Secret: it goes into Secrets Manager only. */
+  readonly accessKey: pulumi.Input<string>;
+  /**
+   * The identity provider that signs the players' access tokens, an https URL such as
+   * `https://cognito-idp.<region>.amazonaws.com/<user pool id>`. API Gateway reads its
+   * keys from `<issuer>/.well-known/openid-configuration`.
+   */
+  readonly jwtIssuer: string;
+  /** Accepted `aud` (or, for Cognito access tokens, `client_id`) values; at least one. */
+  readonly jwtAudience: string[];
+  /**
+   * Other sites' player pages that may call the service (CORS), e.g.
+   * `https://player.example.com`. Empty means no CORS: the page calls the service on
+   * its own origin, through the distribution's `/token` behaviour.
+   */
+  readonly allowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * What every token's license allows.
+   * @default { persistent: false, licenseDurationSeconds: 86400 } (one-day streaming licenses)
+   */
+  readonly licensePolicy?: LicensePolicySettings;
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+  /**
+   * Steady requests per second across all callers. A player asks once per playback start.
+   * @default 50
+   */
+  readonly throttlingRateLimit?: number;
+  /** Requests allowed in a burst above the steady rate. @default 100 */
+  readonly throttlingBurstLimit?: number;
+}
+
+/** The one route: a player posts `{ cid, drmType }` and gets a token back. */
+export const TOKEN_ROUTE = { method: "POST", path: "/token" } as const;
+
+/** How long browsers may reuse a CORS preflight answer. */
+const CORS_MAX_AGE_SECONDS = 600;
+/** A token takes milliseconds to make; the cap covers a cold start and a Secrets Manager call. */
+const FUNCTION_TIMEOUT_SECONDS = 10;
+
+/** One JSON line per request; no header, body or claim, so no token or user data is logged. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  requestTime: "$context.requestTime",
+  sourceIp: "$context.identity.sourceIp",
+  userAgent: "$context.identity.userAgent",
+  routeKey: "$context.routeKey",
+  status: "$context.status",
+  responseLength: "$context.responseLength",
+  latencyMs: "$context.responseLatency",
+  authorizerError: "$context.authorizer.error",
+  integrationError: "$context.integrationErrorMessage",
+});
+
+/**
+ * The token service players ask for PallyCon license tokens: an HTTP API whose one
+ * route, `POST /token`, requires a JWT from the configured issuer, in front of a
+ * Lambda function that signs a token for the JWT's subject and the content asked for.
+ * The site and access keys live in Secrets Manager; the function reads them at run
+ * time and is allowed to read that one secret only.
+ */
+export class LicenseTokenService extends pulumi.ComponentResource {
+  public readonly secret: aws.secretsmanager.Secret;
+  public readonly tokenFunction: aws.lambda.Function;
+  public readonly api: aws.apigatewayv2.Api;
+  public readonly stage: aws.apigatewayv2.Stage;
+
+  /** Where players post `{ "cid": "...", "drmType": "..." }`: `https://<api>/token`. */
+  public readonly tokenUrl: pulumi.Output<string>;
+  public readonly apiId: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    args: LicenseTokenServiceArgs,
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
+    // Validated first, so a bad argument registers nothing.
+    validateArgs(args);
+    super("vod:index:LicenseTokenService", name, {}, opts);
+    const {
+      siteId,
+      siteKey,
+      accessKey,
+      jwtIssuer,
+      jwtAudience,
+      allowedOrigins,
+      licensePolicy = DEFAULT_LICENSE_POLICY,
+      logRetentionDays = 30,
+      throttlingRateLimit = 50,
+      throttlingBurstLimit = 100,
+    } = args;
+    const parent = { parent: this };
+
+    // The keys, in Secrets Manager: secret in Pulumi state too, and never in the function's settings.
+    this.secret = new aws.secretsmanager.Secret(
+      `${name}-keys`,
+      { description: "PallyCon site key and access key for license tokens" },
+      parent,
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${name}-keys`,
+      {
+        secretId: this.secret.id,
+        secretString: pulumi.secret(pulumi.jsonStringify({ siteKey, accessKey })),
+      },
+      parent,
+    );
+
+    // Signs tokens. Synchronous behind the API, so no dead-letter queue: the caller sees the error.
+    const tokenFunction = lambdaFunction({
+      name,
+      fn: "licenseToken",
+      parent: this,
+      description: "Issues PallyCon license tokens to signed-in players",
+      environment: {
+        PALLYCON_SECRET_ARN: this.secret.arn,
+        PALLYCON_SITE_ID: siteId,
+        LICENSE_POLICY: JSON.stringify(licensePolicy),
+      },
+      statements: [
+        {
+          Sid: "ReadThePallyConKeys",
+          Effect: "Allow",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: this.secret.arn,
+        },
+      ],
+      logRetentionDays,
+      timeout: FUNCTION_TIMEOUT_SECONDS,
+    });
+    this.tokenFunction = tokenFunction.fn;
+
+    // The HTTP API. API Gateway answers CORS preflights itself, for the listed origins
+    // only; with none, only same-origin pages (through the distribution) call it.
+    this.api = new aws.apigatewayv2.Api(
+      name,
+      {
+        protocolType: "HTTP",
+        description: "PallyCon license tokens for signed-in players",
+        corsConfiguration: pulumi
+          .output(allowedOrigins)
+          .apply(validateOrigins)
+          .apply((origins) =>
+            origins.length === 0
+              ? undefined
+              : {
+                  allowOrigins: origins,
+                  allowMethods: [TOKEN_ROUTE.method, "OPTIONS"],
+                  allowHeaders: ["authorization", "content-type"],
+                  maxAge: CORS_MAX_AGE_SECONDS,
+                },
+          ),
+      },
+      parent,
+    );
+
+    // Only callers with a valid JWT from the issuer, for one of the audiences, get through.
+    const authorizer = new aws.apigatewayv2.Authorizer(
+      `${name}-jwt`,
+      {
+        apiId: this.api.id,
+        authorizerType: "JWT",
+        identitySources: ["$request.header.Authorization"],
+        jwtConfiguration: { issuer: jwtIssuer, audiences: jwtAudience },
+      },
+      parent,
+    );
+    const integration = new aws.apigatewayv2.Integration(
+      `${name}-token`,
+      {
+        apiId: this.api.id,
+        integrationType: "AWS_PROXY",
+        integrationUri: this.tokenFunction.invokeArn,
+        integrationMethod: "POST",
+        payloadFormatVersion: "2.0",
+      },
+      parent,
+    );
+    const route = new aws.apigatewayv2.Route(
+      `${name}-token`,
+      {
+        apiId: this.api.id,
+        routeKey: `${TOKEN_ROUTE.method} ${TOKEN_ROUTE.path}`,
+        authorizationType: "JWT",
+        authorizerId: authorizer.id,
+        target: pulumi.interpolate`integrations/${integration.id}`,
+      },
+      parent,
+    );
+
+    // One access log line per request, kept as long as the function's logs.
+    const accessLogs = new aws.cloudwatch.LogGroup(
+      `${name}-access`,
+      { retentionInDays: logRetentionDays },
+      parent,
+    );
+    // The $default stage serves the API at its root and deploys every change.
+    this.stage = new aws.apigatewayv2.Stage(
+      name,
+      {
+        apiId: this.api.id,
+        name: "$default",
+        autoDeploy: true,
+        accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+        defaultRouteSettings: { throttlingRateLimit, throttlingBurstLimit },
+      },
+      { parent: this, dependsOn: [route] },
+    );
+
+    // API Gateway may invoke the function for this API's token route only.
+    new aws.lambda.Permission(
+      `${name}-apigateway`,
+      {
+        function: this.tokenFunction.name,
+        action: "lambda:InvokeFunction",
+        principal: "apigateway.amazonaws.com",
+        sourceArn: pulumi.interpolate`${this.api.executionArn}/*/${TOKEN_ROUTE.method}${TOKEN_ROUTE.path}`,
+      },
+      parent,
+    );
+
+    this.apiId = this.api.id;
+    this.tokenUrl = this.stage.invokeUrl.apply(
+      (url) => `${url.replace(/\/+$/, "")}${TOKEN_ROUTE.path}`,
+    );
+    this.registerOutputs({ tokenUrl: this.tokenUrl, apiId: this.apiId });
+  }
+}
+
+/** Throws, naming the argument, on anything that cannot be right. */
+function validateArgs(args: LicenseTokenServiceArgs): void {
+  const fail = (message: string): never => {
+    throw new Error(`LicenseTokenService: ${message}`);
+  };
+  let issuer: URL | undefined;
+  try {
+    issuer = new URL(args.jwtIssuer);
+  } catch {
+    // Reported below.
+  }
+  if (issuer?.protocol !== "https:") {
+    fail("`jwtIssuer` must be an https URL (API Gateway fetches the issuer's keys over TLS).");
+  }
+  if (!Array.isArray(args.jwtAudience) || args.jwtAudience.length === 0) {
+    fail("`jwtAudience` must name at least one audience.");
+  }
+  if (args.jwtAudience.some((audience) => typeof audience !== "string" || audience === "")) {
+    fail("`jwtAudience` must not contain an empty audience.");
+  }
+  try {
+    validateLicensePolicy(args.licensePolicy ?? DEFAULT_LICENSE_POLICY);
+  } catch (error) {
+    fail(`${(error as Error).message}.`);
+  }
+  if (typeof args.siteId === "string" && !SITE_ID_PATTERN.test(args.siteId)) {
+    fail("`siteId` must be the 4 uppercase letters or digits PallyCon issued.");
+  }
+  if (
+    Array.isArray(args.allowedOrigins) &&
+    args.allowedOrigins.every((o) => typeof o === "string")
+  ) {
+    validateOrigins(args.allowedOrigins as string[]);
+  }
+  for (const key of ["logRetentionDays", "throttlingRateLimit", "throttlingBurstLimit"] as const) {
+    const value = args[key];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      fail(`\`${key}\` must be a positive number.`);
+    }
+  }
+}
+
+/**
+ * Checks the CORS origins: each `scheme://host[:port]` with nothing after it, and no
+ * `*`: the point is that only the player's pages call the service.
+ */
+export function validateOrigins(origins: string[]): string[] {
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // Reported below.
+    }
+    if (!parsed || !["https:", "http:"].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(
+        `LicenseTokenService: \`allowedOrigins\` entry "${origin}" is not an origin such as https://player.example.com (no "*", path or trailing slash).`,
+      );
+    }
+  }
+  return origins;
+}

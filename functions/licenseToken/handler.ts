@@ -1,0 +1,89 @@
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+} from "aws-lambda";
+import { log } from "../shared/log";
+import type { PallyConKeys } from "./keys";
+import { planTokenRequest } from "./request";
+import type { TokenServiceSettings } from "./settings";
+import { createLicenseToken, DrmType, formatTimestamp, TOKEN_VALIDITY_SECONDS } from "./token";
+
+/** What the handler needs: its settings, the keys, and a clock. */
+export interface TokenHandlerDependencies {
+  readonly settings: TokenServiceSettings;
+  readonly keys: () => Promise<PallyConKeys>;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** The answer to a successful request. */
+export interface TokenResponse {
+  /** The PallyCon license token, for the `pallycon-customdata-v2` header. */
+  readonly token: string;
+  readonly drmType: DrmType;
+  readonly cid: string;
+  /** When PallyCon stops accepting the token: ask for a new one after this. */
+  readonly expiresAt: string;
+}
+
+/** Tokens are per user and short-lived: no browser or proxy may keep one. */
+const HEADERS = { "Content-Type": "application/json", "Cache-Control": "no-store" };
+
+const respond = (statusCode: number, body: object): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: HEADERS,
+  body: JSON.stringify(body),
+});
+
+/**
+ * The token handler. Refusals are 4xx with a JSON `error`; a failure to read the
+ * keys or make the token is a 500 that says nothing more. Log lines carry the
+ * request's decision, never a key or a token.
+ */
+export function createTokenHandler({
+  settings,
+  keys,
+  now = () => new Date(),
+}: TokenHandlerDependencies) {
+  return async function handler(
+    event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
+    const requestId = event.requestContext?.requestId;
+    const plan = planTokenRequest(event);
+    if (plan.action === "refuse") {
+      log("info", "request refused", { requestId, status: plan.status, reason: plan.error });
+      return respond(plan.status, { error: plan.error });
+    }
+
+    const { userId, cid, drmType } = plan;
+    let token: string;
+    const timestamp = now();
+    try {
+      const { siteKey, accessKey } = await keys();
+      token = createLicenseToken({
+        drmType,
+        siteId: settings.siteId,
+        siteKey,
+        accessKey,
+        userId,
+        cid,
+        policy: settings.policy,
+        timestamp,
+      });
+    } catch (error) {
+      // SDK and validation messages name the secret or the field, never a value.
+      log("error", "token not issued", { requestId, cid, drmType, error: String(error) });
+      return respond(500, { error: "The license token could not be issued" });
+    }
+
+    log("info", "token issued", { requestId, userId, cid, drmType });
+    const expiresAt = new Date(timestamp.getTime() + TOKEN_VALIDITY_SECONDS * 1000);
+    const body: TokenResponse = {
+      token,
+      drmType,
+      cid,
+      expiresAt: formatTimestamp(expiresAt),
+    };
+    return respond(200, body);
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * DRM: which key system to use for an asset, and the videojs-contrib-eme source
+ * options that send PallyCon's license token with every license request. Pure:
+ * network access comes in as a `fetch` function.
+ * @see https://pallycon.com/docs/en/multidrm/license/license-token/
+ */
+import type { AssetDrm, DrmSystem } from "./asset";
+import type { ResolvedPlayerConfig } from "./config";
+import type { MediaSource } from "./request";
+
+/** The request header PallyCon reads the license token from, for every DRM. */
+export const LICENSE_TOKEN_HEADER = "pallycon-customdata-v2";
+
+/** How each key system plays: which encrypted manifest, and the DRM type its token names. */
+export interface KeySystemProfile {
+  readonly manifest: "dash" | "hls";
+  /** The `drmType` asked of the token service. */
+  readonly drmType: DrmSystem | "ClearKey";
+  /** The system the asset must list for its manifest; none for ClearKey. */
+  readonly system?: DrmSystem;
+}
+
+/**
+ * The key systems the page knows. ClearKey decrypts the same CENC DASH stream and is
+ * used by the local browser tests only: it is never in the default preference list.
+ */
+export const KEY_SYSTEMS: Readonly<Record<string, KeySystemProfile>> = {
+  "com.widevine.alpha": { manifest: "dash", drmType: "Widevine", system: "Widevine" },
+  "com.microsoft.playready": { manifest: "dash", drmType: "PlayReady", system: "PlayReady" },
+  "com.apple.fps.1_0": { manifest: "hls", drmType: "FairPlay", system: "FairPlay" },
+  "org.w3.clearkey": { manifest: "dash", drmType: "ClearKey" },
+};
+
+/** Whether the asset has a stream this key system can decrypt. */
+export function assetOffers(drm: AssetDrm, keySystem: string): boolean {
+  const profile = KEY_SYSTEMS[keySystem];
+  if (!profile) return false;
+  const stream = drm[profile.manifest];
+  if (!stream.url) return false;
+  return profile.system === undefined || stream.systems.includes(profile.system);
+}
+
+/**
+ * The first key system, in the configured order, that the asset offers and the
+ * browser supports. `isSupported` asks the browser (requestMediaKeySystemAccess).
+ */
+export async function chooseKeySystem(
+  preferences: readonly string[],
+  drm: AssetDrm,
+  isSupported: (keySystem: string) => Promise<boolean>,
+): Promise<string | undefined> {
+  for (const keySystem of preferences) {
+    if (assetOffers(drm, keySystem) && (await isSupported(keySystem))) return keySystem;
+  }
+  return undefined;
+}
+
+/** The EME configuration a key system is probed with: H.264 + AAC in CENC fMP4. */
+export const PROBE_CONFIGURATION = {
+  initDataTypes: ["cenc"],
+  videoCapabilities: [{ contentType: 'video/mp4; codecs="avc1.4d401f"' }],
+  audioCapabilities: [{ contentType: 'audio/mp4; codecs="mp4a.40.2"' }],
+} as const;
+
+type Callback<T> = (error: unknown, value?: T) => void;
+
+/** videojs-contrib-eme's options for one key system. */
+export interface KeySystemOptions {
+  readonly url?: string;
+  readonly licenseHeaders?: Record<string, string>;
+  readonly getCertificate?: (emeOptions: unknown, callback: Callback<Uint8Array>) => void;
+  readonly getContentId?: (emeOptions: unknown, initData: string) => string;
+  readonly getLicense?: (
+    emeOptions: unknown,
+    contentId: string,
+    keyMessage: Uint8Array,
+    callback: Callback<Uint8Array>,
+  ) => void;
+}
+
+/** A Video.js source with videojs-contrib-eme's `keySystems`. */
+export interface ProtectedSource extends MediaSource {
+  readonly keySystems: Record<string, KeySystemOptions>;
+}
+
+/** The parts of `fetch` the FairPlay calls use, so tests can pass a fake. */
+export type Fetch = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string },
+) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+
+/**
+ * The protected source for a chosen key system.
+ * - Widevine, PlayReady (and ClearKey): the DASH manifest; contrib-eme POSTs the
+ *   CDM's challenge to the license URL with the token header.
+ * - FairPlay: the FairPlay HLS manifest, with PallyCon's text protocol: the
+ *   certificate is base64, the license request is the form field `spc`, and the
+ *   CKC comes back base64.
+ */
+export function protectedSource(args: {
+  keySystem: string;
+  drm: AssetDrm;
+  config: ResolvedPlayerConfig;
+  token: string;
+  fetch: Fetch;
+}): ProtectedSource {
+  const { keySystem, drm, config, token, fetch } = args;
+  const profile = KEY_SYSTEMS[keySystem];
+  if (!profile) throw new Error(`unknown key system ${keySystem}`);
+  const licenseHeaders = { [LICENSE_TOKEN_HEADER]: token };
+  if (profile.manifest === "dash") {
+    return {
+      src: drm.dash.url,
+      type: "application/dash+xml",
+      keySystems: { [keySystem]: { url: config.licenseUrl, licenseHeaders } },
+    };
+  }
+
+  const certificateUrl = config.fairplayCertificateUrl;
+  if (!certificateUrl) throw new Error("FairPlay needs `fairplayCertificateUrl` in config.json");
+  return {
+    src: drm.hls.url,
+    type: "application/x-mpegURL",
+    keySystems: {
+      [keySystem]: {
+        getCertificate: (_options, callback) => {
+          settle(fetchText(fetch, certificateUrl).then(base64ToBytes), callback);
+        },
+        getContentId: (_options, initData) => fairplayContentId(initData),
+        getLicense: (_options, _contentId, keyMessage, callback) => {
+          const request = {
+            method: "POST",
+            headers: { "Content-Type": "application/x-www-form-urlencoded", ...licenseHeaders },
+            body: `spc=${encodeURIComponent(bytesToBase64(keyMessage))}`,
+          };
+          settle(fetchText(fetch, config.licenseUrl, request).then(base64ToBytes), callback);
+        },
+      },
+    },
+  };
+}
+
+/** FairPlay's content id: the key URI (`skd://<id>`) from the init data, without its scheme. */
+export function fairplayContentId(initData: string): string {
+  // The init data is the skd:// URI, sometimes with stray NULs or spaces around it.
+  const uri = initData.replace(/[\u0000\s]/g, "");
+  return uri.replace(/^skd:\/\//, "");
+}
+
+export function base64ToBytes(base64: string): Uint8Array {
+  const binary = atob(base64.trim());
+  return Uint8Array.from(binary, (character) => character.charCodeAt(0));
+}
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+async function fetchText(fetch: Fetch, url: string, init?: Parameters<Fetch>[1]): Promise<string> {
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+  return response.text();
+}
+
+function settle<T>(promise: Promise<T>, callback: Callback<T>): void {
+  promise.then(
+    (value) => callback(null, value),
+    (error: unknown) => callback(error),
+  );
+}

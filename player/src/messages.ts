@@ -1,0 +1,74 @@
+/** What the page tells a viewer instead of showing a blank player. */
+
+/** A message shown over the player: a short title and, optionally, a detail line. */
+export interface PlayerMessage {
+  readonly kind: "not-found" | "processing" | "failed" | "playback" | "unsupported" | "invalid";
+  readonly title: string;
+  readonly detail?: string;
+}
+
+export const MESSAGES = {
+  noRequest: {
+    kind: "invalid",
+    title: "No video selected.",
+    detail: "Open this page with ?asset=<path>/<name> or ?src=<manifest URL>.",
+  },
+  notFound: {
+    kind: "not-found",
+    title: "This video was not found.",
+    detail: "Check the link, or upload the video if it hasn't been uploaded yet.",
+  },
+  processing: {
+    kind: "processing",
+    title: "This video is still being processed.",
+    detail: "Try again in a few minutes.",
+  },
+  unavailable: {
+    kind: "failed",
+    title: "This video can't be loaded right now.",
+    detail: "Try again later.",
+  },
+  noStream: {
+    kind: "failed",
+    title: "This video has no playable stream.",
+  },
+  noKeySystem: {
+    kind: "unsupported",
+    title: "This browser can't play protected video.",
+    detail: "Use a browser with Widevine, PlayReady or FairPlay support.",
+  },
+} as const satisfies Record<string, PlayerMessage>;
+
+/** The message for a MediaConvert job that failed, with its error when there is one. */
+export function processingFailed(error?: { code?: number; message?: string }): PlayerMessage {
+  const code = error?.code !== undefined ? ` (error ${error.code})` : "";
+  return {
+    kind: "failed",
+    title: "This video could not be processed.",
+    detail: error?.message ? `${error.message}${code}` : code ? `Error${code}.` : undefined,
+  };
+}
+
+/** The message for a request the page refuses to follow. */
+export function invalidRequest(detail: string): PlayerMessage {
+  return { kind: "invalid", title: "This link is not valid.", detail };
+}
+
+/** The message for a failure while setting up DRM (token, license, key system). */
+export function protectionFailed(detail: string): PlayerMessage {
+  return { kind: "failed", title: "This protected video can't be played.", detail };
+}
+
+/** The message for the player's own error event, from its MediaError. */
+export function playbackFailed(error?: { code?: number; message?: string } | null): PlayerMessage {
+  const known: Record<number, string> = {
+    1: "Playback was aborted.",
+    2: "A network error stopped playback.",
+    3: "The video could not be decoded.",
+    4: "The video could not be loaded.",
+    5: "The video could not be decrypted.",
+  };
+  // A sentence a viewer understands first; the technical message only when there is none.
+  const detail = (error?.code ? known[error.code] : undefined) ?? (error?.message || undefined);
+  return { kind: "playback", title: "This video can't be played.", detail };
+}

@@ -1,0 +1,210 @@
+/**
+ * Local stand-ins for what the player talks to, on 127.0.0.1:
+ * - the distribution: the built page under /player/ with the deployed response
+ *   headers (the same CSP builder), and media from a folder. Like S3 behind an
+ *   Origin Access Identity without s3:ListBucket, a missing object is a 403.
+ * - the DRM services, on another origin as in production: a token service and a
+ *   license server that answers ClearKey JSON, both recording what they receive.
+ */
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import {
+  createServer,
+  IncomingHttpHeaders,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { buildPlayer } from "../../player/build";
+import { playerConnectSources, playerHttpHeaders } from "../../player/csp";
+import type { PlayerConfig } from "../../player/src/config";
+import { LICENSE_TOKEN_HEADER } from "../../player/src/drm";
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".m3u8": "application/vnd.apple.mpegurl",
+  ".ts": "video/MP2T",
+  ".mpd": "application/dash+xml",
+  ".m4s": "video/iso.segment",
+  ".mp4": "video/mp4",
+  ".jpg": "image/jpeg",
+  ".json": "application/json",
+};
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+
+async function bodyOf(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The page and media, as CloudFront would serve them. */
+export interface PlaybackServer {
+  readonly origin: string;
+  /** The security headers sent with the page, as the response headers policy adds them. */
+  readonly headers: Record<string, string>;
+  /** `config.json` as the page reads it; tests may replace it. */
+  config: PlayerConfig;
+  /** Every path requested, in order. */
+  readonly requests: string[];
+  pageUrl(query: string): string;
+  close(): Promise<void>;
+}
+
+export async function startPlaybackServer(args: {
+  mediaRoot: string;
+  config: PlayerConfig;
+}): Promise<PlaybackServer> {
+  const files = new Map(buildPlayer().map((file) => [`/player/${file.path}`, file]));
+  const requests: string[] = [];
+  const state = { config: args.config, headers: {} as Record<string, string> };
+
+  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
+    requests.push(pathname);
+    if (pathname.startsWith("/player/")) {
+      // The behaviour for player/* attaches the response headers policy.
+      const headers = state.headers;
+      if (pathname === "/player/config.json") {
+        response.writeHead(200, { ...headers, "content-type": "application/json" });
+        return void response.end(JSON.stringify(state.config));
+      }
+      const file = files.get(pathname);
+      if (file) {
+        response.writeHead(200, {
+          ...headers,
+          "content-type": file.contentType,
+          "cache-control": file.cacheControl,
+        });
+        return void response.end(file.body);
+      }
+    } else if (!pathname.includes("..")) {
+      try {
+        const body = await readFile(path.join(args.mediaRoot, pathname));
+        const type = CONTENT_TYPES[path.extname(pathname)] ?? "application/octet-stream";
+        response.writeHead(200, { "content-type": type });
+        return void response.end(body);
+      } catch {
+        // fall through to S3's answer for a missing key
+      }
+    }
+    response.writeHead(403, { "content-type": "application/xml" });
+    response.end("<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>");
+  });
+  const origin = await listen(server);
+  const headers = () => playerHttpHeaders({ connectSources: playerConnectSources(state.config) });
+  state.headers = headers();
+  return {
+    origin,
+    get headers() {
+      return state.headers;
+    },
+    get config() {
+      return state.config;
+    },
+    set config(config: PlayerConfig) {
+      state.config = config;
+      state.headers = headers();
+    },
+    requests,
+    pageUrl: (query) => `${origin}/player/index.html${query}`,
+    close: () => close(server),
+  };
+}
+
+/** A request the DRM services received. */
+export interface RecordedRequest {
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** The token service and the ClearKey license server. */
+export interface DrmServices {
+  readonly origin: string;
+  readonly tokenUrl: string;
+  readonly licenseUrl: string;
+  readonly tokenRequests: RecordedRequest[];
+  readonly licenseRequests: RecordedRequest[];
+  /** Every token issued, in order. */
+  readonly issuedTokens: string[];
+  close(): Promise<void>;
+}
+
+const base64url = (hex: string) => Buffer.from(hex, "hex").toString("base64url");
+
+/**
+ * Starts the DRM services for one page origin. The license server answers a
+ * ClearKey request (`{"kids":[…],"type":"temporary"}`) with the key when the token
+ * header carries a token this token service issued, and 403 otherwise.
+ * @see https://www.w3.org/TR/encrypted-media/#clear-key-license-format
+ */
+export async function startDrmServices(args: {
+  pageOrigin: string;
+  key: { keyId: string; key: string };
+}): Promise<DrmServices> {
+  const tokenRequests: RecordedRequest[] = [];
+  const licenseRequests: RecordedRequest[] = [];
+  const issuedTokens: string[] = [];
+  const server = createServer(async (request, response) => {
+    const cors = {
+      "access-control-allow-origin": args.pageOrigin,
+      "access-control-allow-methods": "POST",
+      "access-control-allow-headers": `content-type, authorization, ${LICENSE_TOKEN_HEADER}`,
+    };
+    if (request.method === "OPTIONS") {
+      response.writeHead(204, cors);
+      return void response.end();
+    }
+    const recorded = {
+      path: request.url ?? "",
+      headers: request.headers,
+      body: await bodyOf(request),
+    };
+    const reply = (status: number, body: unknown) => {
+      response.writeHead(status, { ...cors, "content-type": "application/json" });
+      response.end(JSON.stringify(body));
+    };
+    if (request.method === "POST" && request.url === "/token") {
+      tokenRequests.push(recorded);
+      const token = randomBytes(24).toString("base64");
+      issuedTokens.push(token);
+      return reply(200, { token });
+    }
+    if (request.method === "POST" && request.url === "/license") {
+      licenseRequests.push(recorded);
+      const token = request.headers[LICENSE_TOKEN_HEADER];
+      if (typeof token !== "string" || !issuedTokens.includes(token)) {
+        return reply(403, { message: "no valid license token" });
+      }
+      const { kids } = JSON.parse(recorded.body) as { kids: string[] };
+      const kid = base64url(args.key.keyId);
+      return reply(200, {
+        keys: kids.includes(kid) ? [{ kty: "oct", kid, k: base64url(args.key.key) }] : [],
+        type: "temporary",
+      });
+    }
+    reply(404, { message: "not found" });
+  });
+  const origin = await listen(server);
+  return {
+    origin,
+    tokenUrl: `${origin}/token`,
+    licenseUrl: `${origin}/license`,
+    tokenRequests,
+    licenseRequests,
+    issuedTokens,
+    close: () => close(server),
+  };
+}
