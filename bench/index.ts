@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import { benchConvert } from "./convert";
 import { Figure, median, printFigures, timeCommand } from "./figures";
+import { benchPlayer } from "./player";
 import { benchPolicies } from "./policies";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -26,7 +27,12 @@ function benchPlan(): Figure {
 }
 
 async function main(): Promise<void> {
-  const figures = [benchPlan(), ...(await benchPolicies(ROOT)), ...(await benchConvert())];
+  const figures = [
+    benchPlan(),
+    ...(await benchPolicies(ROOT)),
+    ...(await benchConvert()),
+    ...(await benchPlayer()),
+  ];
   printFigures(figures);
 }
 
