@@ -217,10 +217,17 @@ export class VodPipeline extends pulumi.ComponentResource {
     );
 
     // MediaConvert reads the source, writes the output and, with DRM, asks the KMS
-    // gateway for keys (MediaConvert signs SPEKE requests with the job's role).
+    // gateway for keys (MediaConvert signs SPEKE requests with the job's role). It may
+    // assume the role for this account's queues only: MediaConvert sends the queue's
+    // ARN as aws:SourceArn (confused-deputy protection).
     this.mediaConvertRole = new aws.iam.Role(
       `${name}-mediaconvert`,
-      { assumeRolePolicy: trustPolicy("mediaconvert.amazonaws.com") },
+      {
+        assumeRolePolicy: trustPolicy("mediaconvert.amazonaws.com", {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: { "aws:SourceArn": arn("mediaconvert", "queues/*") },
+        }),
+      },
       parent,
     );
     new aws.iam.RolePolicy(
@@ -377,7 +384,11 @@ export class VodPipeline extends pulumi.ComponentResource {
         arn: metadata.fn.arn,
         deadLetterConfig: { arn: this.deadLetterQueue.arn },
       },
-      { parent: this, dependsOn: [eventsInvoke], aliases: [{ name: `${name}-job-complete` }] },
+      {
+        parent: this,
+        dependsOn: [eventsInvoke, notifications.queuePolicy],
+        aliases: [{ name: `${name}-job-complete` }],
+      },
     );
 
     this.uploadBucketName = this.source.bucketName;

@@ -412,6 +412,67 @@ describe("VodPipeline", () => {
     );
   });
 
+  describe("ordering AWS needs", () => {
+    const dependsOn = (type: string, name: string) => named(plan, type, name).options.dependsOn;
+
+    it("creates the upload trigger after S3 may invoke the function", () => {
+      assert.ok(
+        dependsOn("aws:s3/bucketNotification:BucketNotification", "vod-source").includes(
+          "aws:lambda/permission:Permission::vod-convert-s3",
+        ),
+      );
+    });
+
+    it("adds event targets after their permissions and the dead-letter queue's policy", () => {
+      const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+      assert.deepEqual(dependsOn(TARGET, "vod-asset-status").sort(), [
+        "aws:lambda/permission:Permission::vod-metadata-events",
+        "aws:sqs/queuePolicy:QueuePolicy::vod-dlq",
+      ]);
+      assert.deepEqual(dependsOn(TARGET, "vod-job-state").sort(), [
+        "aws:sns/topicPolicy:TopicPolicy::vod-notifications",
+        "aws:sqs/queuePolicy:QueuePolicy::vod-dlq",
+      ]);
+    });
+
+    it("creates each function after its role's policy", () => {
+      for (const fn of ["vod-convert", "vod-metadata"]) {
+        assert.deepEqual(dependsOn(FUNCTION, fn), [`${ROLE_POLICY}::${fn}`]);
+      }
+    });
+
+    it("writes each bucket policy after the bucket's public access block", () => {
+      for (const bucket of ["vod-source", "vod-output"]) {
+        assert.deepEqual(dependsOn(BUCKET_POLICY, bucket), [`${PAB}::${bucket}`]);
+      }
+    });
+  });
+
+  describe("trust", () => {
+    it("lets MediaConvert assume its role only for this account's queues", () => {
+      const [trust] = statementsOf(
+        named(plan, "aws:iam/role:Role", "vod-mediaconvert").inputs.assumeRolePolicy,
+      );
+      assert.deepEqual(trust.Principal, { Service: "mediaconvert.amazonaws.com" });
+      assert.deepEqual(trust.Condition, {
+        StringEquals: { "aws:SourceAccount": "123456789012" },
+        ArnLike: { "aws:SourceArn": "arn:aws:mediaconvert:us-east-1:123456789012:queues/*" },
+      });
+    });
+
+    it("scopes every service permission and resource policy to this stack's sources", () => {
+      const permission = named(plan, "aws:lambda/permission:Permission", "vod-convert-s3").inputs;
+      assert.match(permission.sourceArn, /^arn:aws:s3:::vod-source/);
+      assert.equal(permission.sourceAccount, "123456789012");
+      const events = named(plan, "aws:lambda/permission:Permission", "vod-metadata-events").inputs;
+      assert.match(events.sourceArn, /:rule\/vod-asset-status/);
+      const queue = statementsOf(
+        named(plan, "aws:sqs/queuePolicy:QueuePolicy", "vod-dlq").inputs.policy,
+      );
+      assert.equal(queue[0].Condition.ArnEquals["aws:SourceArn"].length, 2);
+    });
+  });
+
   it("parents every child to the component, named from the component's name", () => {
     const children = plan.resources.filter((r) => r.parent === "vod:index:VodPipeline::vod");
     assert.ok(children.length > 10);

@@ -23,7 +23,7 @@ export interface NotificationsArgs {
 /**
  * The topic, the job-state rule that publishes to it, the asset-status rule (its
  * target, the metadata function, is the caller's), the dead-letter queue's policy
- * for undeliverable events, and the dead-letter alarm.
+ * for undeliverable events (targets depend on it), and the dead-letter alarm.
  */
 export function createNotifications(args: NotificationsArgs) {
   const { name, parent, applicationName, deadLetterQueue, notificationEmail } = args;
@@ -95,7 +95,7 @@ export function createNotifications(args: NotificationsArgs) {
     { parent, aliases: [{ name: `${name}-job-complete` }] },
   );
 
-  new aws.sns.TopicPolicy(
+  const topicPolicy = new aws.sns.TopicPolicy(
     `${name}-notifications`,
     {
       arn: topic.arn,
@@ -122,7 +122,7 @@ export function createNotifications(args: NotificationsArgs) {
   );
 
   // Events EventBridge cannot deliver go to the dead-letter queue too.
-  new aws.sqs.QueuePolicy(
+  const queuePolicy = new aws.sqs.QueuePolicy(
     `${name}-dlq`,
     {
       queueUrl: deadLetterQueue.url,
@@ -142,10 +142,11 @@ export function createNotifications(args: NotificationsArgs) {
     opts,
   );
 
+  // EventBridge may publish, and dead-letter, only once the policies allow it.
   new aws.cloudwatch.EventTarget(
     `${name}-job-state`,
     { rule: jobStateRule.name, arn: topic.arn, deadLetterConfig: { arn: deadLetterQueue.arn } },
-    opts,
+    { parent, dependsOn: [topicPolicy, queuePolicy] },
   );
 
   // Anything in the dead-letter queue is a lost upload or asset until someone acts: say so.
@@ -166,5 +167,5 @@ export function createNotifications(args: NotificationsArgs) {
     },
     opts,
   );
-  return { topic, assetStatusRule };
+  return { topic, assetStatusRule, queuePolicy };
 }
