@@ -20,11 +20,27 @@ export interface PrivateBucketArgs {
    */
   readonly forceDestroy?: boolean;
   /**
-   * IAM principal ARNs allowed to read (`s3:GetObject`) every object. S3 allows one
-   * policy per bucket, so every grant on this bucket must come through here.
+   * Who may read every object (`s3:GetObject`) and list the bucket (`s3:ListBucket`,
+   * so a missing key answers 404 rather than 403). S3 allows one policy per bucket,
+   * so every grant on this bucket must come through here.
    * @default [] (no grants: only identities in the account with IAM permissions)
    */
-  readonly objectReaders?: pulumi.Input<string>[];
+  readonly readers?: BucketReader[];
+  /**
+   * Encrypt with this customer-managed KMS key (SSE-KMS, with an S3 bucket key to keep
+   * KMS requests down). Readers need `kms:Decrypt` on it; an OAI cannot have that.
+   * @default undefined (SSE-S3)
+   */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+}
+
+/** A principal granted read access by a {@link PrivateBucket}'s policy. */
+export interface BucketReader {
+  /** Names the policy statements: `<sid>Objects` and `<sid>List`. */
+  readonly sid: string;
+  readonly principal: aws.iam.PolicyStatement["Principal"];
+  /** Narrows the grant, such as to one CloudFront distribution. */
+  readonly condition?: aws.iam.PolicyStatement["Condition"];
 }
 
 /** Days after which an abandoned multipart upload is removed: parts are billed until then. */
@@ -35,8 +51,8 @@ const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
  * Access settings, ACLs disabled (BucketOwnerEnforced), SSE-S3 default encryption
  * and a policy that denies any request not made over TLS.
  *
- * SSE-S3 rather than SSE-KMS: CloudFront's Origin Access Identity cannot read
- * KMS-encrypted objects, and MediaConvert would need a key grant for each bucket.
+ * SSE-S3 by default: CloudFront's Origin Access Identity cannot read KMS-encrypted
+ * objects. With an Origin Access Control, a customer-managed key can be used instead.
  */
 export class PrivateBucket extends pulumi.ComponentResource {
   public readonly bucket: aws.s3.Bucket;
@@ -52,7 +68,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
     opts: pulumi.ComponentResourceOptions = {},
   ) {
     super("vod:index:PrivateBucket", name, {}, opts);
-    const { versioning = false, expirationDays, forceDestroy = false, objectReaders = [] } = args;
+    const { versioning = false, expirationDays, forceDestroy = false, readers = [] } = args;
     if (expirationDays !== undefined && (!Number.isInteger(expirationDays) || expirationDays < 1)) {
       throw new Error(
         `PrivateBucket ${name}: expirationDays must be a positive integer, not ${expirationDays}`,
@@ -87,7 +103,17 @@ export class PrivateBucket extends pulumi.ComponentResource {
       name,
       {
         bucket: bucketId,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        rules: [
+          args.kmsKeyArn
+            ? {
+                applyServerSideEncryptionByDefault: {
+                  sseAlgorithm: "aws:kms",
+                  kmsMasterKeyId: args.kmsKeyArn,
+                },
+                bucketKeyEnabled: true,
+              }
+            : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+        ],
       },
       { parent: this },
     );
@@ -143,14 +169,26 @@ export class PrivateBucket extends pulumi.ComponentResource {
         Condition: { Bool: { "aws:SecureTransport": "false" } },
       },
     ];
-    if (objectReaders.length > 0) {
-      statements.push({
-        Sid: "ReadObjects",
-        Effect: "Allow",
-        Principal: { AWS: objectReaders },
-        Action: "s3:GetObject",
-        Resource: objects,
-      });
+    for (const reader of readers) {
+      const condition = reader.condition ? { Condition: reader.condition } : {};
+      statements.push(
+        {
+          Sid: `${reader.sid}Objects`,
+          Effect: "Allow",
+          Principal: reader.principal,
+          Action: "s3:GetObject",
+          Resource: objects,
+          ...condition,
+        },
+        {
+          Sid: `${reader.sid}List`,
+          Effect: "Allow",
+          Principal: reader.principal,
+          Action: "s3:ListBucket",
+          Resource: this.bucket.arn,
+          ...condition,
+        },
+      );
     }
     this.policy = new aws.s3.BucketPolicy(
       name,

@@ -14,7 +14,9 @@ import { PrivateBucket } from "./privateBucket";
 import { LicenseTokenService, LicenseTokenServiceArgs } from "./licenseTokenService";
 import { cspOrigin } from "../player/csp";
 import { PALLYCON_LICENSE_URL, pallyconFairplayCertificateUrl } from "../player/src/config";
+import { CustomDomainArgs, validateCustomDomain } from "./vodPipeline/customDomain";
 import { createDelivery, TOKEN_PATH } from "./vodPipeline/delivery";
+import { createOriginAccess, OriginAccessKind } from "./vodPipeline/originAccess";
 import { deployPlayer } from "./vodPipeline/player";
 import { createNotifications } from "./vodPipeline/notifications";
 
@@ -61,6 +63,20 @@ export interface VodPipelineArgs {
    * @default undefined (no token service)
    */
   readonly licenseTokens?: Omit<LicenseTokenServiceArgs, "allowedOrigins" | "logRetentionDays">;
+  /**
+   * How CloudFront reads the output bucket: an Origin Access Identity, or an Origin
+   * Access Control (needed in regions launched after December 2022).
+   * @default "oai"
+   */
+  readonly originAccess?: OriginAccessKind;
+  /**
+   * Serve on your own host names with an ACM certificate and TLS 1.2 (2021 ciphers) at
+   * least; playback URLs and the default CORS origin follow the first alias.
+   * @default undefined (the `*.cloudfront.net` name and certificate)
+   */
+  readonly customDomain?: CustomDomainArgs;
+  /** Deliver CloudFront access logs to CloudWatch Logs (in us-east-1). @default false */
+  readonly cdnAccessLogs?: boolean;
 }
 
 /** DRM for on-demand assets. */
@@ -99,7 +115,7 @@ export class VodPipeline extends pulumi.ComponentResource {
 
   /** Where uploads go. */
   public readonly uploadBucketName: pulumi.Output<string>;
-  /** The CloudFront domain that serves the output. */
+  /** The domain that serves the output: the custom domain's first alias, or CloudFront's. */
   public readonly playbackDomain: pulumi.Output<string>;
   /** The metadata file of an upload `<path>/<name>.<ext>`: manifests, DRM and status. */
   public readonly assetMetadataUrlPattern: pulumi.Output<string>;
@@ -127,6 +143,7 @@ export class VodPipeline extends pulumi.ComponentResource {
       drm,
     } = args;
     if (!applicationName) throw new Error("VodPipeline: `applicationName` is required.");
+    if (args.customDomain) validateCustomDomain(args.customDomain);
 
     const parent = { parent: this };
     const account = accountContext(parent);
@@ -134,12 +151,13 @@ export class VodPipeline extends pulumi.ComponentResource {
     const arn = (service: string, resource: string) =>
       pulumi.interpolate`arn:${partition}:${service}:${region}:${accountId}:${resource}`;
 
-    // The Origin Access Identity is CloudFront's only way into the output bucket.
-    const oai = new aws.cloudfront.OriginAccessIdentity(
-      `${name}-oai`,
-      { comment: `${applicationName} output` },
-      parent,
-    );
+    // CloudFront's only way into the output bucket: an OAI, or an OAC.
+    const originAccess = createOriginAccess({
+      name,
+      parent: this,
+      kind: args.originAccess ?? "oai",
+      applicationName,
+    });
 
     // Uploads: versioned, so an overwritten source can be recovered and re-encoded.
     this.source = new PrivateBucket(
@@ -157,8 +175,8 @@ export class VodPipeline extends pulumi.ComponentResource {
       `${name}-output`,
       {
         forceDestroy: forceDestroyBuckets,
-        // CloudFront reads objects through the OAI, and nothing else is granted.
-        objectReaders: [oai.iamArn],
+        // CloudFront reads (and lists, so missing objects answer 404), nothing else.
+        readers: [originAccess.reader],
       },
       parent,
     );
@@ -187,12 +205,12 @@ export class VodPipeline extends pulumi.ComponentResource {
       connectSources: [PALLYCON_LICENSE_ORIGIN],
     });
 
-    const { distribution, playbackOrigin } = createDelivery({
+    const { distribution, playbackHost, playbackOrigin } = createDelivery({
       name,
       parent: this,
       applicationName,
       output: this.output,
-      oai,
+      originAccess,
       priceClass,
       corsAllowedOrigins,
       extraBehaviours: [
@@ -203,6 +221,8 @@ export class VodPipeline extends pulumi.ComponentResource {
         },
       ],
       tokenServiceHost: this.licenseTokenService?.tokenUrl.apply((url) => new URL(url).host),
+      customDomain: args.customDomain,
+      accessLogRetentionDays: args.cdnAccessLogs ? logRetentionDays : undefined,
     });
     this.distribution = distribution;
     if (this.licenseTokenService) {
@@ -353,7 +373,7 @@ export class VodPipeline extends pulumi.ComponentResource {
       description: `${applicationName}: records each asset's outcome in its metadata file`,
       environment: {
         DESTINATION_BUCKET: this.output.bucketName,
-        PLAYBACK_DOMAIN: this.distribution.domainName,
+        PLAYBACK_DOMAIN: playbackHost,
         APPLICATION_NAME: applicationName,
       },
       statements: [
@@ -392,7 +412,7 @@ export class VodPipeline extends pulumi.ComponentResource {
     );
 
     this.uploadBucketName = this.source.bucketName;
-    this.playbackDomain = this.distribution.domainName;
+    this.playbackDomain = playbackHost;
     this.playerUrlPattern = pulumi.interpolate`${playbackOrigin}/${player.pageUrlPath}?asset=<path>/<name>`;
     this.assetMetadataUrlPattern = pulumi.interpolate`${playbackOrigin}/<path>/<name>/${OUTPUT_LAYOUT.metadata}`;
     this.playbackUrlPattern = pulumi.interpolate`${playbackOrigin}/<path>/<name>/${HLS_MANIFEST_PATH}`;

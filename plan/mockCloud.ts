@@ -81,7 +81,28 @@ export function fakeState(
       };
     }
     case "aws:cloudfront/distribution:Distribution":
-      return { ...base, domainName: `d${shortHash(name)}.cloudfront.net` };
+      return {
+        ...base,
+        domainName: `d${shortHash(name)}.cloudfront.net`,
+        // CloudFront's one hosted zone for alias records.
+        hostedZoneId: "Z2FDTNDATAQYW2",
+        arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${id}`,
+      };
+    case "aws:acm/certificate:Certificate":
+      return {
+        ...base,
+        arn: `arn:aws:acm:us-east-1:${MOCK_ACCOUNT_ID}:certificate/${shortHash(name)}`,
+        domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
+          (domainName: string) => ({
+            domainName,
+            resourceRecordName: `_${shortHash(domainName)}.${domainName}.`,
+            resourceRecordType: "CNAME",
+            resourceRecordValue: `_${shortHash(`${domainName}-value`)}.acm-validations.aws.`,
+          }),
+        ),
+      };
+    case "aws:route53/record:Record":
+      return { ...base, fqdn: String(inputs.name).replace(/\.$/, "") };
     case "aws:sqs/queue:Queue":
       return {
         ...base,

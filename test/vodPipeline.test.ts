@@ -103,15 +103,18 @@ describe("VodPipeline", () => {
       );
     });
 
-    it("grants the OAI's iamArn s3:GetObject and nothing else on the output bucket", () => {
+    it("lets the OAI read and list the output bucket (so missing objects answer 404), nothing else", () => {
       const statements = statementsOf(named(plan, BUCKET_POLICY, "vod-output").inputs.policy);
       const allows = statements.filter((s) => s.Effect === "Allow");
-      assert.equal(allows.length, 1);
-      assert.deepEqual(actionsOf(allows[0]), ["s3:GetObject"]);
-      assert.deepEqual(allows[0].Principal, {
-        AWS: [expectedOaiArn(plan)],
-      });
+      assert.deepEqual(
+        allows.map((s) => [actionsOf(s), s.Principal]),
+        [
+          [["s3:GetObject"], { AWS: expectedOaiArn(plan) }],
+          [["s3:ListBucket"], { AWS: expectedOaiArn(plan) }],
+        ],
+      );
       assert.match(allows[0].Resource, /^arn:aws:s3:::.+\/\*$/);
+      assert.match(allows[1].Resource, /^arn:aws:s3:::[^/]+$/);
     });
 
     it("grants nothing on the source bucket beyond the TLS deny", () => {

@@ -2,6 +2,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PrivateBucket } from "../privateBucket";
+import { createAccessLogs } from "./accessLogs";
+import {
+  aliasRecords,
+  CustomDomainArgs,
+  domainCertificate,
+  MINIMUM_PROTOCOL_VERSION,
+} from "./customDomain";
+import type { OriginAccess } from "./originAccess";
 
 /** Caching for manifests: short, so a re-encoded asset shows up within a minute. */
 export const MANIFEST_TTL = { minTtl: 0, defaultTtl: 30, maxTtl: 60 };
@@ -13,6 +21,13 @@ export const SHORT_LIVED_PATHS = ["*.m3u8", "*.mpd", "*.json"];
 const CORS_HEADERS = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"];
 /** The distribution's one origin: the output bucket. */
 export const OUTPUT_ORIGIN_ID = "output";
+/**
+ * How long CloudFront remembers a 403 or 404: briefly, because a player polls for a
+ * manifest or `asset.json` that its job has not written yet.
+ */
+export const ERROR_CACHING_SECONDS = 5;
+/** What `https://<domain>/` serves: the player page (and never a bucket listing). */
+export const DEFAULT_ROOT_OBJECT = "player/index.html";
 
 /** The token service's origin, and the path the player posts to on the distribution. */
 export const TOKEN_ORIGIN_ID = "license-tokens";
@@ -39,7 +54,8 @@ export interface DeliveryArgs {
   readonly parent: pulumi.Resource;
   readonly applicationName: string;
   readonly output: PrivateBucket;
-  readonly oai: aws.cloudfront.OriginAccessIdentity;
+  /** How CloudFront reads the bucket (bound to the distribution here). */
+  readonly originAccess: OriginAccess;
   readonly priceClass: pulumi.Input<string>;
   /** Empty means the distribution's own https origin only. */
   readonly corsAllowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
@@ -49,6 +65,10 @@ export interface DeliveryArgs {
    * so the player calls it on its own origin (no CORS, CSP `'self'`).
    */
   readonly tokenServiceHost?: pulumi.Input<string>;
+  /** Serve on these names with this certificate, instead of `*.cloudfront.net` only. */
+  readonly customDomain?: CustomDomainArgs;
+  /** Deliver access logs to CloudWatch Logs, kept this many days. */
+  readonly accessLogRetentionDays?: number;
 }
 
 /**
@@ -57,8 +77,9 @@ export interface DeliveryArgs {
  * CORS on the bucket for the allowed origins.
  */
 export function createDelivery(args: DeliveryArgs) {
-  const { name, parent, applicationName, output, oai } = args;
+  const { name, parent, applicationName, output, originAccess, customDomain } = args;
   const opts = { parent };
+  const certificateArn = customDomain ? domainCertificate(name, parent, customDomain) : undefined;
 
   // Cache policies: manifests briefly, media long; both keyed on the CORS headers.
   const manifestCache = cachePolicy(`${name}-manifests`, MANIFEST_TTL, opts);
@@ -84,7 +105,7 @@ export function createDelivery(args: DeliveryArgs) {
         {
           originId: OUTPUT_ORIGIN_ID,
           domainName: output.bucket.bucketRegionalDomainName,
-          s3OriginConfig: { originAccessIdentity: oai.cloudfrontAccessIdentityPath },
+          ...originAccess.origin,
         },
         ...(args.tokenServiceHost
           ? [
@@ -124,12 +145,35 @@ export function createDelivery(args: DeliveryArgs) {
           cachePolicyId: manifestCache.id,
         })),
       ],
+      // The page at the root; a missing object answers 404 (readers may list the
+      // bucket), remembered only briefly.
+      defaultRootObject: DEFAULT_ROOT_OBJECT,
+      customErrorResponses: [403, 404].map((errorCode) => ({
+        errorCode,
+        errorCachingMinTtl: ERROR_CACHING_SECONDS,
+      })),
       restrictions: { geoRestriction: { restrictionType: "none" } },
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
+      aliases: customDomain ? [...customDomain.aliases] : undefined,
+      viewerCertificate: certificateArn
+        ? {
+            acmCertificateArn: certificateArn,
+            sslSupportMethod: "sni-only",
+            minimumProtocolVersion: MINIMUM_PROTOCOL_VERSION,
+          }
+        : { cloudfrontDefaultCertificate: true },
     },
     opts,
   );
-  const playbackOrigin = pulumi.interpolate`https://${distribution.domainName}`;
+  originAccess.bindDistribution(distribution);
+  if (customDomain) aliasRecords(name, parent, customDomain, distribution);
+  if (args.accessLogRetentionDays !== undefined) {
+    createAccessLogs({ name, parent, distribution, retentionDays: args.accessLogRetentionDays });
+  }
+  // Viewers, CORS and asset URLs use the custom domain when there is one.
+  const playbackHost = customDomain
+    ? pulumi.output(customDomain.aliases[0])
+    : distribution.domainName;
+  const playbackOrigin = pulumi.interpolate`https://${playbackHost}`;
 
   // Let players on the allowed origins (by default only our own domain) fetch media.
   new aws.s3.BucketCorsConfiguration(
@@ -150,7 +194,7 @@ export function createDelivery(args: DeliveryArgs) {
     },
     opts,
   );
-  return { distribution, playbackOrigin };
+  return { distribution, playbackHost, playbackOrigin };
 }
 
 /** A cache policy with the given TTLs, compression, and the CORS request headers in its key. */
