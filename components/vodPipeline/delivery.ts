@@ -183,9 +183,14 @@ export function createDelivery(args: DeliveryArgs) {
       corsRules: [
         {
           allowedMethods: ["GET", "HEAD"],
-          allowedOrigins: pulumi
-            .all([args.corsAllowedOrigins, playbackOrigin])
-            .apply(([origins, own]) => (origins.length > 0 ? origins : [own])),
+          // Configured origins are passed as they are, so they are known at preview
+          // and the policy pack can check them there.
+          allowedOrigins:
+            Array.isArray(args.corsAllowedOrigins) && args.corsAllowedOrigins.length > 0
+              ? args.corsAllowedOrigins
+              : pulumi
+                  .all([args.corsAllowedOrigins, playbackOrigin])
+                  .apply(([origins, own]) => (origins.length > 0 ? origins : [own])),
           allowedHeaders: ["*"],
           exposeHeaders: ["ETag", "Content-Length", "Content-Range"],
           maxAgeSeconds: 3000,

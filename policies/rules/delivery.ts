@@ -34,6 +34,11 @@ export const s3OriginAccessIdentity = resourceRule(
     name: "cloudfront-s3-origin-access-identity",
     description:
       "Requires every CloudFront origin that points at an S3 bucket to use an Origin Access Identity (s3OriginConfig.originAccessIdentity) or an Origin Access Control (originAccessControlId), so the bucket can stay private; S3 website endpoints, which need a public bucket, are not allowed.",
+    binds: {
+      at: "preview",
+      reason:
+        "The OAI path and OAC id are references to other resources and count as set; an origin domain unknown at preview is a resource's output, not a literal S3 endpoint, and is checked at `pulumi up`.",
+    },
   },
   DISTRIBUTION,
   (props, report) => {
@@ -73,16 +78,22 @@ export const viewerHttps = resourceRule(
         },
       },
     },
+    binds: {
+      at: "preview",
+      reason:
+        "Viewer protocol policies and the minimum protocol are literals; a certificate ARN counts as set.",
+    },
   },
   DISTRIBUTION,
   (props, report, args) => {
-    const behaviours = [
-      { pathPattern: "(default)", ...props.defaultCacheBehavior },
-      ...(props.orderedCacheBehaviors ?? []),
+    // Read only the fields checked: a behaviour's cache policy id is unknown at preview.
+    const behaviours: Array<[string, Record<string, any>]> = [
+      ["(default)", props.defaultCacheBehavior ?? {}],
+      ...(props.orderedCacheBehaviors ?? []).map((b: Record<string, any>) => [b.pathPattern, b]),
     ];
-    for (const behaviour of behaviours) {
+    for (const [pathPattern, behaviour] of behaviours) {
       if (behaviour.viewerProtocolPolicy === "allow-all")
-        report(`Cache behaviour ${behaviour.pathPattern} allows plain HTTP viewers.`);
+        report(`Cache behaviour ${pathPattern} allows plain HTTP viewers.`);
     }
     const { minimumProtocolVersion = DEFAULT_MINIMUM_VIEWER_POLICY } = args.getConfig<{
       minimumProtocolVersion?: string;
@@ -116,6 +127,7 @@ export const originHttps = resourceRule(
         },
       },
     },
+    binds: { at: "preview", reason: "Origin protocol policies and SSL protocols are literals." },
   },
   DISTRIBUTION,
   (props, report, args) => {

@@ -1,5 +1,5 @@
 /** MediaPackage: every origin endpoint encrypted through SPEKE, with a key rotation AWS and the KMS accept. */
-import { isSet, resourceRule } from "./util";
+import { isSet, read, resourceRule, UNKNOWN } from "./util";
 
 const ORIGIN_ENDPOINT = ["aws-native:mediapackage:OriginEndpoint"];
 const PACKAGES = ["hlsPackage", "dashPackage", "cmafPackage", "mssPackage"];
@@ -26,6 +26,11 @@ export const endpointSpekeEncrypted = resourceRule(
     name: "mediapackage-endpoint-speke-encrypted",
     description:
       "Requires every package of a MediaPackage origin endpoint to be encrypted through SPEKE: encryption.spekeKeyProvider with an https:// key server URL (the KMS gateway), at least one DRM system id, and the roleArn MediaPackage assumes to call it.",
+    binds: {
+      at: "preview",
+      reason:
+        "Packages, system ids and the role (a reference, counted as set) are known at preview; a SPEKE URL that is another resource's output (the gateway's stage URL) is checked for https at `pulumi up`.",
+    },
   },
   ORIGIN_ENDPOINT,
   (props, report) => {
@@ -37,8 +42,10 @@ export const endpointSpekeEncrypted = resourceRule(
         report(`${name} is not encrypted.`);
         continue;
       }
-      if (!String(speke.url ?? "").startsWith("https://"))
-        report(`${name}: the SPEKE URL ${speke.url ?? "(none)"} is not https.`);
+      // A URL unknown at preview is another resource's output (the gateway's stage URL): checked at `up`.
+      const url = read(() => speke.url);
+      if (url !== UNKNOWN && !String(url ?? "").startsWith("https://"))
+        report(`${name}: the SPEKE URL ${url ?? "(none)"} is not https.`);
       if (!Array.isArray(speke.systemIds) || speke.systemIds.length === 0)
         report(`${name}: no DRM system id.`);
       if (!isSet(() => speke.roleArn)) report(`${name}: no SPEKE role.`);
@@ -56,6 +63,7 @@ export const keyRotationInterval = resourceRule(
         minimumSeconds: { type: "integer", minimum: 1, default: DEFAULT_MINIMUM_ROTATION_SECONDS },
       },
     },
+    binds: { at: "preview", reason: "Rotation intervals are literals." },
   },
   ORIGIN_ENDPOINT,
   (props, report, args) => {

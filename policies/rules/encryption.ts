@@ -9,6 +9,7 @@ export const keyRotationEnabled = resourceRule(
     name: "kms-key-rotation-enabled",
     description:
       "Requires every symmetric customer-managed KMS key to set enableKeyRotation: true. Asymmetric and HMAC keys, and keys in a custom key store, cannot rotate automatically and are not checked.",
+    binds: { at: "preview", reason: "The key spec, usage and rotation flag are literals." },
   },
   ["aws:kms/key:Key"],
   (props, report) => {

@@ -1,5 +1,5 @@
 /** API Gateway in front of the KMS: IAM-authorized, https upstream, access-logged. */
-import { isSet, resourceRule } from "./util";
+import { isSet, resourceRule, UNKNOWN } from "./util";
 
 export const methodIamAuthorization = resourceRule(
   {
@@ -11,6 +11,7 @@ export const methodIamAuthorization = resourceRule(
         exemptHttpMethods: { type: "array", items: { type: "string" }, default: [] },
       },
     },
+    binds: { at: "preview", reason: "HTTP methods and authorization types are literals." },
   },
   ["aws:apigateway/method:Method"],
   (props, report, args) => {
@@ -30,12 +31,18 @@ export const integrationHttps = resourceRule(
     name: "apigateway-integration-https",
     description:
       "Requires every HTTP or HTTP_PROXY API Gateway integration to call an https:// URI.",
+    binds: {
+      at: "preview",
+      reason:
+        "The integration type is a literal and the URI is the KMS URL from stack config; a URI that is another resource's output would wait for `pulumi up`.",
+    },
   },
   ["aws:apigateway/integration:Integration"],
-  (props, report) => {
+  (props, report, _args, later) => {
     if (!["HTTP", "HTTP_PROXY"].includes(props.type)) return;
-    if (!String(props.uri ?? "").startsWith("https://"))
-      report(`The integration calls ${props.uri ?? "(no URI)"}, which is not https.`);
+    const uri = later(() => props.uri);
+    if (uri !== UNKNOWN && !String(uri ?? "").startsWith("https://"))
+      report(`The integration calls ${uri ?? "(no URI)"}, which is not https.`);
   },
 );
 
@@ -44,6 +51,10 @@ export const stageAccessLogging = resourceRule(
     name: "apigateway-stage-access-logging",
     description:
       "Requires every API Gateway stage to send access logs to CloudWatch Logs or Firehose (accessLogSettings.destinationArn and format).",
+    binds: {
+      at: "preview",
+      reason: "The log destination is a reference to a log group and counts as set.",
+    },
   },
   ["aws:apigateway/stage:Stage"],
   (props, report) => {

@@ -3,6 +3,8 @@ import type { ResourceValidationArgs } from "@pulumi/policy";
 import {
   actionMatches,
   asList,
+  Binding,
+  Later,
   read,
   resourceRule,
   Statement,
@@ -31,17 +33,28 @@ const ATTACHMENT_TYPES = [
 /** ARNs of policies AWS manages: `arn:<partition>:iam::aws:policy/...`. */
 const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
 
-/** The Allow statements of every permission document a resource carries, each with its name. */
-function allowStatements(args: ResourceValidationArgs): Array<[string, Statement]> {
-  const documents: unknown[] =
-    args.type === ROLE
-      ? (args.props.inlinePolicies ?? []).map((inline: { policy?: unknown }) => inline.policy)
-      : [args.props.policy];
-  return documents.flatMap((document) =>
-    statementsOf(document)
+/** Why the rules that read permission documents bind only at `pulumi up`. */
+const DOCUMENT_BINDING: Binding["reason"] =
+  "Each document names ARNs of resources in the stack; with one part unknown the whole document is one unknown string, so until they exist it is decided at `pulumi up`, before the policy is written.";
+
+/**
+ * The Allow statements of every permission document a resource carries, each with its
+ * name. Documents unknown at preview are left to `later`.
+ */
+function allowStatements(args: ResourceValidationArgs, later: Later): Array<[string, Statement]> {
+  return documentsOf(args, later).flatMap((document) =>
+    (document === UNKNOWN ? [] : statementsOf(document))
       .map((statement, index): [string, Statement] => [statementName(statement, index), statement])
       .filter(([, statement]) => statement.Effect === "Allow"),
   );
+}
+
+/** A role's inline policies, or a policy resource's document. */
+function documentsOf(args: ResourceValidationArgs, later: Later): unknown[] {
+  if (args.type !== ROLE) return [later(() => args.props.policy)];
+  const inline = later((): Array<{ policy?: unknown }> => args.props.inlinePolicies ?? []);
+  if (inline === UNKNOWN) return [];
+  return Array.from({ length: inline.length }, (_, i) => later(() => inline[i].policy));
 }
 
 /** `*` or a whole service (`s3:*`, `mediaconvert:*`). */
@@ -52,10 +65,14 @@ export const noWildcardActions = resourceRule(
     name: "iam-no-wildcard-actions",
     description:
       'Checks whether an IAM policy allows every action ("*") or every action of a service ("s3:*", "mediaconvert:*"), or allows through NotAction. List the actions the role needs.',
+    binds: {
+      at: "up",
+      reason: DOCUMENT_BINDING,
+    },
   },
   POLICY_TYPES,
-  (_props, report, args) => {
-    for (const [name, statement] of allowStatements(args)) {
+  (_props, report, args, later) => {
+    for (const [name, statement] of allowStatements(args, later)) {
       const wildcards = asList(statement.Action).filter(isWildcardAction);
       if (wildcards.length > 0) report(`Statement ${name} allows ${wildcards.join(", ")}.`);
       if (statement.NotAction !== undefined)
@@ -65,8 +82,8 @@ export const noWildcardActions = resourceRule(
 );
 
 /** The statements that allow iam:PassRole, by name or through a wildcard. */
-const passRoleStatements = (args: ResourceValidationArgs) =>
-  allowStatements(args).filter(([, statement]) =>
+const passRoleStatements = (args: ResourceValidationArgs, later: Later) =>
+  allowStatements(args, later).filter(([, statement]) =>
     asList(statement.Action).some((action) => actionMatches(action, "iam:PassRole")),
   );
 
@@ -75,10 +92,14 @@ export const passRoleScoped = resourceRule(
     name: "iam-passrole-scoped",
     description:
       "Requires iam:PassRole to be allowed only on named role ARNs: no wildcard in Resource, and no NotResource.",
+    binds: {
+      at: "up",
+      reason: DOCUMENT_BINDING,
+    },
   },
   POLICY_TYPES,
-  (_props, report, args) => {
-    for (const [name, statement] of passRoleStatements(args)) {
+  (_props, report, args, later) => {
+    for (const [name, statement] of passRoleStatements(args, later)) {
       const wildcards = asList(statement.Resource).filter((resource) => /[*?]/.test(resource));
       if (wildcards.length > 0)
         report(`Statement ${name} passes any role matching ${wildcards.join(", ")}.`);
@@ -93,10 +114,14 @@ export const passRolePassedToService = resourceRule(
     name: "iam-passrole-passed-to-service",
     description:
       'Requires every statement that allows iam:PassRole to carry an iam:PassedToService condition (e.g. StringEquals "mediaconvert.amazonaws.com"), so the role can be handed only to the service it is for.',
+    binds: {
+      at: "up",
+      reason: DOCUMENT_BINDING,
+    },
   },
   POLICY_TYPES,
-  (_props, report, args) => {
-    for (const [name, statement] of passRoleStatements(args)) {
+  (_props, report, args, later) => {
+    for (const [name, statement] of passRoleStatements(args, later)) {
       const condition: Record<string, unknown> = statement.Condition ?? {};
       const scoped = Object.values(condition).some(
         (keys) =>
@@ -119,6 +144,11 @@ export const noAwsManagedPolicies = resourceRule(
       properties: {
         allowedPolicyArns: { type: "array", items: { type: "string" }, default: [] },
       },
+    },
+    binds: {
+      at: "preview",
+      reason:
+        "AWS managed policy ARNs are literals; an ARN unknown at preview belongs to a policy created in this stack, which is customer managed.",
     },
   },
   ATTACHMENT_TYPES,

@@ -1,7 +1,8 @@
 /**
  * Every rule of the pack, and an in-process evaluator for tests and the offline plan.
- * Importing this module does not construct the PolicyPack (which starts a gRPC server)
- * and loads nothing of the policy SDK at run time.
+ * Importing this module does not construct the PolicyPack (which starts a gRPC server);
+ * of the policy SDK it loads only the engine's unknown-checking proxy, which has no
+ * dependencies.
  */
 import type {
   EnforcementLevel,
@@ -21,10 +22,27 @@ import { iamPolicies } from "./iam";
 import { lambdaPolicies } from "./lambda";
 import { messagingPolicies } from "./messaging";
 import { storagePolicies } from "./storage";
+import type { Binding, BoundResourcePolicy, BoundStackPolicy } from "./util";
+
+export type { Binding } from "./util";
+
+// The engine's own proxy (marked internal in the SDK's typings): it throws the engine's
+// "can't be known during preview" error when a rule reads an unknown value.
+const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as {
+  unknownCheckingProxy<T extends object>(props: T): T;
+};
 
 export const PACK_NAME = "vod-multidrm";
 
-export type Rule = ResourceValidationPolicy | StackValidationPolicy;
+/** A rule of this pack: a Pulumi policy that says when it binds. */
+export type Rule = BoundResourcePolicy | BoundStackPolicy;
+
+/** A policy the evaluator runs: the pack's rules, or any Pulumi policy (in tests). */
+export type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+/** When a policy binds; a policy from outside the pack says nothing, so it is left out. */
+export const bindingOf = (policy: AnyPolicy): Binding | undefined =>
+  (policy as Partial<Rule>).binds;
 
 /** Every rule, grouped by area. */
 export const allPolicies: Rule[] = [
@@ -92,12 +110,15 @@ const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate
 export async function evaluatePolicies(
   resources: readonly EvaluatedResource[],
   config: PolicyConfig = {},
-  policies: readonly Rule[] = allPolicies,
+  policies: readonly AnyPolicy[] = allPolicies,
 ): Promise<Violation[]> {
   const settings = resolveConfig(config, policies);
   const stackTags: ReadonlyMap<string, string> = new Map();
+  // As the engine does, rules see props through a proxy that throws on a value unknown
+  // at preview (the engine's sentinel strings).
   const subjects = resources.map((r) => ({
     ...r,
+    props: unknownCheckingProxy(r.props),
     urn: r.urn ?? `urn:pulumi:stack::project::${r.type}::${r.name}`,
   }));
   const byUrn = new Map(subjects.map((subject) => [subject.urn, subject]));
@@ -170,11 +191,11 @@ export async function evaluatePolicies(
   return violations;
 }
 
-const isResourcePolicy = (policy: Rule): policy is ResourceValidationPolicy =>
+const isResourcePolicy = (policy: AnyPolicy): policy is ResourceValidationPolicy =>
   "validateResource" in policy;
 
 /** Each policy's level and properties: the schema's defaults, then `all`, then its own entry. */
-function resolveConfig(config: PolicyConfig, policies: readonly Rule[]) {
+function resolveConfig(config: PolicyConfig, policies: readonly AnyPolicy[]) {
   const names = new Set(policies.map((policy) => policy.name));
   for (const key of Object.keys(config)) {
     if (key !== "all" && !names.has(key))

@@ -44,6 +44,7 @@ export const supportedRuntime = resourceRule(
         runtimes: { type: "array", items: { type: "string" }, default: DEFAULT_RUNTIMES },
       },
     },
+    binds: { at: "preview", reason: "Runtimes and package types are literals." },
   },
   FUNCTION,
   (props, report, args) => {
@@ -59,6 +60,11 @@ export const noPlaintextSecrets = resourceRule(
     name: "lambda-no-plaintext-secrets",
     description:
       "Checks whether a Lambda environment variable's name (TOKEN, SECRET, PASSWORD, API_KEY, ACCESS_KEY...) or value (an AWS key, a PallyCon enc-token, a JWT, a private key, a long base64 blob) looks like a secret. Keep the secret in Secrets Manager, or behind the KMS gateway, and pass only its ARN (a name ending _ARN, _SECRET_ID or _PARAMETER).",
+    binds: {
+      at: "preview",
+      reason:
+        "Variable names, literals and stack-config secrets are known at preview; a value that is another resource's output (a bucket name, an ARN) is checked by name at preview and by value at `pulumi up`.",
+    },
   },
   FUNCTION,
   (props, report) => {

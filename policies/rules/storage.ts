@@ -1,13 +1,18 @@
 /** S3: private buckets, encrypted at rest and in transit, no public grants. */
-import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource } from "@pulumi/policy";
 import {
   asList,
+  BoundStackPolicy,
+  decideKnown,
   isEveryone,
+  Later,
   read,
   resourceRule,
+  StackRuleSpec,
   Statement,
   statementName,
   statementsOf,
+  UNKNOWN,
 } from "./util";
 
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -62,25 +67,27 @@ function configures(config: PolicyResource, bucket: PolicyResource, bucketName: 
 
 /** A stack rule that checks each bucket against the resources of `types` that configure it. */
 function bucketRule(
-  spec: Omit<StackValidationPolicy, "validateStack" | "enforcementLevel">,
+  spec: StackRuleSpec,
   types: readonly string[],
   check: (
     bucket: PolicyResource,
     configs: PolicyResource[],
     report: (message: string) => void,
+    later: Later,
   ) => void,
-): StackValidationPolicy {
+): BoundStackPolicy {
   return {
     ...spec,
     enforcementLevel: "mandatory",
-    validateStack: ({ resources }, report) => {
-      const candidates = resources.filter((r) => types.includes(r.type));
-      for (const bucket of resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
-        const name = bucketNameOf(bucket);
-        const configs = candidates.filter((config) => configures(config, bucket, name));
-        check(bucket, configs, (message) => report(message, bucket.urn));
-      }
-    },
+    validateStack: ({ resources }, report) =>
+      decideKnown((later) => {
+        const candidates = resources.filter((r) => types.includes(r.type));
+        for (const bucket of resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
+          const name = bucketNameOf(bucket);
+          const configs = candidates.filter((config) => configures(config, bucket, name));
+          check(bucket, configs, (message) => report(message, bucket.urn), later);
+        }
+      }),
   };
 }
 
@@ -96,15 +103,23 @@ export const bucketPublicAccessBlocked = bucketRule(
     name: "s3-bucket-public-access-blocked",
     description:
       "Requires every S3 bucket to have a BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+    binds: {
+      at: "preview",
+      reason:
+        "The four settings are literals, and the block is matched to its bucket by the engine's property dependencies, known before the bucket exists.",
+    },
   },
   PUBLIC_ACCESS_BLOCK,
-  (bucket, blocks, report) => {
+  (bucket, blocks, report, later) => {
     if (blocks.length === 0) {
       report(`Bucket ${bucket.name} has no public access block.`);
       return;
     }
     for (const block of blocks) {
-      const off = PAB_SETTINGS.filter((setting) => read(() => block.props[setting]) !== true);
+      const off = PAB_SETTINGS.filter((setting) => {
+        const value = later(() => block.props[setting]);
+        return value !== UNKNOWN && value !== true;
+      });
       if (off.length > 0)
         report(`Bucket ${bucket.name} does not block public access: ${off.join(", ")} not true.`);
     }
@@ -116,6 +131,11 @@ export const bucketServerSideEncryption = bucketRule(
     name: "s3-bucket-server-side-encryption",
     description:
       "Requires every S3 bucket to have a BucketServerSideEncryptionConfiguration that sets its default encryption (SSE-S3 or SSE-KMS).",
+    binds: {
+      at: "preview",
+      reason:
+        "It needs only that a configuration exists for the bucket, matched by the engine's property dependencies.",
+    },
   },
   SSE_CONFIGURATION,
   (bucket, configurations, report) => {
@@ -140,13 +160,20 @@ export const bucketTlsRequestsOnly = bucketRule(
     name: "s3-bucket-tls-requests-only",
     description:
       'Requires every S3 bucket to have a BucketPolicy with a statement that denies "s3:*" to Principal "*" when aws:SecureTransport is "false".',
+    binds: {
+      at: "up",
+      reason:
+        "The policy names the bucket's ARN, so its whole document is unknown until the bucket exists; stack rules run when the update ends, so a violation fails `pulumi up` after the resources are created.",
+    },
   },
   BUCKET_POLICY,
-  (bucket, policies, report) => {
-    const tlsOnly = policies.some((policy) =>
-      statementsOf(policy.props.policy).some(deniesPlainHttp),
+  (bucket, policies, report, later) => {
+    const documents = policies.map((policy) => later(() => policy.props.policy));
+    const tlsOnly = documents.some(
+      (document) => document !== UNKNOWN && statementsOf(document).some(deniesPlainHttp),
     );
-    if (!tlsOnly)
+    // A policy still unknown may be the one that denies plain HTTP: decide at `up`.
+    if (!tlsOnly && !documents.includes(UNKNOWN))
       report(
         `Bucket ${bucket.name} has no policy denying requests without TLS (aws:SecureTransport=false).`,
       );
@@ -161,10 +188,17 @@ export const bucketPolicyNotPublic = resourceRule(
     name: "s3-bucket-policy-not-public",
     description:
       'Checks whether a bucket policy allows Principal "*" (or uses NotPrincipal) without a Condition that names the caller (aws:SourceArn, aws:PrincipalOrgID...). Grant a specific principal, such as the CloudFront OAI\'s iamArn, instead.',
+    binds: {
+      at: "up",
+      reason:
+        "The policy names the bucket's ARN and its readers' ARNs, so its whole document is unknown until they exist; at `pulumi up` it is checked before the policy is written.",
+    },
   },
   [...BUCKET_POLICY, ...BUCKET_TYPES],
-  (props, report) => {
-    statementsOf(props.policy).forEach((statement, index) => {
+  (props, report, _args, later) => {
+    const document = later(() => props.policy);
+    if (document === UNKNOWN) return;
+    statementsOf(document).forEach((statement, index) => {
       if (statement.Effect !== "Allow") return;
       const name = statementName(statement, index);
       const actions = asList(statement.Action).join(", ") || "NotAction";
@@ -193,6 +227,7 @@ export const bucketNoPublicAcl = resourceRule(
     name: "s3-bucket-no-public-acl",
     description:
       "Checks whether a bucket or bucket ACL grants access to AllUsers or AuthenticatedUsers (public-read, public-read-write, authenticated-read, or an explicit grant). Remove the ACL; keep ownership BucketOwnerEnforced.",
+    binds: { at: "preview", reason: "Canned ACLs and grantee group URIs are literals." },
   },
   [...BUCKET_TYPES, ...BUCKET_ACL],
   (props, report) => {
@@ -214,6 +249,7 @@ export const bucketAclsDisabled = resourceRule(
     name: "s3-bucket-acls-disabled",
     description:
       'Requires bucket ownership controls, where declared, to be "BucketOwnerEnforced": ACLs stay disabled and the bucket owner owns every object, whoever wrote it.',
+    binds: { at: "preview", reason: "The object ownership setting is a literal." },
   },
   OWNERSHIP_CONTROLS,
   (props, report) => {
@@ -233,12 +269,19 @@ export const corsAllowedOrigins = resourceRule(
         allowedOrigins: { type: "array", items: { type: "string" }, default: [] },
       },
     },
+    binds: {
+      at: "up",
+      reason:
+        "The program computes the origins together with the player's own, the CloudFront distribution's domain, so they are unknown until the distribution exists.",
+    },
   },
   [...CORS_CONFIGURATION, ...BUCKET_TYPES],
-  (props, report, args) => {
+  (props, report, args, later) => {
     const { allowedOrigins = [] } = args.getConfig<{ allowedOrigins?: string[] }>();
     for (const rule of props.corsRules ?? []) {
-      for (const origin of asList(rule.allowedOrigins)) {
+      const origins = later(() => asList(rule.allowedOrigins));
+      if (origins === UNKNOWN) continue;
+      for (const origin of origins) {
         if (origin === "*") report('CORS allows every origin ("*").');
         else if (allowedOrigins.length > 0 && !allowedOrigins.includes(origin))
           report(`CORS allows "${origin}", which is not in the allowed origins.`);

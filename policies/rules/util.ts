@@ -3,12 +3,71 @@ import type {
   ReportViolation,
   ResourceValidationArgs,
   ResourceValidationPolicy,
+  StackValidationPolicy,
 } from "@pulumi/policy";
 
 type Props = Record<string, any>;
 
-/** A rule's identity, description and settings: everything but its validation. */
-export type RuleSpec = Omit<ResourceValidationPolicy, "validateResource" | "enforcementLevel">;
+/**
+ * When a rule can block a deployment.
+ *
+ * - `preview`: everything the rule decides on is known during `pulumi preview`, even for
+ *   resources still to be created (literals, stack config, the provider's auto-names,
+ *   references to other resources, which count as set), so a violation is mandatory
+ *   at preview and fails the pull request.
+ * - `up`: the rule reads a value that is another resource's output (a policy document
+ *   naming a new bucket's ARN, an origin that is a new distribution's domain). Until
+ *   that resource exists, the engine reports "can't run policy during preview" as an
+ *   advisory; the rule binds at `pulumi up` (and at the preview of a stack where the
+ *   resource already exists).
+ */
+export interface Binding {
+  readonly at: "preview" | "up";
+  /** Why, in one line: what the rule reads, and where it comes from. */
+  readonly reason: string;
+}
+
+/** A rule's identity, description, settings and binding: everything but its validation. */
+export type RuleSpec = Omit<ResourceValidationPolicy, "validateResource" | "enforcementLevel"> & {
+  readonly binds: Binding;
+};
+
+/** A stack rule's identity, description and binding. */
+export type StackRuleSpec = Omit<StackValidationPolicy, "validateStack" | "enforcementLevel"> & {
+  readonly binds: Binding;
+};
+
+/** A rule of this pack: a Pulumi policy with its binding. */
+export type BoundResourcePolicy = ResourceValidationPolicy & { readonly binds: Binding };
+export type BoundStackPolicy = StackValidationPolicy & { readonly binds: Binding };
+
+/**
+ * Reads a value the rule must know to decide, which may be unknown during preview.
+ * An unknown value is remembered and `UNKNOWN` returned, so the rule decides everything
+ * else first; see {@link decideKnown}.
+ */
+export type Later = <T>(get: () => T) => T | typeof UNKNOWN;
+
+/**
+ * Runs `check` with a {@link Later}, then, if some value it needed was unknown, throws
+ * the engine's own "unknown during preview" error. Violations reported before that
+ * stay (mandatory); the engine adds its "can't run policy during preview" advisory
+ * for what waits until `pulumi up`.
+ */
+export function decideKnown(check: (later: Later) => void): void {
+  let pending: Error | undefined;
+  const later: Later = (get) => {
+    try {
+      return get();
+    } catch (error) {
+      if (!isUnknownValueError(error)) throw error;
+      pending ??= error;
+      return UNKNOWN;
+    }
+  };
+  check(later);
+  if (pending) throw pending;
+}
 
 /**
  * A mandatory resource rule that looks only at resources of the given type tokens
@@ -17,14 +76,20 @@ export type RuleSpec = Omit<ResourceValidationPolicy, "validateResource" | "enfo
 export function resourceRule(
   spec: RuleSpec,
   types: readonly string[],
-  check: (props: Props, report: ReportViolation, args: ResourceValidationArgs) => void,
-): ResourceValidationPolicy {
+  check: (
+    props: Props,
+    report: ReportViolation,
+    args: ResourceValidationArgs,
+    later: Later,
+  ) => void,
+): BoundResourcePolicy {
   const applies = new Set(types);
   return {
     ...spec,
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
-      if (applies.has(args.type)) check(args.props ?? {}, report, args);
+      if (applies.has(args.type))
+        decideKnown((later) => check(args.props ?? {}, report, args, later));
     },
   };
 }
@@ -36,7 +101,14 @@ export function resourceRule(
 export const UNKNOWN: unique symbol = Symbol("unknown during preview");
 
 /**
- * Reads a property that may be unknown during preview. The policy engine hands rules
+ * Whether an error is the engine's "unknown during preview" error (`UnknownValueError`
+ * of `@pulumi/policy/proxy`), thrown when a rule reads a value that is not known yet.
+ */
+export const isUnknownValueError = (error: unknown): error is Error =>
+  error instanceof Error && "unknownTypeSentinel" in error;
+
+/**
+ * Reads a reference that may be unknown during preview. The policy engine hands rules
  * proxies that throw on such values, which turns the whole rule into a "can't run"
  * advisory; rules read references to other resources through this instead.
  */
@@ -44,7 +116,7 @@ export function read<T>(get: () => T): T | typeof UNKNOWN {
   try {
     return get();
   } catch (error) {
-    if (error instanceof Error && "unknownTypeSentinel" in error) return UNKNOWN;
+    if (isUnknownValueError(error)) return UNKNOWN;
     throw error;
   }
 }

@@ -77,6 +77,15 @@ describe("cloudfront-viewer-https", () => {
   const withCertificate = (minimum?: string) =>
     changed(oaiDistribution(), { viewerCertificate: customCertificate(minimum) });
 
+  it("decides at preview, when a behaviour's cache policy id is still unknown", async () => {
+    const distribution = changed(oaiDistribution(), {
+      defaultCacheBehavior: { viewerProtocolPolicy: "allow-all", cachePolicyId: UNKNOWN_STRING },
+    });
+    assert.deepEqual(await messagesOf(rule, [distribution]), [
+      "Cache behaviour (default) allows plain HTTP viewers.",
+    ]);
+  });
+
   it("passes HTTPS-only behaviours on the default certificate", async () => {
     assert.deepEqual(await messagesOf(rule, [oaiDistribution()]), []);
   });

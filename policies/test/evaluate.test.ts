@@ -114,7 +114,8 @@ describe("evaluatePolicies", () => {
       validateResource: (args, report) => {
         const cls = FakeBucket as never;
         if (!args.isType(cls)) args.notApplicable("not a bucket");
-        seen.push(args.asType(cls), args.getConfig(), args.urn);
+        // A copy: rules see props through the engine's unknown-checking proxy.
+        seen.push({ ...args.asType(cls) }, args.getConfig(), args.urn);
         report("seen");
       },
     };

@@ -44,6 +44,56 @@ export const UNKNOWN_STRING = preview.unknownStringValue;
 /** Props as the engine hands them to rules during preview. */
 export const atPreview = <T extends object>(props: T): T => preview.unknownCheckingProxy(props);
 
+/**
+ * Values the program takes from other resources' outputs, as they appear in these
+ * fixtures: ARNs (and so every policy document that names one), OAI paths, S3 bucket
+ * domains and API Gateway URLs.
+ */
+const FROM_OUTPUTS =
+  /arn:aws|origin-access-identity\/|\.s3[.-][a-z0-9.-]*amazonaws\.com|execute-api\./;
+const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+/** AWS managed policies: literals in the program, not outputs. */
+const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
+
+/**
+ * The resources as the engine sees them at the first `pulumi preview`, before any of
+ * them exists. Every value the program takes from another resource's output is the
+ * engine's unknown sentinel; a string that contains one is unknown as a whole, as
+ * `pulumi.jsonStringify` and `pulumi.interpolate` make it. A configuration resource's
+ * `bucket` (the bucket's id) is unknown too, and the engine links it to its bucket
+ * through property dependencies. Buckets keep their `bucket`: the provider fills in
+ * the auto-name at preview.
+ */
+export function atFirstPreview(resources: readonly EvaluatedResource[]): EvaluatedResource[] {
+  const urnOf = (r: EvaluatedResource) =>
+    r.urn ?? `urn:pulumi:stack::project::${r.type}::${r.name}`;
+  const buckets = new Map(
+    resources
+      .filter((r) => BUCKET_TYPES.includes(r.type))
+      .map((r) => [String(r.props.bucket ?? r.name), urnOf(r)]),
+  );
+  return resources.map((r) => {
+    if (BUCKET_TYPES.includes(r.type)) return { ...r, props: unknownLeaves(r.props) };
+    const props = unknownLeaves(r.props) as Props;
+    const bucketUrn = typeof r.props.bucket === "string" ? buckets.get(r.props.bucket) : undefined;
+    if (!bucketUrn) return { ...r, props };
+    return {
+      ...r,
+      props: { ...props, bucket: UNKNOWN_STRING },
+      propertyDependencies: { ...r.propertyDependencies, bucket: [bucketUrn] },
+    };
+  });
+}
+
+function unknownLeaves(value: unknown): any {
+  if (typeof value === "string")
+    return FROM_OUTPUTS.test(value) && !AWS_MANAGED_POLICY.test(value) ? UNKNOWN_STRING : value;
+  if (Array.isArray(value)) return value.map(unknownLeaves);
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unknownLeaves(v)]));
+  return value;
+}
+
 // ---------------------------------------------------------------------------------------
 // S3
 

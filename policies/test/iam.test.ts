@@ -10,6 +10,7 @@ import {
   ROLE_POLICY_ATTACHMENT,
   rolePolicy,
   seedLambdaPolicy,
+  UNKNOWN_STRING,
 } from "./fixtures";
 
 const [submitJobs, passRole] = convertStatements();
@@ -52,6 +53,21 @@ describe("iam-no-wildcard-actions", () => {
   it("passes a Deny with a wildcard", async () => {
     const deny = rolePolicy("r", submitJobs, { Effect: "Deny", Action: "s3:*", Resource: "*" });
     assert.deepEqual(await messagesOf(rule, [deny]), []);
+  });
+  it("decides the documents it knows at preview, then says which one it can't read yet", async () => {
+    const role = resource(ROLE, "admin", {
+      inlinePolicies: [
+        { name: "new", policy: UNKNOWN_STRING },
+        {
+          name: "all",
+          policy: policyDocument({ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }),
+        },
+      ],
+    });
+    assert.deepEqual(await messagesOf(rule, [role]), [
+      "Statement All allows *.",
+      "can't run policy 'iam-no-wildcard-actions' during preview: string value at .inlinePolicies.0.policy can't be known during preview",
+    ]);
   });
 });
 

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { allPolicies, EvaluatedResource, evaluatePolicies, PACK_NAME } from "../rules";
 import {
+  atFirstPreview,
   BUCKET_POLICY,
   changed,
   compliantStack,
@@ -18,23 +19,34 @@ import {
   httpsIntegration,
   iamMethod,
   loggedStage,
+  MEDIACONVERT_ROLE_ARN,
   messagesOf,
   oaiDistribution,
   oailessDistribution,
   OWNERSHIP_CONTROLS,
   privateBucketWith,
   privateBucketWithout,
+  policyDocument,
   PUBLIC_ACCESS_BLOCK,
   resource,
   ROLE_POLICY_ATTACHMENT,
+  rolePolicy,
   rotatingKey,
   seedLambdaPolicy,
   seedPublicBucket,
   seedWildcardCors,
   SSE_CONFIGURATION,
+  UNKNOWN_STRING,
 } from "./fixtures";
 
 const PACK_DIR = path.resolve(__dirname, "..");
+
+type Level = "mandatory" | "advisory";
+/** The levels at which one policy reports on these resources. */
+const levelsOf = async (policyName: string, resources: EvaluatedResource[]): Promise<Level[]> =>
+  (await evaluatePolicies(resources))
+    .filter((v) => v.policyName === policyName)
+    .map((v) => v.enforcementLevel as Level);
 
 /** A fixture each rule must flag. */
 const VIOLATING: Record<string, EvaluatedResource[]> = {
@@ -138,6 +150,98 @@ describe("the policy pack", () => {
       /@pulumi[\\/]policy[\\/](server|policy|index)\.js$/.test(file),
     );
     assert.deepEqual(loaded, []);
+  });
+});
+
+/**
+ * For each rule that binds only at `up`: a violation wired as the program wires it, with
+ * the value the rule needs coming from another resource's output. Unless given, its
+ * first-preview form is `atFirstPreview` of it.
+ */
+const PASS_ROLE = {
+  Sid: "PassTheMediaConvertRole",
+  Effect: "Allow",
+  Action: "iam:PassRole",
+  Resource: MEDIACONVERT_ROLE_ARN,
+};
+const UP_CASES: Record<string, { atUp: EvaluatedResource[]; atPreview?: EvaluatedResource[] }> = {
+  "s3-bucket-tls-requests-only": {
+    atUp: privateBucketWith(BUCKET_POLICY, {
+      policy: policyDocument({
+        Sid: "ReadObjects",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1" },
+        Action: "s3:GetObject",
+        Resource: "arn:aws:s3:::uploads/*",
+      }),
+    }),
+  },
+  "s3-bucket-policy-not-public": { atUp: seedPublicBucket() },
+  "s3-cors-allowed-origins": {
+    atUp: [seedWildcardCors()],
+    // The program merges the configured origins with the distribution's own domain.
+    atPreview: [
+      changed(seedWildcardCors(), {
+        corsRules: [{ allowedMethods: ["GET"], allowedOrigins: UNKNOWN_STRING }],
+      }),
+    ],
+  },
+  "iam-no-wildcard-actions": {
+    atUp: [
+      rolePolicy("convert", {
+        Effect: "Allow",
+        Action: "s3:*",
+        Resource: "arn:aws:s3:::vod-output/*",
+      }),
+    ],
+  },
+  "iam-passrole-scoped": {
+    atUp: [rolePolicy("convert", { ...PASS_ROLE, Resource: "arn:aws:iam::123456789012:role/*" })],
+  },
+  "iam-passrole-passed-to-service": { atUp: [rolePolicy("convert", PASS_ROLE)] },
+};
+
+describe("when each rule binds", () => {
+  it("says for every rule whether it binds at preview or only at up, and why", () => {
+    for (const policy of allPolicies) {
+      assert.ok(["preview", "up"].includes(policy.binds.at), policy.name);
+      assert.match(policy.binds.reason, /^[A-Z].*\.$/, policy.name);
+    }
+  });
+
+  for (const policy of allPolicies.filter((p) => p.binds.at === "preview")) {
+    it(`${policy.name} binds at preview: it flags its violation with outputs of new resources unknown`, async () => {
+      const fixture = atFirstPreview(VIOLATING[policy.name]);
+      assert.deepEqual([...new Set(await levelsOf(policy.name, fixture))], ["mandatory"]);
+    });
+  }
+
+  for (const policy of allPolicies.filter((p) => p.binds.at === "up")) {
+    it(`${policy.name} binds at up: at the first preview it can only say it can't run yet`, async () => {
+      const { atUp, atPreview = atFirstPreview(atUp) } = UP_CASES[policy.name] ?? {};
+      assert.ok(atUp, `no up case for ${policy.name}`);
+      assert.deepEqual([...new Set(await levelsOf(policy.name, atPreview))], ["advisory"]);
+      assert.match(
+        (await messagesOf(policy.name, atPreview))[0],
+        /^can't run policy .* during preview: /,
+      );
+      assert.deepEqual([...new Set(await levelsOf(policy.name, atUp))], ["mandatory"]);
+    });
+  }
+
+  it("leaves to up exactly the rules that say so, over the compliant stack at its first preview", async () => {
+    const violations = await evaluatePolicies(atFirstPreview(compliantStack()));
+    assert.deepEqual(
+      violations.filter((v) => v.enforcementLevel === "mandatory"),
+      [],
+    );
+    const waiting = new Set(violations.map((v) => v.policyName));
+    const claimed = allPolicies.filter((p) => p.binds.at === "up").map((p) => p.name);
+    // CORS origins are literals in the compliant fixture; the program computes them.
+    assert.deepEqual(
+      [...waiting].sort(),
+      claimed.filter((name) => name !== "s3-cors-allowed-origins").sort(),
+    );
   });
 });
 
