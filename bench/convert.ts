@@ -1,17 +1,28 @@
 /**
- * Figures for the convert function: bundle size, cold start, per-event overhead,
- * and a burst of uploads against a local MediaConvert endpoint with throttling.
+ * Figures for the convert function: bundle size, cold start, per-event overhead, a
+ * burst of uploads against a local MediaConvert endpoint with throttling, and a late
+ * redelivery of every upload, all with the idempotency table on a local DynamoDB.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { Readable } from "node:stream";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { bundleFunction } from "../functions/bundle";
 import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
-import { startFakeMediaConvert, THROTTLED } from "../test/support/fakeMediaConvert";
+import { uploadRecordStore } from "../functions/convert/idempotency";
 import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "../test/support/convertSettings";
+import { startDynamoDb } from "../test/support/dynamoDb";
+import {
+  FakeMediaConvert,
+  startFakeMediaConvert,
+  THROTTLED,
+  TOKEN_WINDOW_MS,
+} from "../test/support/fakeMediaConvert";
+import { lambdaContext } from "../test/support/lambdaContext";
 import { s3Event, uploadRecord } from "../test/support/s3Events";
 import { Figure, median } from "./figures";
 
@@ -31,6 +42,26 @@ const LAMBDA_ATTEMPTS = 3;
 /** An S3 client that accepts every status file at once: the figures are about MediaConvert. */
 const instantS3 = { send: async () => ({}) } as unknown as S3Client;
 
+/**
+ * A real DynamoDB client whose transport answers every request at once with `{}`: the
+ * SDK still builds, signs and parses each call, and every record is new.
+ */
+function instantDynamoDb(): DynamoDBClient {
+  return new DynamoDBClient({
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" },
+    requestHandler: {
+      handle: async () => ({
+        response: {
+          statusCode: 200,
+          headers: { "content-type": "application/x-amz-json-1.0" },
+          body: Readable.from([Buffer.from("{}")]),
+        },
+      }),
+    } as never,
+  });
+}
+
 /** Milliseconds a fresh Node process spends loading `script`'s module, median of several runs. */
 function coldRequireMs(script: string): number {
   const runs = Array.from({ length: COLD_RUNS }, () => {
@@ -47,35 +78,49 @@ function coldRequireMs(script: string): number {
   return median(runs);
 }
 
+/** The bundle's cold init against loading and constructing the SDK clients it uses. */
 function benchColdStart(bundlePath: string): Figure {
   const handler = coldRequireMs(`require(${JSON.stringify(bundlePath)})`);
   const bare = coldRequireMs(
-    `const { MediaConvertClient } = require("@aws-sdk/client-mediaconvert"); new MediaConvertClient({})`,
+    [
+      `const { MediaConvertClient } = require("@aws-sdk/client-mediaconvert");`,
+      `const { S3Client } = require("@aws-sdk/client-s3");`,
+      `const { DynamoDBClient } = require("@aws-sdk/client-dynamodb");`,
+      `new MediaConvertClient({}); new S3Client({}); new DynamoDBClient({})`,
+    ].join(" "),
   );
   const ratio = handler / bare;
   return {
-    name: "convert cold init vs bare MediaConvertClient",
+    name: "convert cold init vs bare MediaConvert + S3 + DynamoDB clients",
     value: `${ratio.toFixed(2)}× (${handler.toFixed(1)} ms vs ${bare.toFixed(1)} ms, module load in a fresh process, median of ${COLD_RUNS})`,
     target: "≤ 1.15×",
     ok: ratio <= 1.15,
   };
 }
 
-/** Runs `body` with the handler's log lines discarded. */
+/**
+ * Runs `body` with the handler's output discarded: Powertools writes its log and metric
+ * lines to the process's streams through its own console.
+ */
 async function quietly<T>(body: () => Promise<T>): Promise<T> {
-  const original = { log: console.log, error: console.error, warn: console.warn };
-  console.log = console.error = console.warn = () => undefined;
+  const streams = [process.stdout, process.stderr];
+  const originals = streams.map((stream) => stream.write);
+  for (const stream of streams) stream.write = (() => true) as typeof stream.write;
   try {
     return await body();
   } finally {
-    Object.assign(console, original);
+    streams.forEach((stream, i) => (stream.write = originals[i]));
   }
 }
 
 async function benchOverhead(): Promise<Figure> {
   // A client that answers at once: what remains is the handler's own work.
   const instant = { send: async () => ({ Job: { Id: "job" } }) } as unknown as MediaConvertClient;
-  const handler = createConvertHandler(CONVERT_SETTINGS, instant, instantS3);
+  const handler = createConvertHandler(CONVERT_SETTINGS, {
+    mediaConvert: instant,
+    s3: instantS3,
+    uploadRecords: uploadRecordStore(CONVERT_SETTINGS.idempotencyTable, instantDynamoDb()),
+  });
   const events = Array.from({ length: 500 }, (_, i) =>
     s3Event(uploadRecord(`bench/${i}/clip+${i}.mp4`)),
   );
@@ -83,23 +128,45 @@ async function benchOverhead(): Promise<Figure> {
   await quietly(async () => {
     for (let round = 0; round < 7; round++) {
       const started = process.hrtime.bigint();
-      for (const event of events) await handler(event);
+      for (const event of events) await handler(event, lambdaContext());
       batches.push(Number(process.hrtime.bigint() - started) / 1e6 / events.length);
     }
   });
   const perEvent = median(batches);
   return {
-    name: "convert per-event overhead (no network)",
+    name: "convert per-event overhead (no network, idempotency record included)",
     value: `${(perEvent * 1000).toFixed(0)} µs`,
     target: "≤ 2 ms",
     ok: perEvent <= 2,
   };
 }
 
+/** Jobs per upload input, duplicates (jobs beyond the first per input) and uploads with none. */
+function tally(fake: FakeMediaConvert, keys: string[]) {
+  const jobsPerInput = new Map<string, number>();
+  for (const { body } of fake.jobs) {
+    jobsPerInput.set(body.userMetadata.input, (jobsPerInput.get(body.userMetadata.input) ?? 0) + 1);
+  }
+  const duplicates = [...jobsPerInput.values()].reduce((sum, n) => sum + n - 1, 0);
+  const lost = keys.filter(
+    (key) => !jobsPerInput.has(`s3://vod-source-test/${key.replace(/\+/g, " ")}`),
+  ).length;
+  return { jobs: fake.jobs.length, duplicates, lost };
+}
+
+/**
+ * A burst of uploads, 10% of CreateJob calls throttled, with the idempotency table on
+ * a local DynamoDB; then every upload's event delivered again after MediaConvert's
+ * one-minute token window, when only the table stops a second job.
+ */
 async function benchBurst(): Promise<Figure[]> {
+  const dynamoDb = await startDynamoDb();
+  await dynamoDb.createIdempotencyTable(CONVERT_SETTINGS.idempotencyTable);
   // Every tenth call is throttled, as MediaConvert does when jobs arrive faster than its rate.
+  const clock = { offset: 0 };
   const fake = await startFakeMediaConvert({
     failure: (call) => (call % 10 === 0 ? THROTTLED : undefined),
+    now: () => Date.now() + clock.offset,
   });
   const client = new MediaConvertClient({
     endpoint: fake.endpoint,
@@ -107,54 +174,77 @@ async function benchBurst(): Promise<Figure[]> {
     credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" },
     maxAttempts: MEDIACONVERT_MAX_ATTEMPTS,
   });
-  const handler = createConvertHandler(CONVERT_SETTINGS, client, instantS3);
+  const handler = createConvertHandler(CONVERT_SETTINGS, {
+    mediaConvert: client,
+    s3: instantS3,
+    uploadRecords: uploadRecordStore(CONVERT_SETTINGS.idempotencyTable, dynamoDb.client),
+  });
   const keys = Array.from({ length: BURST_EVENTS }, (_, i) => `burst/${i}/upload+${i}.mp4`);
-  let lambdaRetries = 0;
-  let failedEvents = 0;
+  const events = keys.map((key, i) =>
+    s3Event(
+      uploadRecord(key, {
+        versionId: `v${i}`,
+        sequencer: (0x55aed6dcd90281e5n + BigInt(i)).toString(16),
+      }),
+    ),
+  );
 
-  const started = Date.now();
-  await quietly(async () => {
-    let next = 0;
-    const worker = async () => {
-      while (next < keys.length) {
-        const event = s3Event(uploadRecord(keys[next++]));
-        // Lambda's asynchronous invocation: the first attempt and up to two retries.
-        for (let attempt = 1; attempt <= LAMBDA_ATTEMPTS; attempt++) {
-          try {
-            await handler(event);
-            break;
-          } catch {
-            if (attempt === LAMBDA_ATTEMPTS) failedEvents++;
-            else lambdaRetries++;
+  /** Delivers every event as Lambda's asynchronous invocation does: an attempt and two retries. */
+  async function deliverAll() {
+    let lambdaRetries = 0;
+    let failedEvents = 0;
+    const started = Date.now();
+    await quietly(async () => {
+      let next = 0;
+      const worker = async () => {
+        while (next < events.length) {
+          const event = events[next++];
+          for (let attempt = 1; attempt <= LAMBDA_ATTEMPTS; attempt++) {
+            try {
+              await handler(event, lambdaContext());
+              break;
+            } catch {
+              if (attempt === LAMBDA_ATTEMPTS) failedEvents++;
+              else lambdaRetries++;
+            }
           }
         }
-      }
-    };
-    await Promise.all(Array.from({ length: BURST_CONCURRENCY }, worker));
-  });
-  const seconds = (Date.now() - started) / 1000;
+      };
+      await Promise.all(Array.from({ length: BURST_CONCURRENCY }, worker));
+    });
+    return { lambdaRetries, failedEvents, seconds: (Date.now() - started) / 1000 };
+  }
+
+  const burst = await deliverAll();
+  const afterBurst = tally(fake, keys);
+  const callsAfterBurst = fake.calls.length;
+  const throttledInBurst = fake.failures;
+
+  // Every event again, past MediaConvert's token window: its token would make a second job.
+  clock.offset = TOKEN_WINDOW_MS + 60_000;
+  const late = await deliverAll();
+  const afterLate = tally(fake, keys);
+
   await fake.close();
   client.destroy();
+  await dynamoDb.close();
 
-  const jobsPerInput = new Map<string, number>();
-  for (const { body } of fake.jobs.values()) {
-    jobsPerInput.set(body.userMetadata.input, (jobsPerInput.get(body.userMetadata.input) ?? 0) + 1);
-  }
-  const duplicates = [...jobsPerInput.values()].reduce((sum, n) => sum + n - 1, 0);
-  const lost = keys.filter(
-    (key) => !jobsPerInput.has(`s3://vod-source-test/${key.replace(/\+/g, " ")}`),
-  ).length;
-  const ok = fake.jobs.size === BURST_EVENTS && duplicates === 0 && lost === 0;
   return [
     {
       name: `burst: ${BURST_EVENTS} uploads, 10% of calls throttled`,
-      value: `${fake.jobs.size} jobs, ${duplicates} duplicates, ${lost} lost`,
+      value: `${afterBurst.jobs} jobs, ${afterBurst.duplicates} duplicates, ${afterBurst.lost} lost`,
       target: `${BURST_EVENTS} jobs, 0 duplicates, 0 lost`,
-      ok,
+      ok: afterBurst.jobs === BURST_EVENTS && afterBurst.duplicates === 0 && afterBurst.lost === 0,
     },
     {
       name: "burst: calls, throttled, Lambda retries, dead-lettered",
-      value: `${fake.calls.length} calls, ${fake.failures} throttled, ${lambdaRetries} retries, ${failedEvents} dead-lettered, ${seconds.toFixed(1)} s`,
+      value: `${callsAfterBurst} calls, ${throttledInBurst} throttled, ${burst.lambdaRetries} retries, ${burst.failedEvents} dead-lettered, ${burst.seconds.toFixed(1)} s`,
+    },
+    {
+      name: `late redelivery: all ${BURST_EVENTS} again after the ${TOKEN_WINDOW_MS / 1000} s token window`,
+      value: `${afterLate.jobs} jobs, ${afterLate.duplicates} duplicates, ${fake.calls.length - callsAfterBurst} CreateJob calls, ${late.seconds.toFixed(1)} s`,
+      target: `${BURST_EVENTS} jobs, 0 duplicates`,
+      ok: afterLate.jobs === BURST_EVENTS && afterLate.duplicates === 0 && late.failedEvents === 0,
     },
   ];
 }
@@ -168,7 +258,7 @@ export async function benchConvert(): Promise<Figure[]> {
   return [
     {
       name: "convert bundle size",
-      value: `${(bundle.bytes / 1024).toFixed(0)} KiB (minified, AWS SDK included)`,
+      value: `${(bundle.bytes / 1024).toFixed(0)} KiB (minified, AWS SDK and Powertools included)`,
     },
     benchColdStart(bundlePath),
     await benchOverhead(),

@@ -16,6 +16,7 @@ import { cspOrigin } from "../player/csp";
 import { PALLYCON_LICENSE_URL, pallyconFairplayCertificateUrl } from "../player/src/config";
 import { CustomDomainArgs, validateCustomDomain } from "./vodPipeline/customDomain";
 import { createDelivery, TOKEN_PATH } from "./vodPipeline/delivery";
+import { createIdempotencyTable } from "./vodPipeline/idempotency";
 import { createOriginAccess, OriginAccessKind } from "./vodPipeline/originAccess";
 import { deployPlayer } from "./vodPipeline/player";
 import { createNotifications } from "./vodPipeline/notifications";
@@ -108,6 +109,8 @@ export class VodPipeline extends pulumi.ComponentResource {
   public readonly distribution: aws.cloudfront.Distribution;
   public readonly mediaConvertRole: aws.iam.Role;
   public readonly convertFunction: aws.lambda.Function;
+  /** One record per upload, so each gets exactly one MediaConvert job. */
+  public readonly idempotencyTable: aws.dynamodb.Table;
   public readonly metadataFunction: aws.lambda.Function;
   public readonly notificationTopic: aws.sns.Topic;
   public readonly deadLetterQueue: aws.sqs.Queue;
@@ -289,6 +292,10 @@ export class VodPipeline extends pulumi.ComponentResource {
       parent: this,
     } as const;
 
+    // Where the convert function records each upload before its job.
+    const idempotency = createIdempotencyTable({ name, parent: this });
+    this.idempotencyTable = idempotency.table;
+
     // Submits one MediaConvert job per uploaded video, and marks the asset as processing.
     const convert = lambdaFunction({
       ...functionArgs,
@@ -298,6 +305,7 @@ export class VodPipeline extends pulumi.ComponentResource {
         DESTINATION_BUCKET: this.output.bucketName,
         MEDIACONVERT_ROLE_ARN: this.mediaConvertRole.arn,
         APPLICATION_NAME: applicationName,
+        IDEMPOTENCY_TABLE: idempotency.table.name,
         LADDER: JSON.stringify(ladder),
         RATE_CONTROL: rateControl,
         QVBR_QUALITY_LEVEL: String(qvbrQualityLevel),
@@ -326,6 +334,7 @@ export class VodPipeline extends pulumi.ComponentResource {
           Action: "s3:PutObject",
           Resource: assetMetadataFiles,
         },
+        idempotency.recordUploads,
       ],
     });
     this.convertFunction = convert.fn;

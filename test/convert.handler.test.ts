@@ -1,14 +1,20 @@
 import * as assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
-import { promisify } from "node:util";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import { CreateJobCommand, MediaConvertClient } from "@aws-sdk/client-mediaconvert";
 import { PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { bundleFunction } from "../functions/bundle";
 import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
+import { uploadRecordStore } from "../functions/convert/idempotency";
 import {
   CONVERT_ENVIRONMENT,
   CONVERT_SETTINGS,
@@ -16,6 +22,8 @@ import {
   DRM_CONVERT_SETTINGS,
   SPEKE_URL,
 } from "./support/convertSettings";
+import { invokeBundle, runNode } from "./support/bundledFunction";
+import { LocalDynamoDb, startDynamoDb } from "./support/dynamoDb";
 import { FakeS3, startFakeS3 } from "./support/fakeS3";
 import {
   FakeMediaConvert,
@@ -23,39 +31,11 @@ import {
   THROTTLED,
   UNAVAILABLE,
 } from "./support/fakeMediaConvert";
+import { lambdaContext } from "./support/lambdaContext";
+import { capturingLogs, metricTotals } from "./support/logCapture";
 import { s3Event, uploadRecord } from "./support/s3Events";
 
-/** Runs node with arguments, without blocking this process's event loop. */
-async function runNode(args: string[], options: { env: NodeJS.ProcessEnv }) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, args, {
-      ...options,
-      encoding: "utf8",
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
 const CREDENTIALS = { accessKeyId: "AKIDTEST", secretAccessKey: "test-secret" };
-
-/** Runs `body` with console output captured, so skip and error lines can be asserted. */
-async function capturingLogs<T>(
-  body: () => Promise<T>,
-): Promise<{ result?: T; error?: unknown; lines: any[] }> {
-  const lines: any[] = [];
-  const original = { log: console.log, warn: console.warn, error: console.error };
-  console.log = console.warn = console.error = (line: string) => lines.push(JSON.parse(line));
-  try {
-    return { result: await body(), lines };
-  } catch (error) {
-    return { error, lines };
-  } finally {
-    Object.assign(console, original);
-  }
-}
 
 /** S3's answer to a conditional write whose condition failed. */
 const preconditionFailed = () =>
@@ -71,19 +51,35 @@ describe("convert handler with a mocked client", () => {
   const mediaConvert = mockClient(client);
   const s3Client = new S3Client({ region: "us-east-1", credentials: CREDENTIALS });
   const s3 = mockClient(s3Client);
-  const handler = createConvertHandler(CONVERT_SETTINGS, client, s3Client);
+  const dynamoDbClient = new DynamoDBClient({ region: "us-east-1", credentials: CREDENTIALS });
+  const dynamoDb = mockClient(dynamoDbClient);
+  const handlerFor = (settings = CONVERT_SETTINGS) => {
+    const handler = createConvertHandler(settings, {
+      mediaConvert: client,
+      s3: s3Client,
+      uploadRecords: uploadRecordStore(settings.idempotencyTable, dynamoDbClient),
+    });
+    return (event: Parameters<typeof handler>[0]) => handler(event, lambdaContext());
+  };
+  const handler = handlerFor();
   beforeEach(() => {
     mediaConvert.reset();
     s3.reset();
     s3.on(PutObjectCommand).resolves({});
+    // Every upload is new to the idempotency table.
+    dynamoDb.reset();
+    dynamoDb.on(PutItemCommand).resolves({});
+    dynamoDb.on(UpdateItemCommand).resolves({});
+    dynamoDb.on(DeleteItemCommand).resolves({});
   });
   after(() => {
     mediaConvert.restore();
     s3.restore();
+    dynamoDb.restore();
   });
 
   it("makes no call for folder markers, non-video files and empty objects, and logs each skip", async () => {
-    const { error, lines } = await capturingLogs(() =>
+    const { error, logs, metrics } = await capturingLogs(() =>
       handler(
         s3Event(
           uploadRecord("foo/"),
@@ -95,14 +91,44 @@ describe("convert handler with a mocked client", () => {
     assert.equal(error, undefined);
     assert.equal(mediaConvert.calls().length, 0);
     assert.equal(s3.calls().length, 0);
+    assert.equal(dynamoDb.calls().length, 0, "skips are not recorded");
     assert.deepEqual(
-      lines.map((l) => [l.message, l.key, l.reason]),
+      logs.map((l) => [l.level, l.message, l.key, l.reason]),
       [
-        ["skipped", "foo/", "a folder marker, not a file"],
-        ["skipped", "notes.txt", "not a video file suffix"],
-        ["skipped", "empty.mp4", "the object is empty"],
+        ["INFO", "skipped", "foo/", "a folder marker, not a file"],
+        ["INFO", "skipped", "notes.txt", "not a video file suffix"],
+        ["INFO", "skipped", "empty.mp4", "the object is empty"],
       ],
     );
+    assert.deepEqual(metricTotals(metrics), { UploadsSkipped: 3 });
+  });
+
+  it("logs JSON lines with the service, the Lambda context and the event's fields", async () => {
+    mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: "job-1", Role: "r", Settings: {} } });
+    const { logs } = await capturingLogs(() => handler(s3Event(uploadRecord("a.mp4"))));
+    const [submitted] = logs;
+    assert.equal(submitted.message, "job submitted");
+    assert.equal(submitted.service, "convert");
+    assert.equal(submitted.function_name, "vod-convert");
+    assert.match(submitted.function_request_id, /^req-/);
+    assert.equal(typeof submitted.cold_start, "boolean");
+    assert.equal(submitted.jobId, "job-1");
+    assert.ok(!Number.isNaN(Date.parse(submitted.timestamp)));
+  });
+
+  it("publishes its counts as embedded metrics in the VodMultiDrm namespace", async () => {
+    mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: "job-1", Role: "r", Settings: {} } });
+    const { metrics } = await capturingLogs(() =>
+      handler(s3Event(uploadRecord("a.mp4"), uploadRecord("b.mp4"), uploadRecord("c.txt"))),
+    );
+    assert.equal(metrics.length, 1, "one line per invocation");
+    const [line] = metrics;
+    const [directive] = line._aws.CloudWatchMetrics;
+    assert.equal(directive.Namespace, "VodMultiDrm");
+    assert.deepEqual(directive.Dimensions, [["service", "application"]]);
+    assert.equal(line.service, "convert");
+    assert.equal(line.application, "vod-test");
+    assert.deepEqual(metricTotals(metrics), { JobsCreated: 2, UploadsSkipped: 1 });
   });
 
   it("submits the role, the idempotency token and the metadata", async () => {
@@ -116,26 +142,51 @@ describe("convert handler with a mocked client", () => {
     assert.equal(call.args[0].input.UserMetadata!.application, "vod-test");
   });
 
+  it("records the upload before CreateJob, and marks it complete with the job id after", async () => {
+    mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: "job-7", Role: "r", Settings: {} } });
+    await capturingLogs(() => handler(s3Event(uploadRecord("a.mp4"))));
+    assert.deepEqual(
+      dynamoDb.calls().map((call) => call.args[0].constructor.name),
+      ["PutItemCommand", "UpdateItemCommand"],
+    );
+    const [createJob] = mediaConvert.commandCalls(CreateJobCommand);
+    assert.ok(dynamoDb.commandCalls(PutItemCommand)[0].calledBefore(createJob));
+    assert.ok(dynamoDb.commandCalls(UpdateItemCommand)[0].calledAfter(createJob));
+    const put = dynamoDb.commandCalls(PutItemCommand)[0].args[0].input;
+    assert.equal(put.TableName, CONVERT_SETTINGS.idempotencyTable);
+    assert.match(put.Item!.id.S!, /^upload#[A-Za-z0-9+/]{43}=$/, "a SHA-256 of the upload");
+    assert.equal(put.Item!.status.S, "INPROGRESS");
+    assert.match(put.ConditionExpression!, /attribute_not_exists\(#id\)/);
+    const update = dynamoDb.commandCalls(UpdateItemCommand)[0].args[0].input;
+    assert.deepEqual(update.ExpressionAttributeValues![":status"], { S: "COMPLETED" });
+    assert.deepEqual(update.ExpressionAttributeValues![":response_data"], {
+      M: { jobId: { S: "job-7" } },
+    });
+  });
+
   it("tries every record, then throws when any submission failed", async () => {
     mediaConvert
       .on(CreateJobCommand)
       .rejectsOnce(new Error("AccessDenied"))
       .resolves({ Job: { Id: "job-2", Role: "r", Settings: {} } });
-    const { error, lines } = await capturingLogs(() =>
+    const { error, logs, metrics } = await capturingLogs(() =>
       handler(s3Event(uploadRecord("a.mp4"), uploadRecord("b.mp4"))),
     );
     assert.equal(mediaConvert.commandCalls(CreateJobCommand).length, 2);
     assert.ok(error instanceof AggregateError);
     assert.equal(error.message, "1 of 2 uploads were not submitted");
     assert.deepEqual(
-      lines.map((l) => [l.level, l.message, l.key]),
+      logs.map((l) => [l.level, l.message, l.key]),
       [
-        ["error", "job not submitted", "a.mp4"],
-        ["info", "job submitted", "b.mp4"],
-        ["info", "status file written", "b.mp4"],
+        ["ERROR", "job not submitted", "a.mp4"],
+        ["INFO", "job submitted", "b.mp4"],
+        ["INFO", "status file written", "b.mp4"],
       ],
     );
+    assert.equal(logs[0].error.message, "AccessDenied");
     assert.equal(s3.commandCalls(PutObjectCommand).length, 1, "no status file for a job not made");
+    assert.equal(dynamoDb.commandCalls(DeleteItemCommand).length, 1, "a.mp4's record is deleted");
+    assert.deepEqual(metricTotals(metrics), { JobsFailed: 1, JobsCreated: 1 });
   });
 
   it("writes a PROCESSING asset.json, only if none exists, once the job exists", async () => {
@@ -163,31 +214,54 @@ describe("convert handler with a mocked client", () => {
   it("keeps an existing asset.json: S3's 412 is logged as a normal outcome", async () => {
     mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: "job-1", Role: "r", Settings: {} } });
     s3.on(PutObjectCommand).rejects(preconditionFailed());
-    const { error, lines } = await capturingLogs(() => handler(s3Event(uploadRecord("a.mp4"))));
+    const { error, logs } = await capturingLogs(() => handler(s3Event(uploadRecord("a.mp4"))));
     assert.equal(error, undefined);
     assert.deepEqual(
-      lines.map((l) => [l.level, l.message]),
+      logs.map((l) => [l.level, l.message]),
       [
-        ["info", "job submitted"],
-        ["info", "status file kept"],
+        ["INFO", "job submitted"],
+        ["INFO", "status file kept"],
       ],
     );
-    assert.match(lines[1].reason, /already exists/);
+    assert.match(logs[1].reason, /already exists/);
   });
 
   it("does not fail the record when the status file cannot be written: the job exists", async () => {
     mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: "job-1", Role: "r", Settings: {} } });
     s3.on(PutObjectCommand).rejects(new Error("AccessDenied"));
-    const { error, lines } = await capturingLogs(() => handler(s3Event(uploadRecord("a.mp4"))));
+    const { error, logs } = await capturingLogs(() => handler(s3Event(uploadRecord("a.mp4"))));
     assert.equal(error, undefined);
     assert.deepEqual(
-      [lines[1].level, lines[1].message, lines[1].error],
-      ["warn", "status file not written", "Error: AccessDenied"],
+      [logs[1].level, logs[1].message, logs[1].error.message],
+      ["WARN", "status file not written", "AccessDenied"],
     );
   });
 
+  it("does not fail the record when the job exists but its record cannot be completed", async () => {
+    mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: "job-3", Role: "r", Settings: {} } });
+    dynamoDb.on(UpdateItemCommand).rejects(new Error("ProvisionedThroughputExceededException"));
+    const { error, logs, metrics } = await capturingLogs(() =>
+      handler(s3Event(uploadRecord("a.mp4"))),
+    );
+    assert.equal(error, undefined, "a retry would make a second job");
+    const line = logs.find((l) => l.message === "job submitted but not recorded")!;
+    assert.equal(line.level, "ERROR");
+    assert.equal(line.jobId, "job-3");
+    assert.equal(metricTotals(metrics).JobsNotRecorded, 1);
+    assert.equal(s3.commandCalls(PutObjectCommand).length, 1, "the status file is still written");
+  });
+
+  it("fails the record without calling MediaConvert when the upload cannot be recorded", async () => {
+    dynamoDb.on(PutItemCommand).rejects(new Error("AccessDeniedException"));
+    const { error, logs } = await capturingLogs(() => handler(s3Event(uploadRecord("a.mp4"))));
+    assert.ok(error instanceof AggregateError);
+    assert.equal(mediaConvert.calls().length, 0);
+    assert.equal(logs[0].message, "job not submitted");
+    assert.equal(logs[0].error.name, "IdempotencyPersistenceLayerError");
+  });
+
   it("puts the content id into the job and the status file when DRM is on", async () => {
-    const drmHandler = createConvertHandler(DRM_CONVERT_SETTINGS, client, s3Client);
+    const drmHandler = handlerFor(DRM_CONVERT_SETTINGS);
     mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: "job-9", Role: "r", Settings: {} } });
     await capturingLogs(() => drmHandler(s3Event(uploadRecord("films/Le+Film.mp4"))));
     const [job] = mediaConvert.commandCalls(CreateJobCommand);
@@ -197,24 +271,64 @@ describe("convert handler with a mocked client", () => {
     assert.equal(marker.contentId, contentId);
     assert.doesNotMatch(JSON.stringify(marker), /execute-api|token/i);
   });
+
+  it("refuses to run without the Lambda context, which bounds upload records", async () => {
+    const bare = createConvertHandler(CONVERT_SETTINGS, {
+      mediaConvert: client,
+      s3: s3Client,
+      uploadRecords: uploadRecordStore(CONVERT_SETTINGS.idempotencyTable, dynamoDbClient),
+    });
+    await assert.rejects(bare(s3Event(uploadRecord("a.mp4"))), /needs the Lambda context/);
+    assert.equal(dynamoDb.calls().length, 0);
+  });
 });
 
-describe("convert handler against a local MediaConvert endpoint", () => {
+describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints", () => {
   let fake: FakeMediaConvert;
   let fakeS3: FakeS3;
-  const handlerFor = (endpoint: string, settings = CONVERT_SETTINGS) =>
-    createConvertHandler(
-      settings,
-      new MediaConvertClient({
+  let dynamoDb: LocalDynamoDb;
+  /** A fresh idempotency table per test. */
+  let table: string;
+  let tables = 0;
+  const handlerFor = (endpoint: string, settings = CONVERT_SETTINGS) => {
+    const handler = createConvertHandler(settings, {
+      mediaConvert: new MediaConvertClient({
         endpoint,
         region: "us-east-1",
         credentials: CREDENTIALS,
         maxAttempts: MEDIACONVERT_MAX_ATTEMPTS,
       }),
-      new S3Client({ endpoint: fakeS3.endpoint, region: "us-east-1", credentials: CREDENTIALS }),
-    );
+      s3: new S3Client({
+        endpoint: fakeS3.endpoint,
+        region: "us-east-1",
+        credentials: CREDENTIALS,
+      }),
+      uploadRecords: uploadRecordStore(table, dynamoDb.client),
+    });
+    return (event: Parameters<typeof handler>[0]) => handler(event, lambdaContext());
+  };
+  /** The environment of the bundled function, with every endpoint pointed at a local server. */
+  const deployedEnvironment = (environment: Record<string, string>) => ({
+    PATH: process.env.PATH,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "AKIDTEST",
+    AWS_SECRET_ACCESS_KEY: "test-secret",
+    AWS_ENDPOINT_URL_MEDIACONVERT: fake.endpoint,
+    AWS_ENDPOINT_URL_S3: fakeS3.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+    ...environment,
+    IDEMPOTENCY_TABLE: table,
+  });
+  before(async () => {
+    dynamoDb = await startDynamoDb();
+  });
+  after(async () => {
+    await dynamoDb.close();
+  });
   beforeEach(async () => {
     fakeS3 = await startFakeS3();
+    table = `uploads-${++tables}`;
+    await dynamoDb.createIdempotencyTable(table);
   });
   afterEach(async () => {
     await fake.close();
@@ -287,25 +401,23 @@ describe("convert handler against a local MediaConvert endpoint", () => {
     fake = await startFakeMediaConvert();
     const handler = handlerFor(fake.endpoint);
     const event = s3Event(uploadRecord("dup/clip.mp4"));
-    const { lines } = await capturingLogs(async () => {
+    const { logs } = await capturingLogs(async () => {
       await handler(event);
       await handler(event);
     });
     const puts = fakeS3.calls.filter((c) => c.method === "PUT");
     assert.deepEqual(
       puts.map((c) => [c.path, c.headers["if-none-match"]]),
-      [
-        ["vod-output-test/dup/clip/asset.json", "*"],
-        ["vod-output-test/dup/clip/asset.json", "*"],
-      ],
+      [["vod-output-test/dup/clip/asset.json", "*"]],
     );
     const stored = JSON.parse(fakeS3.objects.get("vod-output-test/dup/clip/asset.json")!.body);
     assert.equal(stored.status, "PROCESSING");
-    assert.equal(stored.jobId, [...fake.jobs.values()][0].id);
+    assert.equal(stored.jobId, fake.jobs[0].id);
     assert.deepEqual(
-      lines.filter((l) => l.message.startsWith("status file")).map((l) => l.message),
-      ["status file written", "status file kept"],
+      logs.map((l) => l.message),
+      ["job submitted", "status file written", "duplicate upload"],
     );
+    assert.equal(logs[2].jobId, fake.jobs[0].id, "the duplicate names the job made the first time");
   });
 
   it("retries throttling (429) and unavailability (503), then creates the job", async () => {
@@ -317,7 +429,7 @@ describe("convert handler against a local MediaConvert endpoint", () => {
     );
     assert.equal(error, undefined);
     assert.equal(fake.calls.length, 3);
-    assert.equal(fake.jobs.size, 1);
+    assert.equal(fake.jobs.length, 1);
   });
 
   it("throws once every attempt was throttled, so Lambda retries the event", async () => {
@@ -327,76 +439,81 @@ describe("convert handler against a local MediaConvert endpoint", () => {
     );
     assert.ok(error instanceof AggregateError);
     assert.equal(fake.calls.length, MEDIACONVERT_MAX_ATTEMPTS);
-    assert.equal(fake.jobs.size, 0);
+    assert.equal(fake.jobs.length, 0);
   });
 
-  it("creates one job for duplicate deliveries of the same upload", async () => {
+  it("creates one job for duplicate deliveries of the same upload, with one CreateJob call", async () => {
     fake = await startFakeMediaConvert();
     const handler = handlerFor(fake.endpoint);
     const event = s3Event(uploadRecord("dup.mp4"));
-    await capturingLogs(async () => {
+    const { metrics } = await capturingLogs(async () => {
       await handler(event);
       await handler(event);
       await handler(s3Event(uploadRecord("dup.mp4"), uploadRecord("dup.mp4")));
     });
-    assert.equal(fake.calls.length, 4);
-    assert.equal(fake.jobs.size, 1);
+    assert.equal(fake.calls.length, 1, "duplicates never reach MediaConvert");
+    assert.equal(fake.jobs.length, 1);
+    assert.deepEqual(metricTotals(metrics), { JobsCreated: 1, DuplicateUploads: 3 });
   });
 
-  it("runs as deployed: the bundled function reads its environment and the regional endpoint override", async () => {
+  it("runs as deployed: the bundled function reads its environment and the endpoint overrides", async () => {
     fake = await startFakeMediaConvert();
     const dir = mkdtempSync(path.join(tmpdir(), "convert-"));
     writeFileSync(path.join(dir, "index.js"), bundleFunction("convert").code);
-    const event = JSON.stringify(s3Event(uploadRecord("bundled/clip.mov")));
-    // Asynchronously: the fake endpoint answers from this process's event loop.
-    const run = await runNode(
-      [
-        "-e",
-        `require(${JSON.stringify(path.join(dir, "index.js"))}).handler(${event}).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })`,
-      ],
-      {
-        env: {
-          PATH: process.env.PATH,
-          AWS_REGION: "us-east-1",
-          AWS_ACCESS_KEY_ID: "AKIDTEST",
-          AWS_SECRET_ACCESS_KEY: "test-secret",
-          AWS_ENDPOINT_URL_MEDIACONVERT: fake.endpoint,
-          AWS_ENDPOINT_URL_S3: fakeS3.endpoint,
-          ...CONVERT_ENVIRONMENT,
-        },
-      },
-    );
+    const event = s3Event(uploadRecord("bundled/clip.mov"));
+    // Asynchronously: the local servers answer from this process's event loop.
+    const run = await runNode(["-e", invokeBundle(path.join(dir, "index.js"), event)], {
+      env: deployedEnvironment(CONVERT_ENVIRONMENT),
+    });
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(fake.jobs.size, 1);
+    assert.equal(fake.jobs.length, 1);
     assert.equal(fake.calls[0].body.userMetadata.input, "s3://vod-source-test/bundled/clip.mov");
-    assert.match(run.stdout, /"message":"job submitted"/);
+    const lines = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const submitted = lines.find((line) => line.message === "job submitted");
+    assert.equal(submitted.level, "INFO");
+    assert.equal(submitted.service, "convert");
+    assert.equal(submitted.function_name, "vod-convert");
+    assert.ok(lines.some((line) => line._aws?.CloudWatchMetrics?.[0].Namespace === "VodMultiDrm"));
     const marker = fakeS3.objects.get("vod-output-test/bundled/clip/asset.json");
     assert.equal(JSON.parse(marker!.body).status, "PROCESSING");
     assert.equal(marker!.headers["if-none-match"], "*");
+    const [record] = await dynamoDb.items(table);
+    assert.equal(record.status, "COMPLETED");
+    assert.deepEqual(record.data, { jobId: fake.jobs[0].id });
+  });
+
+  it("runs as deployed: a duplicated event, delivered to fresh processes past the token window, makes one job", async () => {
+    // The fake's clock runs two minutes ahead for the second delivery: MediaConvert's
+    // own token no longer stops a second job, so only the idempotency record can.
+    const clock = { offset: 0 };
+    fake = await startFakeMediaConvert({ now: () => Date.now() + clock.offset });
+    const dir = mkdtempSync(path.join(tmpdir(), "convert-"));
+    writeFileSync(path.join(dir, "index.js"), bundleFunction("convert").code);
+    const event = s3Event(
+      uploadRecord("bundled/twice.mp4", { versionId: "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd" }),
+    );
+    const env = deployedEnvironment(CONVERT_ENVIRONMENT);
+    const first = await runNode(["-e", invokeBundle(path.join(dir, "index.js"), event)], { env });
+    clock.offset = 2 * 60_000;
+    const second = await runNode(["-e", invokeBundle(path.join(dir, "index.js"), event)], { env });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(fake.jobs.length, 1);
+    assert.equal(fake.calls.length, 1);
+    assert.match(second.stdout, /"message":"duplicate upload"/);
   });
 
   it("runs as deployed with DRM: the bundled function reads SPEKE_URL and encrypts", async () => {
     fake = await startFakeMediaConvert();
     const dir = mkdtempSync(path.join(tmpdir(), "convert-"));
     writeFileSync(path.join(dir, "index.js"), bundleFunction("convert").code);
-    const event = JSON.stringify(s3Event(uploadRecord("bundled/drm.mov")));
-    const run = await runNode(
-      [
-        "-e",
-        `require(${JSON.stringify(path.join(dir, "index.js"))}).handler(${event}).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })`,
-      ],
-      {
-        env: {
-          PATH: process.env.PATH,
-          AWS_REGION: "us-east-1",
-          AWS_ACCESS_KEY_ID: "AKIDTEST",
-          AWS_SECRET_ACCESS_KEY: "test-secret",
-          AWS_ENDPOINT_URL_MEDIACONVERT: fake.endpoint,
-          AWS_ENDPOINT_URL_S3: fakeS3.endpoint,
-          ...DRM_CONVERT_ENVIRONMENT,
-        },
-      },
-    );
+    const event = s3Event(uploadRecord("bundled/drm.mov"));
+    const run = await runNode(["-e", invokeBundle(path.join(dir, "index.js"), event)], {
+      env: deployedEnvironment(DRM_CONVERT_ENVIRONMENT),
+    });
     assert.equal(run.code, 0, run.stderr);
     const settings = fake.calls[0].body.settings;
     assert.deepEqual(

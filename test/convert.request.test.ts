@@ -8,7 +8,12 @@ import {
   outputPrefixFor,
   VIDEO_SUFFIXES,
 } from "../functions/convert/objectKey";
-import { clientRequestToken, planRecord, RecordPlan } from "../functions/convert/request";
+import {
+  clientRequestToken,
+  planRecord,
+  RecordPlan,
+  uploadIdentity,
+} from "../functions/convert/request";
 import { readConvertSettings } from "../functions/convert/settings";
 import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "./support/convertSettings";
 import { SOURCE_BUCKET, uploadRecord } from "./support/s3Events";
@@ -117,8 +122,34 @@ describe("convert: planning a record", () => {
     const withoutSequencer = submitted(plan("a.mp4", { sequencer: undefined }));
     assert.equal(
       withoutSequencer.ClientRequestToken,
-      clientRequestToken(SOURCE_BUCKET, "a.mp4", "d41d8cd98f00b204e9800998ecf8427e"),
+      clientRequestToken({
+        bucket: SOURCE_BUCKET,
+        key: "a.mp4",
+        version: "etag:d41d8cd98f00b204e9800998ecf8427e",
+      }),
     );
+  });
+
+  it("names an upload by its version id when the bucket versions objects", () => {
+    const object = { versionId: "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd", sequencer: "0055AED6DCD90281E5" };
+    assert.deepEqual(uploadIdentity(SOURCE_BUCKET, "a b.mp4", object), {
+      bucket: SOURCE_BUCKET,
+      key: "a b.mp4",
+      version: "version:3HL4kqtJlcpXroDTDmjVBH40Nrjfkd",
+    });
+    const planned = plan("a+b.mp4", object);
+    assert.ok(planned.action === "submit");
+    assert.deepEqual(planned.upload, uploadIdentity(SOURCE_BUCKET, "a b.mp4", object));
+  });
+
+  it("names an upload by its sequencer without versioning, or while it is suspended", () => {
+    for (const versionId of [undefined, "null"]) {
+      assert.equal(
+        uploadIdentity(SOURCE_BUCKET, "a.mp4", { versionId, sequencer: "0055AED6DCD90281E5" })
+          .version,
+        "sequencer:0055AED6DCD90281E5",
+      );
+    }
   });
 
   it("passes the MediaConvert role and tags the job with application, asset and input", () => {

@@ -10,6 +10,7 @@ import { createKeyStore, KEY_CACHE_TTL_MS } from "../functions/licenseToken/keys
 import { DEFAULT_LICENSE_POLICY, parseLicensePolicy } from "../functions/licenseToken/policy";
 import { MAX_BODY_BYTES } from "../functions/licenseToken/request";
 import { readTokenServiceSettings } from "../functions/licenseToken/settings";
+import { CapturedOutput, startCapture } from "./support/logCapture";
 import {
   decodeToken,
   opensslLicenseToken,
@@ -61,9 +62,10 @@ const bodyOf = (response: APIGatewayProxyStructuredResultV2) =>
 
 describe("license token service", () => {
   const secretsManager = mockClient(SecretsManagerClient);
+  /** Every line the function printed (logs and metrics), across every test. */
   const logLines: string[] = [];
   const issuedTokens: string[] = [];
-  const originalConsole = { log: console.log, warn: console.warn, error: console.error };
+  let capture: (CapturedOutput & { stop(): void }) | undefined;
 
   /** A handler with its own key cache and a fixed clock; `clock.now` can be moved. */
   function freshHandler(clock = { now: NOW.getTime() }): Handler {
@@ -85,11 +87,15 @@ describe("license token service", () => {
   beforeEach(() => {
     secretsManager.reset();
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: SECRET_STRING });
-    for (const level of ["log", "warn", "error"] as const) {
-      console[level] = (...args: unknown[]) => void logLines.push(args.map(String).join(" "));
-    }
+    capture = startCapture();
   });
-  afterEach(() => Object.assign(console, originalConsole));
+  afterEach(() => {
+    capture?.stop();
+    logLines.push(...(capture?.raw ?? []));
+    capture = undefined;
+  });
+  /** The lines printed so far in this test. */
+  const linesOfThisTest = () => capture?.raw ?? [];
   after(() => secretsManager.restore());
 
   describe("issuing a token", () => {
@@ -211,9 +217,12 @@ describe("license token service", () => {
       const response = await freshHandler()(tokenRequest({ cid: "a", drmType: "Widevine" }));
       assert.equal(response.statusCode, 500);
       assert.deepEqual(bodyOf(response), { error: "The license token could not be issued" });
-      const line = logLines.map((l) => JSON.parse(l)).find((l) => l.message === "token not issued");
+      const line = linesOfThisTest()
+        .map((l) => JSON.parse(l))
+        .find((l) => l.message === "token not issued");
       assert.match(line.error, /AccessDeniedException/);
-      assert.equal(line.level, "error");
+      assert.equal(line.level, "ERROR");
+      assert.equal(line.service, "licenseToken");
     });
 
     it("answers 500 when the secret is not the expected JSON, without quoting it", async () => {
@@ -225,7 +234,7 @@ describe("license token service", () => {
         const response = await freshHandler()(tokenRequest({ cid: "a", drmType: "Widevine" }));
         assert.equal(response.statusCode, 500);
       }
-      assert.ok(logLines.some((line) => line.includes("The PallyCon secret is not")));
+      assert.ok(linesOfThisTest().some((line) => line.includes("The PallyCon secret is not")));
     });
 
     it("answers 500 when the secret holds a site key of the wrong length", async () => {
@@ -234,7 +243,9 @@ describe("license token service", () => {
       });
       const response = await freshHandler()(tokenRequest({ cid: "a", drmType: "Widevine" }));
       assert.equal(response.statusCode, 500);
-      assert.ok(logLines.some((line) => line.includes("siteKey must be exactly 32 ASCII")));
+      assert.ok(
+        linesOfThisTest().some((line) => line.includes("siteKey must be exactly 32 ASCII")),
+      );
     });
   });
 
@@ -340,6 +351,29 @@ describe("license token service", () => {
   });
 
   describe("logging", () => {
+    it("counts issued, refused and failed requests as embedded metrics", async () => {
+      const handler = freshHandler();
+      await handler(tokenRequest({ cid: "a", drmType: "Widevine" }));
+      await handler(tokenRequest({ cid: "a", drmType: "widevine" }));
+      secretsManager.on(GetSecretValueCommand).rejects(new Error("AccessDeniedException"));
+      await freshHandler()(tokenRequest({ cid: "a", drmType: "Widevine" }));
+      const metrics = linesOfThisTest()
+        .map((line) => JSON.parse(line))
+        .filter((line) => line._aws);
+      assert.deepEqual(
+        metrics.map((m) => [m._aws.CloudWatchMetrics[0].Namespace, m.service]),
+        [
+          ["VodMultiDrm", "licenseToken"],
+          ["VodMultiDrm", "licenseToken"],
+          ["VodMultiDrm", "licenseToken"],
+        ],
+      );
+      assert.deepEqual(
+        metrics.map((m) => Object.keys(m).filter((k) => !["_aws", "service"].includes(k))),
+        [["TokensIssued"], ["RequestsRefused"], ["TokensFailed"]],
+      );
+    });
+
     it("never logs a key, the secret or a token", () => {
       assert.ok(logLines.length > 10, "the handler logged its decisions");
       assert.ok(issuedTokens.length > 5, "tokens were issued");

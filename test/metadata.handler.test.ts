@@ -8,6 +8,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { createMetadataHandler, ERROR_WRITE_ROUNDS } from "../functions/metadata/handler";
 import { FakeS3, startFakeS3 } from "./support/fakeS3";
+import { capturingLogs as capture, metricTotals } from "./support/logCapture";
 
 const EXPECTED = {
   bucket: "vod-output-test",
@@ -54,16 +55,11 @@ const stored = (file: object, etag: string) => ({
   Body: { transformToString: async () => JSON.stringify(file) } as any,
 });
 
-/** Runs `body` with console output captured. */
+/** Runs `body` with the function's log lines captured; rethrows what it throws. */
 async function capturingLogs<T>(body: () => Promise<T>) {
-  const lines: any[] = [];
-  const original = { log: console.log, warn: console.warn, error: console.error };
-  console.log = console.warn = console.error = (line: string) => lines.push(JSON.parse(line));
-  try {
-    return { result: await body(), lines };
-  } finally {
-    Object.assign(console, original);
-  }
+  const { error, result, logs, metrics } = await capture(body);
+  if (error !== undefined) throw error;
+  return { result, lines: logs, metrics };
 }
 
 describe("metadata handler", () => {
@@ -111,7 +107,21 @@ describe("metadata handler", () => {
       handler(event({ ...errorDetail, userMetadata: { application: "other" } })),
     );
     assert.equal(s3.calls().length, 0);
-    assert.equal(lines[0].reason, "job belongs to application other");
+    assert.deepEqual(
+      [lines[0].level, lines[0].service, lines[0].reason],
+      ["INFO", "metadata", "job belongs to application other"],
+    );
+  });
+
+  it("counts each outcome as an embedded metric, by service and application", async () => {
+    s3.on(PutObjectCommand).resolves({});
+    const { metrics } = await capturingLogs(async () => {
+      await handler(event(completeDetail));
+      await handler(event({ ...errorDetail, userMetadata: { application: "other" } }));
+    });
+    assert.deepEqual(metricTotals(metrics), { AssetsCompleted: 1, EventsSkipped: 1 });
+    assert.deepEqual(metrics[0]._aws.CloudWatchMetrics[0].Dimensions, [["service", "application"]]);
+    assert.equal(metrics[0].application, "vod-test");
   });
 
   it("throws when S3 refuses the write, so the event is retried and dead-lettered", async () => {
@@ -165,7 +175,7 @@ describe("metadata handler on ERROR events", () => {
     const { lines } = await capturingLogs(() => handler(event(errorDetail)));
     assert.equal(puts().length, 1, "only the refused If-None-Match write");
     assert.deepEqual(
-      [lines.at(-1).message, lines.at(-1).reason],
+      [lines.at(-1)!.message, lines.at(-1)!.reason],
       ["skipped", "the asset has a COMPLETE encode (job job-0) that still plays"],
     );
   });
@@ -177,7 +187,7 @@ describe("metadata handler on ERROR events", () => {
       .resolves(stored({ status: "COMPLETE", jobId: "job-3" }, '"etag-2"'));
     const { lines } = await capturingLogs(() => handler(event(errorDetail)));
     assert.equal(s3.commandCalls(GetObjectCommand).length, 2);
-    assert.equal(lines.at(-1).message, "skipped");
+    assert.equal(lines.at(-1)!.message, "skipped");
   });
 
   it("throws after repeated conflicts, so Lambda retries the event later", async () => {

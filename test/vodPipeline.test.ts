@@ -202,6 +202,7 @@ describe("VodPipeline", () => {
       assert.deepEqual(Object.keys(env).sort(), [
         "APPLICATION_NAME",
         "DESTINATION_BUCKET",
+        "IDEMPOTENCY_TABLE",
         "LADDER",
         "MEDIACONVERT_ROLE_ARN",
         "QVBR_QUALITY_LEVEL",

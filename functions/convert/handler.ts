@@ -4,58 +4,173 @@ import {
   MediaConvertClient,
 } from "@aws-sdk/client-mediaconvert";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import type { S3Event } from "aws-lambda";
+import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
+import type { Context, S3Event } from "aws-lambda";
 import { ASSET_FILE_CACHE_CONTROL } from "../shared/assetFile";
 import { isConditionalConflict, isPreconditionFailed } from "../shared/conditionalWrite";
-import { log } from "../shared/log";
-import { planRecord, processingMarker } from "./request";
+import { count, createObservability, instrumented, Observability } from "../shared/observability";
+import {
+  isAlreadyInProgress,
+  isStoreFailure,
+  JobSent,
+  onePerUpload,
+  SubmitJob,
+  SubmittedJob,
+} from "./idempotency";
+import { planRecord, processingMarker, UploadIdentity } from "./request";
 import type { ConvertSettings } from "./settings";
 
 /** SDK attempts per CreateJob: extra attempts ride out MediaConvert's request throttling. */
 export const MEDIACONVERT_MAX_ATTEMPTS = 6;
+/** SDK attempts per idempotency record read or write. */
+export const DYNAMODB_MAX_ATTEMPTS = 5;
 
 /**
- * The convert handler for the given settings and clients. Skips are logged; every
- * video record is submitted, and if any submission failed the handler throws
- * afterwards, so Lambda retries the event (the other records' jobs are found
- * again by their idempotency tokens) and finally dead-letters it.
+ * The convert function's metrics (namespace `VodMultiDrm`, dimensions `service` =
+ * `convert` and `application`), one count per record.
+ */
+export const CONVERT_METRICS = {
+  /** A MediaConvert job was created for a new upload. */
+  jobsCreated: "JobsCreated",
+  /** Not an upload of a video (a folder marker, another suffix, an empty object). */
+  uploadsSkipped: "UploadsSkipped",
+  /** A redelivered or retried upload whose job already exists: no call made. */
+  duplicateUploads: "DuplicateUploads",
+  /** Another invocation is submitting the same upload: the event is retried later. */
+  duplicatesInProgress: "DuplicatesInProgress",
+  /** CreateJob was still throttled after every SDK attempt: the event is retried. */
+  jobsThrottled: "JobsThrottled",
+  /** CreateJob failed otherwise, or the idempotency store did: the event is retried. */
+  jobsFailed: "JobsFailed",
+  /** SDK retries that CreateJob calls needed before they succeeded (throttling, 5xx). */
+  createJobRetries: "CreateJobRetries",
+  /** The job exists but its record could not be marked complete (see the log line). */
+  jobsNotRecorded: "JobsNotRecorded",
+} as const;
+
+/** What the convert handler works with. */
+export interface ConvertDependencies {
+  readonly mediaConvert: MediaConvertClient;
+  readonly s3: S3Client;
+  /** Where each upload is recorded before its job: {@link uploadRecordStore}. */
+  readonly uploadRecords: BasePersistenceLayer;
+  /** @default createObservability("convert", { application }) */
+  readonly observability?: Observability;
+}
+
+/** What happened to one record that went through submission, for its log line and metric. */
+type Submission = SubmittedJob & { readonly duplicate?: true; readonly retries: number };
+
+/**
+ * The convert handler for the given settings and clients. Skips are logged; every video
+ * record is submitted at most once per upload (see `./idempotency`), and if any
+ * submission failed the handler throws afterwards, so Lambda retries the event (the
+ * other records find their jobs in their records) and finally dead-letters it.
  *
- * Once a job exists, its asset gets a PROCESSING `asset.json` (see
+ * Once a new job exists, its asset gets a PROCESSING `asset.json` (see
  * {@link writeProcessingMarker}).
  */
-export function createConvertHandler(
-  settings: ConvertSettings,
-  mediaConvert: MediaConvertClient,
-  s3: S3Client,
-) {
-  return async function handler(event: S3Event): Promise<void> {
+export function createConvertHandler(settings: ConvertSettings, deps: ConvertDependencies) {
+  const { mediaConvert, s3, uploadRecords } = deps;
+  const observability =
+    deps.observability ?? createObservability("convert", { application: settings.applicationName });
+  const { logger, metrics } = observability;
+
+  /** The one CreateJob call of an upload. `sent` tells the caller the job exists. */
+  const createJob: SubmitJob = async (_upload, request, sent) => {
+    const { Job, $metadata } = await mediaConvert.send(new CreateJobCommand(request));
+    Object.assign(sent, { created: true, jobId: Job?.Id });
+    sent.retries = Math.max(0, ($metadata?.attempts ?? 1) - 1);
+    // Stored as JSON in the record: no undefined values.
+    return Job?.Id ? { jobId: Job.Id } : {};
+  };
+  const { begin, submitOnce } = onePerUpload(createJob, uploadRecords);
+
+  async function submit(
+    upload: UploadIdentity,
+    request: CreateJobCommandInput,
+    key: string,
+  ): Promise<Submission> {
+    const sent: JobSent = { created: false, retries: 0 };
+    try {
+      return { ...(await submitOnce(upload, request, sent)), retries: sent.retries };
+    } catch (error) {
+      // The job exists, but marking its record COMPLETED failed. Failing the record would
+      // make Lambda retry after the record's deadline, and the retry would make a second
+      // job: so the record counts as submitted, and the log line says what is left.
+      if (sent.created && isStoreFailure(error)) {
+        count(metrics, CONVERT_METRICS.jobsNotRecorded);
+        logger.error("job submitted but not recorded", {
+          key,
+          jobId: sent.jobId,
+          reason:
+            "the idempotency record stays INPROGRESS: a redelivery after its deadline would make a second job",
+          error,
+        });
+        return { jobId: sent.jobId, retries: sent.retries };
+      }
+      throw error;
+    }
+  }
+
+  async function handler(event: S3Event, context?: Context): Promise<void> {
+    if (!context) {
+      throw new Error("The convert handler needs the Lambda context: it bounds upload records");
+    }
+    begin(context);
     const records = event.Records ?? [];
     const failures: Error[] = [];
     for (const record of records) {
       const plan = planRecord(record, settings);
       if (plan.action === "skip") {
-        log("info", "skipped", { key: plan.key, reason: plan.reason });
+        count(metrics, CONVERT_METRICS.uploadsSkipped);
+        logger.info("skipped", { key: plan.key, reason: plan.reason });
         continue;
       }
-      let jobId: string | undefined;
+      const { key, request } = plan;
+      let submission: Submission;
       try {
-        const { Job } = await mediaConvert.send(new CreateJobCommand(plan.request));
-        jobId = Job?.Id;
-        log("info", "job submitted", {
-          key: plan.key,
-          jobId,
-          assetId: plan.request.UserMetadata?.assetId,
-          contentId: plan.request.UserMetadata?.contentId,
-        });
+        submission = await submit(plan.upload, request, key);
       } catch (error) {
-        log("error", "job not submitted", { key: plan.key, error: String(error) });
         failures.push(error as Error);
+        if (isAlreadyInProgress(error)) {
+          count(metrics, CONVERT_METRICS.duplicatesInProgress);
+          logger.warn("duplicate upload in progress", {
+            key,
+            reason: "another invocation is submitting this upload; Lambda retries this event later",
+          });
+        } else {
+          const throttled = (error as Error).name === "TooManyRequestsException";
+          count(metrics, throttled ? CONVERT_METRICS.jobsThrottled : CONVERT_METRICS.jobsFailed);
+          logger.error("job not submitted", { key, error });
+        }
         continue;
       }
-      await writeProcessingMarker(s3, settings.destinationBucket, plan.assetFileKey, {
-        key: plan.key,
+
+      const { jobId } = submission;
+      if (submission.duplicate) {
+        count(metrics, CONVERT_METRICS.duplicateUploads);
+        logger.info("duplicate upload", {
+          key,
+          jobId,
+          reason: "a job was already submitted for this upload",
+        });
+        continue;
+      }
+      count(metrics, CONVERT_METRICS.jobsCreated);
+      if (submission.retries > 0) {
+        count(metrics, CONVERT_METRICS.createJobRetries, submission.retries);
+      }
+      logger.info("job submitted", {
+        key,
         jobId,
-        request: plan.request,
+        assetId: request.UserMetadata?.assetId,
+        contentId: request.UserMetadata?.contentId,
+      });
+      await writeProcessingMarker(s3, logger, settings.destinationBucket, plan.assetFileKey, {
+        key,
+        jobId,
+        request,
       });
     }
     if (failures.length > 0) {
@@ -64,29 +179,29 @@ export function createConvertHandler(
         `${failures.length} of ${records.length} uploads were not submitted`,
       );
     }
-  };
+  }
+  return instrumented(observability, handler);
 }
 
 /**
- * Writes the PROCESSING `asset.json` only if none exists (`If-None-Match: *`), so a
- * late duplicate event never hides a COMPLETE or ERROR file: S3's 412 is the
- * expected answer then, and is logged.
+ * Writes the PROCESSING `asset.json` only if none exists (`If-None-Match: *`), so it
+ * never hides a COMPLETE or ERROR file from an earlier encode: S3's 412 is the expected
+ * answer then, and is logged.
  *
  * Never throws. The job already exists, and the file is only a status hint: the
- * metadata function writes the full file when the job ends. Failing the record
- * would make Lambda retry the whole event a minute or more later, when
- * MediaConvert's idempotency token may no longer stop a second job. So a failed
- * write is a warning, and the player says "missing" until the job ends.
+ * metadata function writes the full file when the job ends. So a failed write is a
+ * warning, and the player says "missing" until the job ends.
  */
 async function writeProcessingMarker(
   s3: S3Client,
+  logger: Observability["logger"],
   bucket: string,
   key: string,
   job: { key: string; jobId: string | undefined; request: CreateJobCommandInput },
 ): Promise<void> {
   const fields = { key: job.key, jobId: job.jobId, assetFile: key };
   if (!job.jobId) {
-    log("warn", "status file not written", { ...fields, reason: "CreateJob returned no job id" });
+    logger.warn("status file not written", { ...fields, reason: "CreateJob returned no job id" });
     return;
   }
   try {
@@ -100,20 +215,20 @@ async function writeProcessingMarker(
         IfNoneMatch: "*",
       }),
     );
-    log("info", "status file written", { ...fields, status: "PROCESSING" });
+    logger.info("status file written", { ...fields, status: "PROCESSING" });
   } catch (error) {
     if (isPreconditionFailed(error)) {
-      log("info", "status file kept", {
+      logger.info("status file kept", {
         ...fields,
-        reason: "an asset.json already exists (an earlier encode or a duplicate event)",
+        reason: "an asset.json already exists (an earlier encode of this key)",
       });
     } else if (isConditionalConflict(error)) {
-      log("info", "status file kept", {
+      logger.info("status file kept", {
         ...fields,
         reason: "another write to asset.json was under way",
       });
     } else {
-      log("warn", "status file not written", { ...fields, error: String(error) });
+      logger.warn("status file not written", { ...fields, error });
     }
   }
 }

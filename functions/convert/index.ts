@@ -1,16 +1,23 @@
 /**
  * The convert function's entry point: S3 ObjectCreated → one MediaConvert job per
- * video, and a PROCESSING `asset.json` for each. Reads its settings from the
- * environment once, at cold start.
+ * uploaded video, recorded in the idempotency table, and a PROCESSING `asset.json` for
+ * each. Reads its settings from the environment once, at cold start.
  */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
 import { S3Client } from "@aws-sdk/client-s3";
-import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "./handler";
+import { createConvertHandler, DYNAMODB_MAX_ATTEMPTS, MEDIACONVERT_MAX_ATTEMPTS } from "./handler";
+import { uploadRecordStore } from "./idempotency";
 import { readConvertSettings } from "./settings";
 
+const settings = readConvertSettings(process.env);
+
 // The SDK's default is the regional endpoint; DescribeEndpoints is deprecated.
-export const handler = createConvertHandler(
-  readConvertSettings(process.env),
-  new MediaConvertClient({ maxAttempts: MEDIACONVERT_MAX_ATTEMPTS }),
-  new S3Client({}),
-);
+export const handler = createConvertHandler(settings, {
+  mediaConvert: new MediaConvertClient({ maxAttempts: MEDIACONVERT_MAX_ATTEMPTS }),
+  s3: new S3Client({}),
+  uploadRecords: uploadRecordStore(
+    settings.idempotencyTable,
+    new DynamoDBClient({ maxAttempts: DYNAMODB_MAX_ATTEMPTS }),
+  ),
+});

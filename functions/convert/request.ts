@@ -23,18 +23,59 @@ export type RecordPlan =
   | {
       readonly action: "submit";
       readonly key: string;
+      /** The upload this job is for: the key of its idempotency record. */
+      readonly upload: UploadIdentity;
       readonly request: CreateJobCommandInput;
       /** Where the asset's `asset.json` goes in the output bucket. */
       readonly assetFileKey: string;
     };
 
 /**
- * An idempotency token for one upload: the same object version always gives the
- * same token, so a redelivered event returns the job already created, while a
- * new upload to the same key (a new sequencer) gives a new job. UUID-shaped, like
- * the tokens the SDK generates itself.
+ * One upload: an object version, named so that every delivery of its event names it
+ * alike and a new upload to the same key does not.
+ *
+ * `version` is the S3 version id when the bucket versions objects (the source bucket
+ * does): it names exactly the bytes MediaConvert will read, and every event about that
+ * version carries it. Without versioning (no version id, or `"null"` while versioning
+ * is suspended, which every overwrite shares) it is the event's sequencer: the same on
+ * a redelivery of one event, different for the next PUT to the key. The ETag is the
+ * last resort: equal content then counts as one upload.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
  */
-export function clientRequestToken(bucket: string, key: string, version: string): string {
+export interface UploadIdentity {
+  readonly bucket: string;
+  /** The decoded object key. */
+  readonly key: string;
+  /** `version:<id>`, `sequencer:<hex>` or `etag:<etag>`. */
+  readonly version: string;
+}
+
+/** The identity of the upload an event record describes (its key already decoded). */
+export function uploadIdentity(
+  bucket: string,
+  key: string,
+  object: { readonly versionId?: string; readonly sequencer?: string; readonly eTag?: string },
+): UploadIdentity {
+  const { versionId, sequencer, eTag } = object;
+  const version =
+    versionId && versionId !== "null"
+      ? `version:${versionId}`
+      : sequencer
+        ? `sequencer:${sequencer}`
+        : `etag:${eTag ?? ""}`;
+  return { bucket, key, version };
+}
+
+/**
+ * MediaConvert's idempotency token for one upload: the same upload always gives the
+ * same token, a new upload to the same key a new one. UUID-shaped, like the tokens the
+ * SDK generates itself.
+ *
+ * MediaConvert honours a token for one minute only, so it is a second line of defence:
+ * the convert function's idempotency record is what stops a late duplicate.
+ * @see https://docs.aws.amazon.com/mediaconvert/latest/apireference/idempotency.html
+ */
+export function clientRequestToken({ bucket, key, version }: UploadIdentity): string {
   const hex = createHash("sha256").update(`${bucket}\n${key}\n${version}`).digest("hex");
   return [
     hex.slice(0, 8),
@@ -65,7 +106,7 @@ export function planRecord(record: S3EventRecord, settings: ConvertSettings): Re
   if (record.s3.object.size === 0) return skip(key, "the object is empty");
 
   const bucket = record.s3.bucket.name;
-  const { sequencer, eTag, versionId } = record.s3.object;
+  const upload = uploadIdentity(bucket, key, record.s3.object);
   const input = `s3://${bucket}/${key}`;
   const assetId = assetIdFor(bucket, key);
   const prefix = outputPrefixFor(key);
@@ -73,10 +114,11 @@ export function planRecord(record: S3EventRecord, settings: ConvertSettings): Re
   return {
     action: "submit",
     key,
+    upload,
     assetFileKey: assetFileKey(prefix),
     request: {
       Role: settings.mediaConvertRoleArn,
-      ClientRequestToken: clientRequestToken(bucket, key, sequencer ?? eTag ?? versionId ?? ""),
+      ClientRequestToken: clientRequestToken(upload),
       StatusUpdateInterval: "SECONDS_60",
       UserMetadata: {
         application: settings.applicationName,

@@ -14,6 +14,8 @@ export interface ConvertSettings {
   readonly destinationBucket: string;
   readonly mediaConvertRoleArn: string;
   readonly applicationName: string;
+  /** The DynamoDB table that records each upload, so it gets exactly one job. */
+  readonly idempotencyTable: string;
   readonly profile: EncodingProfile;
   /** DRM over SPEKE; absent when DRM is off. */
   readonly drm?: DrmSettings;
@@ -61,6 +63,7 @@ export function readConvertSettings(env: NodeJS.ProcessEnv): ConvertSettings {
     destinationBucket: required("DESTINATION_BUCKET"),
     mediaConvertRoleArn: required("MEDIACONVERT_ROLE_ARN"),
     applicationName: required("APPLICATION_NAME"),
+    idempotencyTable: required("IDEMPOTENCY_TABLE"),
     profile: { ladder, rateControl, qvbrQualityLevel },
     ...(drm ? { drm } : {}),
   };

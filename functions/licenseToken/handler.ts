@@ -2,7 +2,7 @@ import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
 } from "aws-lambda";
-import { log } from "../shared/log";
+import { count, createObservability, instrumented, Observability } from "../shared/observability";
 import type { PallyConKeys } from "./keys";
 import { planTokenRequest } from "./request";
 import type { TokenServiceSettings } from "./settings";
@@ -14,7 +14,21 @@ export interface TokenHandlerDependencies {
   readonly keys: () => Promise<PallyConKeys>;
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /** @default createObservability("licenseToken") */
+  readonly observability?: Observability;
 }
+
+/**
+ * The token function's metrics (namespace `VodMultiDrm`, dimension `service` =
+ * `licenseToken`), one count per request.
+ */
+export const TOKEN_METRICS = {
+  tokensIssued: "TokensIssued",
+  /** Refused with a 4xx: no subject, a bad body, an invalid cid or DRM type. */
+  requestsRefused: "RequestsRefused",
+  /** A 500: the keys could not be read, or the token could not be made. */
+  tokensFailed: "TokensFailed",
+} as const;
 
 /** The answer to a successful request. */
 export interface TokenResponse {
@@ -44,14 +58,17 @@ export function createTokenHandler({
   settings,
   keys,
   now = () => new Date(),
+  observability = createObservability("licenseToken"),
 }: TokenHandlerDependencies) {
-  return async function handler(
+  const { logger, metrics } = observability;
+  async function handler(
     event: APIGatewayProxyEventV2WithJWTAuthorizer,
   ): Promise<APIGatewayProxyStructuredResultV2> {
     const requestId = event.requestContext?.requestId;
     const plan = planTokenRequest(event);
     if (plan.action === "refuse") {
-      log("info", "request refused", { requestId, status: plan.status, reason: plan.error });
+      count(metrics, TOKEN_METRICS.requestsRefused);
+      logger.info("request refused", { requestId, status: plan.status, reason: plan.error });
       return respond(plan.status, { error: plan.error });
     }
 
@@ -71,12 +88,15 @@ export function createTokenHandler({
         timestamp,
       });
     } catch (error) {
-      // SDK and validation messages name the secret or the field, never a value.
-      log("error", "token not issued", { requestId, cid, drmType, error: String(error) });
+      // SDK and validation messages name the secret or the field, never a value. Only
+      // the name and message are logged: not the stack, nor any property of the error.
+      count(metrics, TOKEN_METRICS.tokensFailed);
+      logger.error("token not issued", { requestId, cid, drmType, error: String(error) });
       return respond(500, { error: "The license token could not be issued" });
     }
 
-    log("info", "token issued", { requestId, userId, cid, drmType });
+    count(metrics, TOKEN_METRICS.tokensIssued);
+    logger.info("token issued", { requestId, userId, cid, drmType });
     const expiresAt = new Date(timestamp.getTime() + TOKEN_VALIDITY_SECONDS * 1000);
     const body: TokenResponse = {
       token,
@@ -85,5 +105,6 @@ export function createTokenHandler({
       expiresAt: formatTimestamp(expiresAt),
     };
     return respond(200, body);
-  };
+  }
+  return instrumented(observability, handler);
 }

@@ -6,7 +6,7 @@ import {
   isNoSuchKey,
   isPreconditionFailed,
 } from "../shared/conditionalWrite";
-import { log } from "../shared/log";
+import { count, createObservability, instrumented, Observability } from "../shared/observability";
 import {
   errorMayReplace,
   JobStateDetail,
@@ -22,12 +22,32 @@ export type JobStateEvent = EventBridgeEvent<"MediaConvert Job State Change", Jo
 export const ERROR_WRITE_ROUNDS = 3;
 
 /**
+ * The metadata function's metrics (namespace `VodMultiDrm`, dimensions `service` =
+ * `metadata` and `application`), one count per event.
+ */
+export const METADATA_METRICS = {
+  /** A COMPLETE `asset.json` was written: the asset plays. */
+  assetsCompleted: "AssetsCompleted",
+  /** An ERROR `asset.json` was written (or replaced a PROCESSING or ERROR one). */
+  assetsFailed: "AssetsFailed",
+  /** Another application's job, an unexpected status, or a COMPLETE file kept. */
+  eventsSkipped: "EventsSkipped",
+} as const;
+
+/**
  * The metadata handler: COMPLETE events write the full `asset.json`; ERROR events
  * write an ERROR file unless the asset has a COMPLETE encode. Other events are
  * skipped with a reason. A failed write throws, so Lambda retries the event and
  * then dead-letters it.
  */
-export function createMetadataHandler(expected: MetadataExpectations, s3: S3Client) {
+export function createMetadataHandler(
+  expected: MetadataExpectations,
+  s3: S3Client,
+  observability: Observability = createObservability("metadata", {
+    application: expected.applicationName,
+  }),
+) {
+  const { logger, metrics } = observability;
   const put = (key: string, file: AssetFile, condition: { IfNoneMatch?: "*"; IfMatch?: string }) =>
     s3.send(
       new PutObjectCommand({
@@ -51,7 +71,8 @@ export function createMetadataHandler(expected: MetadataExpectations, s3: S3Clie
     for (let round = 1; round <= ERROR_WRITE_ROUNDS; round++) {
       try {
         await put(key, file, { IfNoneMatch: "*" });
-        log("info", "metadata written", fields);
+        count(metrics, METADATA_METRICS.assetsFailed);
+        logger.info("metadata written", fields);
         return;
       } catch (error) {
         if (!isPreconditionFailed(error) && !isConditionalConflict(error)) throw error;
@@ -67,13 +88,15 @@ export function createMetadataHandler(expected: MetadataExpectations, s3: S3Clie
       }
       const decision = errorMayReplace(current.body);
       if (!decision.replace) {
-        log("info", "skipped", { jobId, key, reason: decision.reason });
+        count(metrics, METADATA_METRICS.eventsSkipped);
+        logger.info("skipped", { jobId, key, reason: decision.reason });
         return;
       }
       if (!current.etag) throw new Error(`S3 returned no ETag for ${key}`);
       try {
         await put(key, file, { IfMatch: current.etag });
-        log("info", "metadata written", { ...fields, replaced: true });
+        count(metrics, METADATA_METRICS.assetsFailed);
+        logger.info("metadata written", { ...fields, replaced: true });
         return;
       } catch (error) {
         // Changed since it was read (the job's COMPLETE, say): read it again.
@@ -83,12 +106,13 @@ export function createMetadataHandler(expected: MetadataExpectations, s3: S3Clie
     throw new Error(`${key} kept changing during ${ERROR_WRITE_ROUNDS} rounds; retrying later`);
   }
 
-  return async function handler(event: JobStateEvent): Promise<void> {
+  async function handler(event: JobStateEvent): Promise<void> {
     const detail = event.detail;
     if (detail?.status === "ERROR") {
       const plan = planErrorMarker(detail, expected);
       if (plan.action === "skip") {
-        log("info", "skipped", { jobId: detail.jobId, reason: plan.reason });
+        count(metrics, METADATA_METRICS.eventsSkipped);
+        logger.info("skipped", { jobId: detail.jobId, reason: plan.reason });
         return;
       }
       await writeError(plan.key, plan.marker, detail.jobId);
@@ -96,15 +120,18 @@ export function createMetadataHandler(expected: MetadataExpectations, s3: S3Clie
     }
     const plan = planAssetMetadata(detail, expected);
     if (plan.action === "skip") {
-      log("info", "skipped", { jobId: detail?.jobId, reason: plan.reason });
+      count(metrics, METADATA_METRICS.eventsSkipped);
+      logger.info("skipped", { jobId: detail?.jobId, reason: plan.reason });
       return;
     }
     // Always written: the newest COMPLETE encode is what the asset plays.
     await put(plan.key, plan.metadata, {});
-    log("info", "metadata written", {
+    count(metrics, METADATA_METRICS.assetsCompleted);
+    logger.info("metadata written", {
       jobId: plan.metadata.jobId,
       key: plan.key,
       status: "COMPLETE",
     });
-  };
+  }
+  return instrumented(observability, handler);
 }

@@ -6,6 +6,7 @@ export const CONVERT_SETTINGS: ConvertSettings = {
   destinationBucket: "vod-output-test",
   mediaConvertRoleArn: "arn:aws:iam::123456789012:role/vod-mediaconvert",
   applicationName: "vod-test",
+  idempotencyTable: "vod-idempotency-test",
   profile: { ladder: DEFAULT_LADDER, rateControl: "CBR", qvbrQualityLevel: 7 },
 };
 
@@ -14,6 +15,7 @@ export const CONVERT_ENVIRONMENT = {
   DESTINATION_BUCKET: CONVERT_SETTINGS.destinationBucket,
   MEDIACONVERT_ROLE_ARN: CONVERT_SETTINGS.mediaConvertRoleArn,
   APPLICATION_NAME: CONVERT_SETTINGS.applicationName,
+  IDEMPOTENCY_TABLE: CONVERT_SETTINGS.idempotencyTable,
   LADDER: JSON.stringify(DEFAULT_LADDER),
   RATE_CONTROL: "CBR",
 };

@@ -12,19 +12,46 @@ export interface InjectedFailure {
 }
 export const THROTTLED: InjectedFailure = { status: 429, errorType: "TooManyRequestsException" };
 export const UNAVAILABLE: InjectedFailure = { status: 503, errorType: "ServiceUnavailable" };
+/** Not retried by the SDK: the call fails at once. */
+export const FORBIDDEN: InjectedFailure = { status: 403, errorType: "ForbiddenException" };
+
+/**
+ * How long MediaConvert honours a client request token: "If you reuse a client request
+ * token within one minute of a successful request, the API returns the job details of
+ * the original request instead" (MediaConvert API Reference, "Preventing duplicate
+ * jobs", https://docs.aws.amazon.com/mediaconvert/latest/apireference/idempotency.html).
+ */
+export const TOKEN_WINDOW_MS = 60_000;
 
 export interface FakeMediaConvertOptions {
   /** Decides, per call (numbered from 1), whether to fail it instead. */
   readonly failure?: (call: number, body: CreateJobBody) => InjectedFailure | undefined;
+  /**
+   * Decides, per call, whether never to answer it and create no job: the caller dies or
+   * gives up before MediaConvert acts on the request.
+   */
+  readonly stall?: (call: number, body: CreateJobBody) => boolean;
+  /** Milliseconds before each answer, as a slow MediaConvert. @default 0 */
+  readonly latencyMs?: number;
+  /** The fake's clock, in epoch milliseconds. @default () => Date.now() */
+  readonly now?: () => number;
+}
+
+/** A job the fake created. */
+export interface FakeJob {
+  readonly id: string;
+  readonly token: string;
+  readonly createdAt: number;
+  readonly body: CreateJobBody;
 }
 
 /** A local HTTP server that speaks MediaConvert's CreateJob REST-JSON API. */
 export interface FakeMediaConvert {
   readonly endpoint: string;
-  /** Every CreateJob call, in arrival order, including failed ones. */
+  /** Every CreateJob call, in arrival order, including failed and stalled ones. */
   readonly calls: Array<{ path: string; headers: IncomingMessage["headers"]; body: CreateJobBody }>;
-  /** Jobs created, one per distinct clientRequestToken. */
-  readonly jobs: Map<string, { id: string; body: CreateJobBody }>;
+  /** Every job created, in order: what the account would be billed for. */
+  readonly jobs: FakeJob[];
   /** Answers that were injected failures. */
   failures: number;
   close(): Promise<void>;
@@ -32,16 +59,21 @@ export interface FakeMediaConvert {
 
 /**
  * Starts the fake on a free loopback port. Like MediaConvert, it is idempotent by
- * `clientRequestToken`: a repeated token returns the job created the first time.
+ * `clientRequestToken` for {@link TOKEN_WINDOW_MS} after the successful request: a token
+ * reused within that window returns the job created the first time, and a token reused
+ * later creates another job.
  */
 export async function startFakeMediaConvert(
   options: FakeMediaConvertOptions = {},
 ): Promise<FakeMediaConvert> {
+  const now = options.now ?? (() => Date.now());
   const fake: Omit<FakeMediaConvert, "endpoint" | "close"> = {
     calls: [],
-    jobs: new Map(),
+    jobs: [],
     failures: 0,
   };
+  /** The latest job per token. */
+  const byToken = new Map<string, FakeJob>();
 
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -60,6 +92,8 @@ export async function startFakeMediaConvert(
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as CreateJobBody;
     fake.calls.push({ path: request.url, headers: request.headers, body });
 
+    if (options.stall?.(fake.calls.length, body)) return;
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const failure = options.failure?.(fake.calls.length, body);
     if (failure) {
       fake.failures++;
@@ -76,11 +110,13 @@ export async function startFakeMediaConvert(
         { "x-amzn-errortype": "BadRequestException" },
       );
     }
-    const token = body.clientRequestToken ?? randomUUID();
-    let job = fake.jobs.get(token);
-    if (!job) {
-      job = { id: `${Date.now()}-${randomUUID().slice(0, 6)}`, body };
-      fake.jobs.set(token, job);
+    const token: string = body.clientRequestToken ?? randomUUID();
+    const at = now();
+    let job = byToken.get(token);
+    if (!job || at - job.createdAt >= TOKEN_WINDOW_MS) {
+      job = { id: `${at}-${randomUUID().slice(0, 6)}`, token, createdAt: at, body };
+      byToken.set(token, job);
+      fake.jobs.push(job);
     }
     reply(201, {
       job: {
@@ -90,7 +126,7 @@ export async function startFakeMediaConvert(
         settings: body.settings,
         userMetadata: body.userMetadata,
         status: "SUBMITTED",
-        createdAt: Math.floor(Date.now() / 1000),
+        createdAt: Math.floor(job.createdAt / 1000),
       },
     });
   });
@@ -99,6 +135,11 @@ export async function startFakeMediaConvert(
   const { port } = server.address() as AddressInfo;
   return Object.assign(fake, {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Stalled calls keep their connections open.
+        server.closeAllConnections();
+      }),
   });
 }
