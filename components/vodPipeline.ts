@@ -6,9 +6,8 @@ import {
   RateControl,
   Rendition,
 } from "../functions/convert/ladder";
-import { HLS_MANIFEST_PATH, OUTPUT_LAYOUT, VIDEO_SUFFIXES } from "../functions/convert/objectKey";
+import { HLS_MANIFEST_PATH, OUTPUT_LAYOUT } from "../functions/convert/objectKey";
 import { accountContext } from "./common/account";
-import { policyDocument, trustPolicy } from "./common/iam";
 import { lambdaFunction } from "./common/lambdaFunction";
 import { PrivateBucket } from "./privateBucket";
 import { LicenseTokenService, LicenseTokenServiceArgs } from "./licenseTokenService";
@@ -16,10 +15,17 @@ import { cspOrigin } from "../player/csp";
 import { PALLYCON_LICENSE_URL, pallyconFairplayCertificateUrl } from "../player/src/config";
 import { CustomDomainArgs, validateCustomDomain } from "./vodPipeline/customDomain";
 import { createDelivery, TOKEN_PATH } from "./vodPipeline/delivery";
-import { createIdempotencyTable } from "./vodPipeline/idempotency";
 import { createOriginAccess, OriginAccessKind } from "./vodPipeline/originAccess";
 import { deployPlayer } from "./vodPipeline/player";
 import { createNotifications } from "./vodPipeline/notifications";
+import { createObservability } from "./vodPipeline/observability";
+import { createOutputKey, KEY_WRITE_ACTIONS } from "./vodPipeline/outputKey";
+import {
+  AccelerationMode,
+  DEFAULT_ACCELERATION_MODE,
+  DEFAULT_JOB_PRIORITY,
+} from "./vodPipeline/queue";
+import { createTranscoding } from "./vodPipeline/transcoding";
 
 /** Arguments of {@link VodPipeline}. */
 export interface VodPipelineArgs {
@@ -78,6 +84,20 @@ export interface VodPipelineArgs {
   readonly customDomain?: CustomDomainArgs;
   /** Deliver CloudFront access logs to CloudWatch Logs (in us-east-1). @default false */
   readonly cdnAccessLogs?: boolean;
+  /**
+   * Encrypt the output with a customer-managed KMS key that CloudFront may use for this
+   * distribution only. Needs `originAccess: "oac"`: an OAI cannot decrypt.
+   * @default false (SSE-S3)
+   */
+  readonly outputKmsEncryption?: boolean;
+  /** MediaConvert job priority in the stack's queue, -50 to 50. @default 0 */
+  readonly jobPriority?: number;
+  /** Accelerated transcoding: `PREFERRED` uses it when the job allows. @default "DISABLED" */
+  readonly accelerationMode?: AccelerationMode;
+  /** Jobs the stack's queue runs at once. @default undefined (the account's quota) */
+  readonly queueConcurrentJobs?: number;
+  /** CloudFront's additional metrics (cache hit rate), which AWS charges for. @default false */
+  readonly cdnAdditionalMetrics?: boolean;
 }
 
 /** DRM for on-demand assets. */
@@ -111,6 +131,10 @@ export class VodPipeline extends pulumi.ComponentResource {
   public readonly convertFunction: aws.lambda.Function;
   /** One record per upload, so each gets exactly one MediaConvert job. */
   public readonly idempotencyTable: aws.dynamodb.Table;
+  /** This stack's MediaConvert queue. */
+  public readonly queue: aws.mediaconvert.Queue;
+  /** The stack's CloudWatch dashboard. */
+  public readonly dashboard: aws.cloudwatch.Dashboard;
   public readonly metadataFunction: aws.lambda.Function;
   public readonly notificationTopic: aws.sns.Topic;
   public readonly deadLetterQueue: aws.sqs.Queue;
@@ -147,12 +171,15 @@ export class VodPipeline extends pulumi.ComponentResource {
     } = args;
     if (!applicationName) throw new Error("VodPipeline: `applicationName` is required.");
     if (args.customDomain) validateCustomDomain(args.customDomain);
+    if (args.outputKmsEncryption && args.originAccess !== "oac") {
+      throw new Error(
+        'VodPipeline: `outputKmsEncryption` needs `originAccess: "oac"`: an Origin Access Identity cannot read KMS-encrypted objects.',
+      );
+    }
 
     const parent = { parent: this };
     const account = accountContext(parent);
-    const { partition, region, accountId } = account;
-    const arn = (service: string, resource: string) =>
-      pulumi.interpolate`arn:${partition}:${service}:${region}:${accountId}:${resource}`;
+    const { region } = account;
 
     // CloudFront's only way into the output bucket: an OAI, or an OAC.
     const originAccess = createOriginAccess({
@@ -173,11 +200,23 @@ export class VodPipeline extends pulumi.ComponentResource {
       parent,
     );
 
+    // With an OAC, the output may be encrypted with a key CloudFront can use.
+    const outputKey = args.outputKmsEncryption
+      ? createOutputKey({
+          name,
+          parent: this,
+          applicationName,
+          account,
+          distributionArn: originAccess.distributionArn,
+        })
+      : undefined;
+
     // MediaConvert output. Not versioned: every object can be made again from the source.
     this.output = new PrivateBucket(
       `${name}-output`,
       {
         forceDestroy: forceDestroyBuckets,
+        kmsKeyArn: outputKey?.arn,
         // CloudFront reads (and lists, so missing objects answer 404), nothing else.
         readers: [originAccess.reader],
       },
@@ -239,131 +278,30 @@ export class VodPipeline extends pulumi.ComponentResource {
       parent,
     );
 
-    // MediaConvert reads the source, writes the output and, with DRM, asks the KMS
-    // gateway for keys (MediaConvert signs SPEKE requests with the job's role). It may
-    // assume the role for this account's queues only: MediaConvert sends the queue's
-    // ARN as aws:SourceArn (confused-deputy protection).
-    this.mediaConvertRole = new aws.iam.Role(
-      `${name}-mediaconvert`,
-      {
-        assumeRolePolicy: trustPolicy("mediaconvert.amazonaws.com", {
-          StringEquals: { "aws:SourceAccount": accountId },
-          ArnLike: { "aws:SourceArn": arn("mediaconvert", "queues/*") },
-        }),
-      },
-      parent,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-mediaconvert`,
-      {
-        role: this.mediaConvertRole.id,
-        policy: policyDocument([
-          {
-            Sid: "ReadUploads",
-            Effect: "Allow",
-            Action: "s3:GetObject",
-            Resource: pulumi.interpolate`${this.source.arn}/*`,
-          },
-          {
-            Sid: "WriteOutputs",
-            Effect: "Allow",
-            Action: "s3:PutObject",
-            Resource: pulumi.interpolate`${this.output.arn}/*`,
-          },
-          ...(drm
-            ? [
-                {
-                  Sid: "RequestKeysThroughTheGateway",
-                  Effect: "Allow" as const,
-                  Action: "execute-api:Invoke",
-                  Resource: drm.executeApiArn,
-                },
-              ]
-            : []),
-        ]),
-      },
-      parent,
-    );
-
-    const functionArgs = {
+    // Queue, MediaConvert role, idempotency table, and the convert function S3 invokes.
+    const transcoding = createTranscoding({
       name,
-      logRetentionDays,
-      deadLetterQueue: this.deadLetterQueue,
       parent: this,
-    } as const;
-
-    // Where the convert function records each upload before its job.
-    const idempotency = createIdempotencyTable({ name, parent: this });
-    this.idempotencyTable = idempotency.table;
-
-    // Submits one MediaConvert job per uploaded video, and marks the asset as processing.
-    const convert = lambdaFunction({
-      ...functionArgs,
-      fn: "convert",
-      description: `${applicationName}: submits a MediaConvert job for each uploaded video`,
-      environment: {
-        DESTINATION_BUCKET: this.output.bucketName,
-        MEDIACONVERT_ROLE_ARN: this.mediaConvertRole.arn,
-        APPLICATION_NAME: applicationName,
-        IDEMPOTENCY_TABLE: idempotency.table.name,
-        LADDER: JSON.stringify(ladder),
-        RATE_CONTROL: rateControl,
-        QVBR_QUALITY_LEVEL: String(qvbrQualityLevel),
-        // The gateway's URL only: the gateway adds the enc-token itself.
-        ...(drm
-          ? { SPEKE_URL: drm.spekeUrl, DRM_CLEAR_OUTPUTS: String(drm.keepClearOutputs ?? false) }
-          : {}),
-      },
-      statements: [
-        {
-          Sid: "SubmitJobsToTheDefaultQueue",
-          Effect: "Allow",
-          Action: "mediaconvert:CreateJob",
-          Resource: arn("mediaconvert", "queues/Default"),
-        },
-        {
-          Sid: "PassTheMediaConvertRoleToMediaConvertOnly",
-          Effect: "Allow",
-          Action: "iam:PassRole",
-          Resource: this.mediaConvertRole.arn,
-          Condition: { StringEquals: { "iam:PassedToService": "mediaconvert.amazonaws.com" } },
-        },
-        {
-          Sid: "MarkAssetsAsProcessing",
-          Effect: "Allow",
-          Action: "s3:PutObject",
-          Resource: assetMetadataFiles,
-        },
-        idempotency.recordUploads,
-      ],
+      applicationName,
+      account,
+      source: this.source,
+      output: this.output,
+      outputKeyArn: outputKey?.arn,
+      deadLetterQueue: this.deadLetterQueue,
+      logRetentionDays,
+      ladder,
+      rateControl,
+      qvbrQualityLevel,
+      jobPriority: args.jobPriority ?? DEFAULT_JOB_PRIORITY,
+      accelerationMode: args.accelerationMode ?? DEFAULT_ACCELERATION_MODE,
+      queueConcurrentJobs: args.queueConcurrentJobs,
+      drm: drm && { ...drm, keepClearOutputs: drm.keepClearOutputs ?? false },
+      assetMetadataFiles,
     });
-    this.convertFunction = convert.fn;
-
-    // S3 invokes the convert function for video suffixes only. S3 filters are
-    // case-sensitive, so each suffix is listed in lower and upper case.
-    const s3Invoke = new aws.lambda.Permission(
-      `${name}-convert-s3`,
-      {
-        function: convert.fn.name,
-        action: "lambda:InvokeFunction",
-        principal: "s3.amazonaws.com",
-        sourceArn: this.source.arn,
-        sourceAccount: accountId,
-      },
-      parent,
-    );
-    new aws.s3.BucketNotification(
-      `${name}-source`,
-      {
-        bucket: this.source.bucket.id,
-        lambdaFunctions: uploadSuffixFilters().map((filterSuffix) => ({
-          lambdaFunctionArn: convert.fn.arn,
-          events: ["s3:ObjectCreated:*"],
-          filterSuffix,
-        })),
-      },
-      { parent: this, dependsOn: [s3Invoke] },
-    );
+    this.queue = transcoding.queue;
+    this.mediaConvertRole = transcoding.mediaConvertRole;
+    this.idempotencyTable = transcoding.idempotencyTable;
+    this.convertFunction = transcoding.convert.fn;
 
     const notifications = createNotifications({
       name,
@@ -377,7 +315,10 @@ export class VodPipeline extends pulumi.ComponentResource {
 
     // On COMPLETE or ERROR, writes `<prefix>/asset.json` next to the outputs for the player.
     const metadata = lambdaFunction({
-      ...functionArgs,
+      name,
+      parent: this,
+      logRetentionDays,
+      deadLetterQueue: this.deadLetterQueue,
       fn: "metadata",
       description: `${applicationName}: records each asset's outcome in its metadata file`,
       environment: {
@@ -393,6 +334,16 @@ export class VodPipeline extends pulumi.ComponentResource {
           Action: ["s3:GetObject", "s3:PutObject"],
           Resource: assetMetadataFiles,
         },
+        ...(outputKey
+          ? [
+              {
+                Sid: "EncryptAndDecryptAssetMetadata",
+                Effect: "Allow" as const,
+                Action: KEY_WRITE_ACTIONS,
+                Resource: outputKey.arn,
+              },
+            ]
+          : []),
       ],
     });
     this.metadataFunction = metadata.fn;
@@ -420,6 +371,21 @@ export class VodPipeline extends pulumi.ComponentResource {
       },
     );
 
+    // The stack's dashboard, and an alarm on failed jobs.
+    this.dashboard = createObservability({
+      name,
+      parent: this,
+      applicationName,
+      queueArn: this.queue.arn,
+      convertFunctionName: this.convertFunction.name,
+      metadataFunctionName: this.metadataFunction.name,
+      deadLetterQueueName: this.deadLetterQueue.name,
+      distributionId: this.distribution.id,
+      notificationTopicArn: this.notificationTopic.arn,
+      region,
+      cdnAdditionalMetrics: args.cdnAdditionalMetrics ?? false,
+    }).dashboard;
+
     this.uploadBucketName = this.source.bucketName;
     this.playbackDomain = playbackHost;
     this.playerUrlPattern = pulumi.interpolate`${playbackOrigin}/${player.pageUrlPath}?asset=<path>/<name>`;
@@ -438,9 +404,4 @@ export class VodPipeline extends pulumi.ComponentResource {
       licenseTokenUrl: this.licenseTokenUrl,
     });
   }
-}
-
-/** Every suffix the upload trigger fires on: each video suffix in lower and upper case. */
-export function uploadSuffixFilters(): string[] {
-  return VIDEO_SUFFIXES.flatMap((suffix) => [suffix.toLowerCase(), suffix.toUpperCase()]);
 }

@@ -5,6 +5,11 @@ import { PlanConfig, SECRET_PLACEHOLDER } from "./stackConfig";
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_REGION = "us-east-1";
 
+/** Said with every plan: none of the account's identifiers it prints is real. */
+export const PLACEHOLDER_NOTE =
+  `Account ids, ARNs, domains and URLs are placeholders (account ${MOCK_ACCOUNT_ID}, ${MOCK_REGION}); ` +
+  "`pulumi up` assigns the real ones.";
+
 /** One resource the program registered, with the inputs the engine received. */
 export interface PlannedResource {
   readonly type: string;
@@ -87,6 +92,26 @@ export function fakeState(
         // CloudFront's one hosted zone for alias records.
         hostedZoneId: "Z2FDTNDATAQYW2",
         arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${id}`,
+      };
+    case "aws:mediaconvert/queue:Queue": {
+      const queueName = inputs.name ?? id;
+      return {
+        ...base,
+        id: queueName,
+        name: queueName,
+        arn: `arn:aws:mediaconvert:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:queues/${queueName}`,
+      };
+    }
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return {
+        ...base,
+        arn: `arn:aws:cloudwatch:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:alarm:${base.name}`,
+      };
+    case "aws:cloudwatch/dashboard:Dashboard":
+      return {
+        ...base,
+        id: inputs.dashboardName,
+        dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${inputs.dashboardName}`,
       };
     case "aws:acm/certificate:Certificate":
       return {
@@ -264,7 +289,9 @@ export async function runUnderMocks(
       return undefined;
     });
     exported = ((await program()) ?? {}) as Record<string, unknown>;
-    return exported;
+    // Pulumi leaves undefined exports (a feature turned off) out of the outputs, and warns
+    // about each; the plan only leaves them out.
+    return Object.fromEntries(Object.entries(exported).filter(([, value]) => value !== undefined));
   });
   const outputs = await resolveOutputs(exported);
   await waitForRegistrations();

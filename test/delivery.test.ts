@@ -84,6 +84,58 @@ describe("VodPipeline delivery", () => {
     });
   });
 
+  describe("SSE-KMS output", () => {
+    let encrypted: PlannedStack;
+    before(async () => {
+      encrypted = await runProgram(pipeline({ originAccess: "oac", outputKmsEncryption: true }));
+    });
+
+    it("encrypts the output with a rotating customer key and an S3 bucket key", () => {
+      const key = named(encrypted, "aws:kms/key:Key", "vod-output");
+      assert.equal(key.inputs.enableKeyRotation, true);
+      const sse = named(
+        encrypted,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "vod-output",
+      ).inputs.rules[0];
+      assert.deepEqual(sse, {
+        applyServerSideEncryptionByDefault: {
+          sseAlgorithm: "aws:kms",
+          kmsMasterKeyId: key.outputs.arn,
+        },
+        bucketKeyEnabled: true,
+      });
+    });
+
+    it("lets CloudFront decrypt for this distribution only", () => {
+      const key = named(encrypted, "aws:kms/key:Key", "vod-output");
+      const cloudFront = statementsOf(key.inputs.policy).find(
+        (s) => s.Principal?.Service === "cloudfront.amazonaws.com",
+      )!;
+      assert.deepEqual(actionsOf(cloudFront), ["kms:Decrypt"]);
+      assert.deepEqual(cloudFront.Condition, {
+        StringEquals: { "AWS:SourceArn": named(encrypted, DISTRIBUTION, "vod-cdn").outputs.arn },
+      });
+    });
+
+    it("grants the key to MediaConvert and both functions through their roles, and to nobody else", () => {
+      const key = named(encrypted, "aws:kms/key:Key", "vod-output");
+      const granted = encrypted.resources
+        .filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy")
+        .filter((r) => statementsOf(r.inputs.policy).some((s) => s.Resource === key.outputs.arn))
+        .map((r) => r.name)
+        .sort();
+      assert.deepEqual(granted, ["vod-convert", "vod-mediaconvert", "vod-metadata"]);
+    });
+
+    it("is refused with an OAI, which cannot decrypt", async () => {
+      await assert.rejects(
+        runProgram(pipeline({ outputKmsEncryption: true })),
+        /`outputKmsEncryption` needs `originAccess: "oac"`/,
+      );
+    });
+  });
+
   describe("custom domain", () => {
     const domain = { aliases: ["video.example.com"], hostedZoneId: "Z0123456789" };
     let custom: PlannedStack;

@@ -200,14 +200,23 @@ describe("VodPipeline", () => {
     it("passes its settings as environment variables, with the seed ladder by default", () => {
       const env = named(plan, FUNCTION, "vod-convert").inputs.environment.variables;
       assert.deepEqual(Object.keys(env).sort(), [
+        "ACCELERATION_MODE",
         "APPLICATION_NAME",
         "DESTINATION_BUCKET",
         "IDEMPOTENCY_TABLE",
+        "JOB_PRIORITY",
+        "JOB_QUEUE_ARN",
         "LADDER",
         "MEDIACONVERT_ROLE_ARN",
         "QVBR_QUALITY_LEVEL",
         "RATE_CONTROL",
       ]);
+      assert.match(
+        env.JOB_QUEUE_ARN,
+        /^arn:aws:mediaconvert:us-east-1:123456789012:queues\/vod-queue/,
+      );
+      assert.equal(env.JOB_PRIORITY, "0");
+      assert.equal(env.ACCELERATION_MODE, "DISABLED");
       assert.equal(env.APPLICATION_NAME, "vod-test");
       assert.match(env.MEDIACONVERT_ROLE_ARN, /^arn:aws:iam::123456789012:role\/vod-mediaconvert/);
       assert.deepEqual(JSON.parse(env.LADDER), DEFAULT_LADDER);
@@ -264,10 +273,8 @@ describe("VodPipeline", () => {
         StringEquals: { "iam:PassedToService": "mediaconvert.amazonaws.com" },
       });
       const createJob = statements.find((s) => actionsOf(s).includes("mediaconvert:CreateJob"))!;
-      assert.equal(
-        createJob.Resource,
-        "arn:aws:mediaconvert:us-east-1:123456789012:queues/Default",
-      );
+      const queue = named(plan, "aws:mediaconvert/queue:Queue", "vod-queue");
+      assert.equal(createJob.Resource, queue.outputs.arn, "this stack's queue, not Default");
     });
 
     it("trusts mediaconvert.amazonaws.com with the MediaConvert role", () => {
@@ -355,12 +362,16 @@ describe("VodPipeline", () => {
       assert.match(target.inputs.arn, /:function:vod-metadata/);
     });
 
-    it("lets the convert function write nothing in the output but processing markers", () => {
+    it("lets the convert function read uploads (to probe them) and write only processing markers", () => {
       const statements = statementsOf(named(plan, ROLE_POLICY, "vod-convert").inputs.policy);
       const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith("s3:")));
-      assert.equal(s3.length, 1);
-      assert.deepEqual(actionsOf(s3[0]), ["s3:PutObject"]);
-      assert.match(s3[0].Resource, /^arn:aws:s3:::vod-output.*\/\*\/asset\.json$/);
+      assert.deepEqual(
+        s3.map((s) => [actionsOf(s), s.Resource.replace(/-[0-9a-f]{8}/, "")]),
+        [
+          [["s3:GetObject"], "arn:aws:s3:::vod-source/*"],
+          [["s3:PutObject"], "arn:aws:s3:::vod-output/*/asset.json"],
+        ],
+      );
     });
   });
 

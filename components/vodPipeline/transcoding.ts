@@ -1,0 +1,206 @@
+/**
+ * Transcoding: the stack's MediaConvert queue and role, the idempotency table, and the
+ * convert function that S3 invokes for each uploaded video.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { RateControl, Rendition } from "../../functions/convert/ladder";
+import { VIDEO_SUFFIXES } from "../../functions/convert/objectKey";
+import type { AccountContext } from "../common/account";
+import { policyDocument, trustPolicy } from "../common/iam";
+import { lambdaFunction } from "../common/lambdaFunction";
+import type { PrivateBucket } from "../privateBucket";
+import { createIdempotencyTable } from "./idempotency";
+import { KEY_WRITE_ACTIONS } from "./outputKey";
+import { AccelerationMode, createTranscodingQueue } from "./queue";
+
+/** DRM for every job: where MediaConvert asks for keys. */
+export interface TranscodingDrm {
+  readonly spekeUrl: pulumi.Input<string>;
+  readonly executeApiArn: pulumi.Input<string>;
+  readonly keepClearOutputs: boolean;
+}
+
+export interface TranscodingArgs {
+  readonly name: string;
+  readonly parent: pulumi.Resource;
+  readonly applicationName: string;
+  readonly account: AccountContext;
+  readonly source: PrivateBucket;
+  readonly output: PrivateBucket;
+  /** The output's customer-managed key, when it has one (SSE-KMS). */
+  readonly outputKeyArn?: pulumi.Input<string>;
+  readonly deadLetterQueue: aws.sqs.Queue;
+  readonly logRetentionDays: number;
+  readonly ladder: readonly Rendition[];
+  readonly rateControl: RateControl;
+  readonly qvbrQualityLevel: number;
+  readonly jobPriority: number;
+  readonly accelerationMode: AccelerationMode;
+  readonly queueConcurrentJobs?: number;
+  readonly drm?: TranscodingDrm;
+  /** `<output>/*\/asset.json`: the only output objects the function writes. */
+  readonly assetMetadataFiles: pulumi.Input<string>;
+}
+
+/** Creates the queue, the MediaConvert role, the idempotency table and the convert function. */
+export function createTranscoding(args: TranscodingArgs) {
+  const { name, parent, applicationName, account, source, output, drm } = args;
+  const opts = { parent };
+  const arn = (service: string, resource: string) =>
+    pulumi.interpolate`arn:${account.partition}:${service}:${account.region}:${account.accountId}:${resource}`;
+  const outputKey = args.outputKeyArn
+    ? [
+        {
+          Sid: "EncryptOutputs",
+          Effect: "Allow" as const,
+          Action: KEY_WRITE_ACTIONS,
+          Resource: args.outputKeyArn,
+        },
+      ]
+    : [];
+
+  // This stack's own queue: stacks sharing an account don't share the Default queue.
+  const queue = createTranscodingQueue({
+    name,
+    parent,
+    applicationName,
+    concurrentJobs: args.queueConcurrentJobs,
+  });
+
+  // MediaConvert reads the source, writes the output and, with DRM, asks the KMS
+  // gateway for keys (MediaConvert signs SPEKE requests with the job's role). It may
+  // assume the role for this account's queues only: MediaConvert sends the queue's
+  // ARN as aws:SourceArn (confused-deputy protection).
+  const mediaConvertRole = new aws.iam.Role(
+    `${name}-mediaconvert`,
+    {
+      assumeRolePolicy: trustPolicy("mediaconvert.amazonaws.com", {
+        StringEquals: { "aws:SourceAccount": account.accountId },
+        ArnLike: { "aws:SourceArn": arn("mediaconvert", "queues/*") },
+      }),
+    },
+    opts,
+  );
+  new aws.iam.RolePolicy(
+    `${name}-mediaconvert`,
+    {
+      role: mediaConvertRole.id,
+      policy: policyDocument([
+        {
+          Sid: "ReadUploads",
+          Effect: "Allow",
+          Action: "s3:GetObject",
+          Resource: pulumi.interpolate`${source.arn}/*`,
+        },
+        {
+          Sid: "WriteOutputs",
+          Effect: "Allow",
+          Action: "s3:PutObject",
+          Resource: pulumi.interpolate`${output.arn}/*`,
+        },
+        ...outputKey,
+        ...(drm
+          ? [
+              {
+                Sid: "RequestKeysThroughTheGateway",
+                Effect: "Allow" as const,
+                Action: "execute-api:Invoke",
+                Resource: drm.executeApiArn,
+              },
+            ]
+          : []),
+      ]),
+    },
+    opts,
+  );
+
+  // Where the convert function records each upload before its job.
+  const idempotency = createIdempotencyTable({ name, parent });
+
+  // Submits one MediaConvert job per uploaded video, and marks the asset as processing.
+  const convert = lambdaFunction({
+    name,
+    parent,
+    logRetentionDays: args.logRetentionDays,
+    deadLetterQueue: args.deadLetterQueue,
+    fn: "convert",
+    description: `${applicationName}: submits a MediaConvert job for each uploaded video`,
+    environment: {
+      DESTINATION_BUCKET: output.bucketName,
+      MEDIACONVERT_ROLE_ARN: mediaConvertRole.arn,
+      APPLICATION_NAME: applicationName,
+      IDEMPOTENCY_TABLE: idempotency.table.name,
+      JOB_QUEUE_ARN: queue.arn,
+      JOB_PRIORITY: String(args.jobPriority),
+      ACCELERATION_MODE: args.accelerationMode,
+      LADDER: JSON.stringify(args.ladder),
+      RATE_CONTROL: args.rateControl,
+      QVBR_QUALITY_LEVEL: String(args.qvbrQualityLevel),
+      // The gateway's URL only: the gateway adds the enc-token itself.
+      ...(drm ? { SPEKE_URL: drm.spekeUrl, DRM_CLEAR_OUTPUTS: String(drm.keepClearOutputs) } : {}),
+    },
+    statements: [
+      {
+        Sid: "SubmitJobsToThisStacksQueue",
+        Effect: "Allow",
+        Action: "mediaconvert:CreateJob",
+        Resource: queue.arn,
+      },
+      {
+        Sid: "PassTheMediaConvertRoleToMediaConvertOnly",
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: mediaConvertRole.arn,
+        Condition: { StringEquals: { "iam:PassedToService": "mediaconvert.amazonaws.com" } },
+      },
+      {
+        // Ranged reads of the upload, to fit the ladder to it before the job.
+        Sid: "ProbeUploads",
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: pulumi.interpolate`${source.arn}/*`,
+      },
+      {
+        Sid: "MarkAssetsAsProcessing",
+        Effect: "Allow",
+        Action: "s3:PutObject",
+        Resource: args.assetMetadataFiles,
+      },
+      ...outputKey,
+      idempotency.recordUploads,
+    ],
+  });
+
+  // S3 invokes the convert function for video suffixes only.
+  const s3Invoke = new aws.lambda.Permission(
+    `${name}-convert-s3`,
+    {
+      function: convert.fn.name,
+      action: "lambda:InvokeFunction",
+      principal: "s3.amazonaws.com",
+      sourceArn: source.arn,
+      sourceAccount: account.accountId,
+    },
+    opts,
+  );
+  // S3 filters are case-sensitive, so each suffix is listed in lower and upper case.
+  new aws.s3.BucketNotification(
+    `${name}-source`,
+    {
+      bucket: source.bucket.id,
+      lambdaFunctions: uploadSuffixFilters().map((filterSuffix) => ({
+        lambdaFunctionArn: convert.fn.arn,
+        events: ["s3:ObjectCreated:*"],
+        filterSuffix,
+      })),
+    },
+    { parent, dependsOn: [s3Invoke] },
+  );
+  return { queue, mediaConvertRole, idempotencyTable: idempotency.table, convert };
+}
+
+/** Every suffix the upload trigger fires on: each video suffix in lower and upper case. */
+export function uploadSuffixFilters(): string[] {
+  return VIDEO_SUFFIXES.flatMap((suffix) => [suffix.toLowerCase(), suffix.toUpperCase()]);
+}
