@@ -6,7 +6,6 @@ import {
   KMS_URL,
   STAGE_NAME,
 } from "./components/pallyConGateway";
-import { MINIMUM_KEY_ROTATION_SECONDS } from "./components/drmEndpoint";
 import {
   DEFAULT_LICENSE_POLICY,
   LicensePolicySettings,
@@ -24,6 +23,13 @@ import {
   validateLadder,
   validateQvbrQualityLevel,
 } from "./functions/convert/ladder";
+
+/**
+ * DrmEndpoint's module, loaded only when the live channel is on: it imports
+ * `@pulumi/aws-native`, whose hundreds of modules every other stack need not load.
+ */
+const drmEndpointModule = () =>
+  require("./components/drmEndpoint") as typeof import("./components/drmEndpoint");
 
 /** CloudFront price classes: which edge locations serve viewers. */
 export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
@@ -72,6 +78,16 @@ export const SECRET_CONFIG_KEYS = [
   "pallyconSiteKey",
   "pallyconAccessKey",
 ] as const;
+
+/**
+ * Every key `Pulumi.yaml` declares in the project's namespace; a test keeps the two
+ * equal. Any other key of the namespace is a mistake (a typo) and is reported.
+ */
+export const DECLARED_CONFIG_KEYS: readonly string[] = [
+  "applicationName",
+  ...Object.keys(CONFIG_DEFAULTS),
+  ...SECRET_CONFIG_KEYS,
+];
 
 /** The PallyCon KMS gateway's settings; present when `kmsGateway` is on. */
 export interface KmsGatewayConfig {
@@ -141,7 +157,9 @@ export class ConfigError extends pulumi.RunError {
   }
 }
 
-const APPLICATION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** MediaConvert job user metadata and the event rule filter on it: 1-64 of these. */
+const APPLICATION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const APPLICATION_NAME_MAX_LENGTH = 64;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
@@ -167,14 +185,37 @@ export function readStackConfig(): StackConfig {
     if (!ok) problems.push(`${key(name)}: ${message}`);
   }
 
-  const applicationName = read(
-    () => config.get("applicationName"),
-    `${pulumi.getProject()}-${pulumi.getStack()}`,
+  for (const undeclared of undeclaredKeys()) {
+    const closest = closestKey(undeclared);
+    check(
+      undeclared,
+      false,
+      `is not a key this program reads (Pulumi.yaml declares them)` +
+        (closest ? `; did you mean ${key(closest)}?` : ".") +
+        ` Remove it with \`pulumi config rm ${key(undeclared)}\``,
+    );
+  }
+
+  const defaultApplicationName = `${pulumi.getProject()}-${pulumi.getStack()}`;
+  const applicationName = read(() => config.get("applicationName"), defaultApplicationName);
+  check(
+    "applicationName",
+    applicationName.length <= APPLICATION_NAME_MAX_LENGTH ||
+      applicationName !== defaultApplicationName,
+    `defaults to "<project>-<stack>", which for this stack is ${applicationName.length} characters, ` +
+      `more than ${APPLICATION_NAME_MAX_LENGTH}: set a shorter one with ` +
+      `\`pulumi config set ${key("applicationName")} <name>\``,
+  );
+  check(
+    "applicationName",
+    applicationName === defaultApplicationName ||
+      applicationName.length <= APPLICATION_NAME_MAX_LENGTH,
+    `"${applicationName}" is ${applicationName.length} characters; at most ${APPLICATION_NAME_MAX_LENGTH} are allowed`,
   );
   check(
     "applicationName",
     APPLICATION_NAME.test(applicationName),
-    `"${applicationName}" must be 1-64 letters, digits, '.', '_' or '-'`,
+    `"${applicationName}" must be letters, digits, '.', '_' or '-', starting with a letter or digit`,
   );
 
   const ladderSpecs = read(() => config.getObject<unknown>("ladder"), CONFIG_DEFAULTS.ladder);
@@ -182,12 +223,9 @@ export function readStackConfig(): StackConfig {
   if (!Array.isArray(ladderSpecs) || !ladderSpecs.every((s) => typeof s === "string")) {
     check("ladder", false, 'must be a list of "WIDTHxHEIGHT@BITRATE" strings');
   } else {
-    try {
-      ladder = ladderSpecs.map(parseRendition);
-      validateLadder(ladder);
-    } catch (e) {
-      check("ladder", false, (e as Error).message);
-    }
+    const { renditions, problems: ladderProblems } = readLadder(ladderSpecs);
+    for (const problem of ladderProblems) check("ladder", false, problem);
+    if (ladderProblems.length === 0) ladder = renditions;
   }
 
   const rateControl = read(() => config.get("rateControl"), CONFIG_DEFAULTS.rateControl);
@@ -214,11 +252,8 @@ export function readStackConfig(): StackConfig {
   const originList = Array.isArray(corsAllowedOrigins) ? corsAllowedOrigins : [];
   check("corsAllowedOrigins", Array.isArray(corsAllowedOrigins), "must be a list of origins");
   for (const origin of originList) {
-    check(
-      "corsAllowedOrigins",
-      typeof origin === "string" && ORIGIN.test(origin),
-      `${JSON.stringify(origin)} is not an origin like https://app.example.com ('*' is not allowed)`,
-    );
+    const problem = originProblem(origin);
+    if (problem) check("corsAllowedOrigins", false, `${JSON.stringify(origin)} ${problem}`);
   }
 
   const priceClass = read(() => config.get("priceClass"), CONFIG_DEFAULTS.priceClass);
@@ -335,8 +370,8 @@ export function readStackConfig(): StackConfig {
       "liveKeyRotationSeconds",
       Number.isInteger(keyRotationIntervalSeconds) &&
         (keyRotationIntervalSeconds === 0 ||
-          keyRotationIntervalSeconds >= MINIMUM_KEY_ROTATION_SECONDS),
-      `${keyRotationIntervalSeconds} must be 0 (no rotation: the PallyCon KMS does not support rotation through MediaPackage) or at least ${MINIMUM_KEY_ROTATION_SECONDS} seconds`,
+          keyRotationIntervalSeconds >= drmEndpointModule().MINIMUM_KEY_ROTATION_SECONDS),
+      `${keyRotationIntervalSeconds} must be 0 (no rotation: the PallyCon KMS does not support rotation through MediaPackage) or at least ${drmEndpointModule().MINIMUM_KEY_ROTATION_SECONDS} seconds`,
     );
     liveChannel = { contentId, keyRotationIntervalSeconds, cmaf: flag("liveCmaf") };
   }
@@ -410,6 +445,94 @@ export function readStackConfig(): StackConfig {
     liveChannel,
     licenseTokens,
   };
+}
+
+/**
+ * Parses and validates each rendition on its own, then the ladder as a whole, so that
+ * every problem is reported at once.
+ */
+function readLadder(specs: string[]): { renditions: Rendition[]; problems: string[] } {
+  const renditions: Rendition[] = [];
+  const problems: string[] = [];
+  for (const spec of specs) {
+    try {
+      const rendition = parseRendition(spec);
+      validateLadder([rendition]);
+      renditions.push(rendition);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  // The ladder as a whole (its size, unique heights), over the renditions valid on their own.
+  if (specs.length === 0 || renditions.length > 0) {
+    try {
+      validateLadder(renditions);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  return { renditions, problems };
+}
+
+/** Why a CORS origin is not `scheme://host[:port]`, or undefined when it is one. */
+function originProblem(origin: unknown): string | undefined {
+  const example = "https://app.example.com";
+  if (typeof origin !== "string") return `is not an origin like ${example}`;
+  if (origin.includes("*")) {
+    return `is not an origin: wildcards are not allowed; list each origin, like ${example}`;
+  }
+  if (ORIGIN.test(origin)) return undefined;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(origin);
+  if (!scheme) {
+    return `is not an origin: it has no scheme; write https://${origin.replace(/\/+$/, "")}`;
+  }
+  if (!/^https?$/i.test(scheme[1]))
+    return `is not an origin: only https:// and http:// are allowed`;
+  const rest = origin.slice(scheme[0].length);
+  const authority = /^[^/?#]*/.exec(rest)![0];
+  const bare = `${scheme[0]}${authority}`;
+  if (rest === `${authority}/`) return `is not an origin: it has a trailing slash; write ${bare}`;
+  if (rest.length > authority.length) {
+    return `is not an origin: it has a path (${rest.slice(authority.length)}); an origin is only the scheme, host and port: ${bare}`;
+  }
+  return `is not an origin like ${example}: the host or port is not valid`;
+}
+
+/** Keys of this project's namespace that the stack sets but `Pulumi.yaml` does not declare. */
+function undeclaredKeys(): string[] {
+  const prefix = `${pulumi.getProject()}:`;
+  return Object.keys(pulumi.runtime.allConfig())
+    .filter((fullKey) => fullKey.startsWith(prefix))
+    .map((fullKey) => fullKey.slice(prefix.length))
+    .filter((name) => !DECLARED_CONFIG_KEYS.includes(name))
+    .sort();
+}
+
+/** The declared key closest to a mistyped one, if it is close enough to be meant. */
+function closestKey(name: string): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const declared of DECLARED_CONFIG_KEYS) {
+    const distance = editDistance(name.toLowerCase(), declared.toLowerCase());
+    if (!best || distance < best.distance) best = { key: declared, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.key : undefined;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 /**

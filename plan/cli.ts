@@ -3,40 +3,94 @@
  * runtime, with the stack's config (secrets replaced by placeholders), and prints
  * what `pulumi up` would create.
  *
- *   npm run plan [-- --stack dev] [--config-file path/to/Pulumi.x.yaml]
- *                [--policy-config policy-config.json] [--json]
+ *   npm run plan -- [--stack dev] [--config-file path/to/Pulumi.x.yaml]
+ *                   [--policy-config policy-config.json] [--json] [--help]
  *
  * `--policy-config` takes the same file as `pulumi preview --policy-pack-config`.
  *
  * It then runs the policy pack over what it planned and prints each violation
  * with its resource and the fix.
  *
- * Exit status: 0 on success, 1 on a configuration or program error, 2 when a
+ * Exit status: 0 on success, 1 on a usage, configuration or program error, 2 when a
  * mandatory policy is violated.
  */
 import { readFileSync } from "node:fs";
+import * as nodeModule from "node:module";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { runUnderMocks } from "./mockCloud";
-import { renderOutputs, renderTree } from "./render";
-import { readPlanConfig, unsetSecretPlaceholder } from "./stackConfig";
-import { planVerdicts, renderVerdicts } from "./verdicts";
-import { allPolicies, PolicyConfig } from "../policies/rules";
+import type { PolicyConfig } from "../policies/rules";
 
 const ROOT = path.resolve(__dirname, "..");
 
-async function main(): Promise<number> {
-  const { values: flags } = parseArgs({
-    options: {
-      stack: { type: "string", default: "dev" },
-      "config-file": { type: "string" },
-      "policy-config": { type: "string" },
-      json: { type: "boolean", default: false },
-    },
-  });
+// Before the SDKs load (in main): Node keeps the compiled code of their thousands of
+// modules in its compile cache, under the system's temporary directory, so the next plan
+// skips compiling them (https://nodejs.org/api/module.html#module-compile-cache).
+nodeModule.enableCompileCache?.();
+// tsx turns on source maps, so Node would read the map of every SDK module it loads; the
+// plan reports errors by message, never by stack, and needs none.
+process.setSourceMapsEnabled(false);
+
+const USAGE = `Usage: npm run plan -- [options]
+
+Runs the program for a stack under Pulumi's mock runtime, offline, and prints what
+\`pulumi up\` would create, the stack outputs and the policy pack's verdicts.
+
+Options:
+  --stack <name>           reads Pulumi.<name>.yaml (default: dev)
+  --config-file <path>     reads the stack settings from another file
+  --policy-config <path>   policy settings, the same file as \`pulumi preview --policy-pack-config\`
+  --json                   prints the resources, their inputs, the outputs and the violations as JSON
+  -h, --help               prints this help
+
+Exit status: 0 planned, 1 usage, configuration or program error, 2 mandatory policy violation.`;
+
+/** A command line the plan does not understand: reported with the usage. */
+class UsageError extends Error {}
+
+function parseFlags(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        stack: { type: "string", default: "dev" },
+        "config-file": { type: "string" },
+        "policy-config": { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (error) {
+    // parseArgs throws a TypeError with an ERR_PARSE_ARGS_* code for unknown or malformed flags.
+    const code = (error as { code?: string }).code ?? "";
+    if (code.startsWith("ERR_PARSE_ARGS_")) throw new UsageError((error as Error).message);
+    throw error;
+  }
+}
+
+async function main(args: string[]): Promise<number> {
+  const flags = parseFlags(args);
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  // Loaded once the command line is known good: the SDKs take most of a second to load.
+  const [mockCloud, { renderOutputs, renderTree }, stackConfig, verdicts, { allPolicies }] =
+    await Promise.all([
+      import("./mockCloud"),
+      import("./render"),
+      import("./stackConfig"),
+      import("./verdicts"),
+      import("../policies/rules"),
+    ]);
+  const { runUnderMocks, PLACEHOLDER_NOTE } = mockCloud;
+  const { readPlanConfig, unsetSecretPlaceholder } = stackConfig;
+  const { planVerdicts, renderVerdicts } = verdicts;
   const stack = flags.stack!;
   const configFile = flags["config-file"] ? path.resolve(flags["config-file"]) : undefined;
   const config = readPlanConfig(ROOT, stack, configFile);
+  useEsbuildWithoutWorkerThreads();
   const plan = await runUnderMocks(config, () => import("../index"));
 
   const policyConfig = flags["policy-config"]
@@ -45,7 +99,13 @@ async function main(): Promise<number> {
   const violations = await planVerdicts(plan, policyConfig);
 
   if (flags.json) {
-    const result = { project: config.project, stack, ...plan, violations };
+    const result = {
+      project: config.project,
+      stack,
+      placeholders: PLACEHOLDER_NOTE,
+      ...plan,
+      violations,
+    };
     console.log(JSON.stringify(result, elideLongText, 2));
   } else {
     const title = `Plan for ${config.project}/${stack}: ${plan.resources.length} resources`;
@@ -61,8 +121,30 @@ async function main(): Promise<number> {
           `Set it before \`pulumi up\`: pulumi config set --secret ${key} <value>`,
       );
     }
+    console.log(`\n${PLACEHOLDER_NOTE}`);
   }
   return violations.some((v) => v.enforcementLevel === "mandatory") ? 2 : 0;
+}
+
+/**
+ * The function and player builds call esbuild's synchronous API, which by default runs
+ * esbuild's service process from a worker thread: nothing ever waits for that process,
+ * so it outlives the plan (a zombie under an init that does not reap). Without worker
+ * threads each build runs esbuild as a child process that is waited for. tsx has loaded
+ * esbuild already, so the program gets its own copy, loaded with the setting, which
+ * esbuild reads once at load. The setting is then put back: a worker thread tsx's copy
+ * starts later must not see it, or it never answers.
+ */
+function useEsbuildWithoutWorkerThreads(): void {
+  const setting = process.env.ESBUILD_WORKER_THREADS;
+  process.env.ESBUILD_WORKER_THREADS = "0";
+  try {
+    delete require.cache[require.resolve("esbuild")];
+    require("esbuild");
+  } finally {
+    if (setting === undefined) delete process.env.ESBUILD_WORKER_THREADS;
+    else process.env.ESBUILD_WORKER_THREADS = setting;
+  }
 }
 
 /** Strings longer than this (bundled code, page assets) are shown by size in --json. */
@@ -73,11 +155,18 @@ function elideLongText(_key: string, value: unknown): unknown {
     : value;
 }
 
-main().then(
-  // Exit once stdout has drained: a pipe would otherwise lose the end of a long plan.
-  (code) => process.stdout.write("", () => process.exit(code)),
+// The process ends by itself once the output is written: no process.exit to cut a piped
+// stdout short.
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
-    console.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    if (error instanceof UsageError) {
+      console.error(`plan: ${error.message}\n\n${USAGE}`);
+    } else {
+      console.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.exitCode = 1;
   },
 );

@@ -3,7 +3,13 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { CONFIG_DEFAULTS, ConfigError, readStackConfig, SECRET_CONFIG_KEYS } from "../config";
+import {
+  CONFIG_DEFAULTS,
+  ConfigError,
+  DECLARED_CONFIG_KEYS,
+  readStackConfig,
+  SECRET_CONFIG_KEYS,
+} from "../config";
 import { DEFAULT_LADDER } from "../functions/convert/ladder";
 
 const PROJECT = "vod-multidrm";
@@ -80,6 +86,24 @@ describe("stack configuration", () => {
     );
   });
 
+  it("reports every problem of the ladder at once, each rendition by its spec", () => {
+    assert.deepEqual(
+      problemsWith({ ladder: ["640x360", "641x360@1M", "960x540@10", "1280x720@3M"] }),
+      [
+        `${PROJECT}:ladder: "640x360" is not WIDTHxHEIGHT@BITRATE (for example 1280x720@3M)`,
+        `${PROJECT}:ladder: 641x360@1000000: width must be an even integer from 32 to 8192`,
+        `${PROJECT}:ladder: 960x540@10: bitrate must be an integer from 1000 to 1152000000 bps`,
+      ],
+    );
+  });
+
+  it("reports a repeated height with the renditions' own problems", () => {
+    const problems = problemsWith({ ladder: ["640x360@1M", "480x360@800k", "33x20@1M"] });
+    assert.equal(problems.length, 2);
+    assert.match(problems[0], /^vod-multidrm:ladder: 33x20@1000000: width must be an even integer/);
+    assert.match(problems[1], /^vod-multidrm:ladder: .*two renditions have height 360/);
+  });
+
   it("rejects a ladder that is not a list of strings", () => {
     assert.match(
       problemsWith({ ladder: [{ width: 640 }] })[0],
@@ -100,6 +124,121 @@ describe("stack configuration", () => {
       problemsWith({ corsAllowedOrigins: ["*"] })[0],
       /^vod-multidrm:corsAllowedOrigins: "\*" is not an origin/,
     );
+  });
+
+  describe("CORS origins: each mistake gets its own message", () => {
+    const problem = (origin: string) => problemsWith({ corsAllowedOrigins: [origin] })[0];
+
+    it("a trailing slash is not a wildcard", () => {
+      assert.equal(
+        problem("https://a.example.com/"),
+        `${PROJECT}:corsAllowedOrigins: "https://a.example.com/" is not an origin: it has a trailing slash; write https://a.example.com`,
+      );
+    });
+
+    it("a path", () => {
+      assert.equal(
+        problem("https://a.example.com/player/index.html"),
+        `${PROJECT}:corsAllowedOrigins: "https://a.example.com/player/index.html" is not an origin: it has a path (/player/index.html); an origin is only the scheme, host and port: https://a.example.com`,
+      );
+    });
+
+    it("a wildcard", () => {
+      assert.match(problem("https://*.example.com"), /is not an origin: wildcards are not allowed/);
+    });
+
+    it("a missing scheme", () => {
+      assert.equal(
+        problem("a.example.com:8443"),
+        `${PROJECT}:corsAllowedOrigins: "a.example.com:8443" is not an origin: it has no scheme; write https://a.example.com:8443`,
+      );
+    });
+
+    it("accepts https and http origins with a port", () => {
+      const config = readWith({
+        corsAllowedOrigins: ["https://a.example.com", "http://localhost:8080"],
+      });
+      assert.deepEqual(config.corsAllowedOrigins, [
+        "https://a.example.com",
+        "http://localhost:8080",
+      ]);
+    });
+  });
+
+  describe("undeclared keys", () => {
+    it("reports a mistyped key by name and suggests the declared one", () => {
+      assert.deepEqual(problemsWith({ ladders: ["640x360@1M"] }), [
+        `${PROJECT}:ladders: is not a key this program reads (Pulumi.yaml declares them); did you mean ${PROJECT}:ladder? Remove it with \`pulumi config rm ${PROJECT}:ladders\``,
+      ]);
+      assert.match(
+        problemsWith({ corsAllowedOrigin: [] })[0],
+        /did you mean vod-multidrm:corsAllowedOrigins\?/,
+      );
+    });
+
+    it("suggests nothing for a key unlike any declared one", () => {
+      const [problem] = problemsWith({ favouriteColour: "blue" });
+      assert.match(problem, /^vod-multidrm:favouriteColour: is not a key this program reads/);
+      assert.doesNotMatch(problem, /did you mean/);
+    });
+
+    it("leaves other namespaces alone", () => {
+      pulumi.runtime.setAllConfig({ "aws:region": "eu-west-1", "aws:profile": "media" });
+      assert.equal(readStackConfig().applicationName, "vod-multidrm-test");
+    });
+
+    it("keeps the list of declared keys equal to Pulumi.yaml's", () => {
+      const project = parse(readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8"));
+      assert.deepEqual([...DECLARED_CONFIG_KEYS].sort(), Object.keys(project.config).sort());
+    });
+  });
+
+  describe("the application name", () => {
+    /** Reads the config of a stack with this name. */
+    async function readForStack(stack: string, values: Record<string, unknown> = {}) {
+      await pulumi.runtime.setMocks(
+        { newResource: (args) => ({ id: args.name, state: args.inputs }), call: () => ({}) },
+        PROJECT,
+        stack,
+      );
+      try {
+        return readWith(values);
+      } finally {
+        await pulumi.runtime.setMocks(
+          { newResource: (args) => ({ id: args.name, state: args.inputs }), call: () => ({}) },
+          PROJECT,
+          "test",
+        );
+      }
+    }
+    const longStack = "feature-".repeat(8); // vod-multidrm- + 64 characters
+
+    it("says when a long stack name makes the default too long, and how to fix it", async () => {
+      let problems: string[] = [];
+      try {
+        await readForStack(longStack);
+      } catch (error) {
+        problems = (error as ConfigError).problems;
+      }
+      assert.deepEqual(problems, [
+        `${PROJECT}:applicationName: defaults to "<project>-<stack>", which for this stack is 77 characters, more than 64: set a shorter one with \`pulumi config set ${PROJECT}:applicationName <name>\``,
+      ]);
+    });
+
+    it("accepts a shorter name set for that stack", async () => {
+      const config = await readForStack(longStack, { applicationName: "vod-feature" });
+      assert.equal(config.applicationName, "vod-feature");
+    });
+
+    it("rejects a set name that is too long or has other characters", () => {
+      assert.deepEqual(problemsWith({ applicationName: "x".repeat(65) }), [
+        `${PROJECT}:applicationName: "${"x".repeat(65)}" is 65 characters; at most 64 are allowed`,
+      ]);
+      assert.match(
+        problemsWith({ applicationName: "vod/prod" })[0],
+        /^vod-multidrm:applicationName: "vod\/prod" must be letters, digits/,
+      );
+    });
   });
 
   it("rejects a value of the wrong type with Pulumi's message naming the key", () => {
@@ -135,8 +274,7 @@ describe("stack configuration", () => {
       string,
       { description?: string; default?: unknown; secret?: boolean }
     >;
-    const keys = ["applicationName", ...Object.keys(CONFIG_DEFAULTS), ...SECRET_CONFIG_KEYS];
-    assert.deepEqual(Object.keys(declared).sort(), keys.sort());
+    assert.deepEqual(Object.keys(declared).sort(), [...DECLARED_CONFIG_KEYS].sort());
     for (const [key, declaration] of Object.entries(declared)) {
       assert.ok(declaration.description, `${key} has a description`);
       if ((SECRET_CONFIG_KEYS as readonly string[]).includes(key)) {

@@ -1,8 +1,12 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..");
+const PLACEHOLDERS =
+  /\nAccount ids, ARNs, domains and URLs are placeholders \(account 123456789012, us-east-1\); `pulumi up` assigns the real ones\.\n$/;
 
 /** Runs `npm run plan` the way a user does, in a fresh process. */
 function plan(...args: string[]) {
@@ -53,12 +57,14 @@ describe("the offline plan", () => {
     );
   });
 
-  it("prints the policy verdicts after the outputs", () => {
+  it("prints the policy verdicts after the outputs, then when each policy binds", () => {
     const { stdout } = plan("--stack", "dev");
     assert.match(
       stdout,
-      /\nPolicy verdicts \(\d+ policies\): 0 mandatory, 0 advisory violations\n?$/,
+      /\nPolicy verdicts \(\d+ policies\): 0 mandatory, 0 advisory violations\nBinding: \d+ policies block at `pulumi preview`; \d+ only at `pulumi up`/,
     );
+    assert.match(stdout, /\n {2}\[up\] iam-no-wildcard-actions\n/);
+    assert.match(stdout, /\n {2}\[preview\] s3-bucket-public-access-blocked\n/);
   });
 
   it("plans the prod stack: every feature, no violation, secrets never shown", () => {
@@ -139,9 +145,123 @@ describe("the offline plan", () => {
     assert.match(stderr, /vod-multidrm:rateControl: "VBR" must be one of CBR, QVBR/);
   });
 
+  it("names an undeclared key of the project and suggests the declared one", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "plan-typo-"));
+    try {
+      const file = path.join(dir, "Pulumi.typo.yaml");
+      writeFileSync(
+        file,
+        "config:\n  aws:region: eu-west-1\n  vod-multidrm:ladders:\n    - 640x360@1M\n",
+      );
+      const { status, stdout, stderr } = plan("--stack", "typo", "--config-file", file);
+      assert.equal(status, 1);
+      assert.equal(stdout, "");
+      assert.match(
+        stderr,
+        /vod-multidrm:ladders: is not a key this program reads \(Pulumi\.yaml declares them\); did you mean vod-multidrm:ladder\?/,
+      );
+      assert.doesNotMatch(stderr, /aws:region/, "other namespaces are not checked");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says that the account ids, ARNs and domains it prints are placeholders", () => {
+    const { stdout, stderr } = plan("--stack", "dev");
+    assert.match(stdout, PLACEHOLDERS);
+    assert.match(stdout, /arn:aws:[a-z0-9-]+:us-east-1:123456789012:/);
+    assert.equal(stderr, "", "nothing on stderr for a plan that succeeds");
+  });
+
+  it("prints its usage with --help and exits 0", () => {
+    const { status, stdout } = plan("--help");
+    assert.equal(status, 0);
+    assert.match(stdout, /^Usage: npm run plan -- \[options\]\n/);
+    for (const flag of [
+      "--stack <name>",
+      "--config-file <path>",
+      "--policy-config <path>",
+      "--json",
+    ]) {
+      assert.ok(stdout.includes(flag), flag);
+    }
+    assert.equal(plan("-h").stdout, stdout);
+  });
+
+  it("prints the usage and exits non-zero for an unknown flag or a missing value", () => {
+    for (const args of [["--stacks", "dev"], ["--stack"], ["dev"]]) {
+      const { status, stdout, stderr } = plan(...args);
+      assert.equal(status, 1, args.join(" "));
+      assert.equal(stdout, "");
+      assert.match(stderr, /^plan: .+\n\nUsage: npm run plan -- \[options\]\n/, args.join(" "));
+    }
+    assert.match(plan("--stacks", "dev").stderr, /^plan: Unknown option '--stacks'/);
+  });
+
+  it("writes a long --json plan whole through a pipe, and ends by itself", () => {
+    // --config-file and --json: the largest output, which a process.exit could cut short.
+    const { status, stdout } = plan(
+      "--stack",
+      "full",
+      "--config-file",
+      "test/stacks/Pulumi.full.yaml",
+      "--json",
+    );
+    assert.equal(status, 0);
+    assert.ok(stdout.length > 100_000, `${stdout.length} bytes`);
+    assert.equal(JSON.parse(stdout).stack, "full");
+  });
+
+  it("leaves no child process behind", async function () {
+    if (!existsSync("/proc/self/stat")) this.skip(); // Linux: descendants are read from /proc
+    const seen = new Set<number>();
+    const child = spawn(process.execPath, ["--import", "tsx", "plan/cli.ts", "--stack", "dev"], {
+      cwd: ROOT,
+      stdio: "ignore",
+    });
+    const watch = setInterval(() => {
+      for (const pid of descendantsOf(child.pid!)) seen.add(pid);
+    }, 10);
+    const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    clearInterval(watch);
+    assert.equal(status, 0);
+    const left = [...seen].filter((pid) => existsSync(`/proc/${pid}`));
+    assert.deepEqual(
+      left.map((pid) => readFileSync(`/proc/${pid}/stat`, "utf8")),
+      [],
+      "processes the plan started are still there (running or not reaped)",
+    );
+  });
+
   it("fails clearly for a stack without a settings file", () => {
     const { status, stderr } = plan("--stack", "nope");
     assert.equal(status, 1);
     assert.match(stderr, /No settings file for stack "nope": Pulumi\.nope\.yaml does not exist/);
   });
 });
+
+/** The processes descended from `root`, read from /proc. */
+function descendantsOf(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // pid (comm) state ppid ...: comm may hold spaces, so split after the last ")".
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const visit = (pid: number) => {
+    for (const [child, parent] of parents) {
+      if (parent === pid) {
+        found.push(child);
+        visit(child);
+      }
+    }
+  };
+  visit(root);
+  return found;
+}
