@@ -13,6 +13,20 @@ import {
 } from "./functions/licenseToken/policy";
 import { SITE_ID_PATTERN, SITE_KEY_LENGTH } from "./functions/licenseToken/token";
 import { isValidContentId } from "./functions/shared/drm";
+import { CustomDomainArgs, validateCustomDomain } from "./components/vodPipeline/customDomain";
+import {
+  defaultOriginAccess,
+  OAI_REGIONS,
+  ORIGIN_ACCESS_KINDS,
+  OriginAccessKind,
+} from "./components/vodPipeline/originAccess";
+import {
+  AccelerationMode,
+  accelerationSettings,
+  DEFAULT_ACCELERATION_MODE,
+  DEFAULT_JOB_PRIORITY,
+  jobPriority,
+} from "./components/vodPipeline/queue";
 import {
   DEFAULT_LADDER,
   DEFAULT_QVBR_QUALITY_LEVEL,
@@ -70,6 +84,16 @@ export const CONFIG_DEFAULTS = {
   licenseJwtAudience: [] as string[],
   licensePersistent: DEFAULT_LICENSE_POLICY.persistent,
   licenseDurationSeconds: DEFAULT_LICENSE_POLICY.licenseDurationSeconds,
+  originAccess: "auto",
+  outputKmsEncryption: false,
+  customDomainAliases: [] as string[],
+  customDomainCertificateArn: "",
+  customDomainHostedZoneId: "",
+  cdnAccessLogs: false,
+  cdnAdditionalMetrics: false,
+  jobPriority: DEFAULT_JOB_PRIORITY,
+  accelerationMode: DEFAULT_ACCELERATION_MODE as AccelerationMode,
+  queueConcurrentJobs: 0,
 };
 
 /** Keys `Pulumi.yaml` declares `secret: true`, with no default: set them with `pulumi config set --secret`. */
@@ -117,6 +141,23 @@ export interface LicenseTokensConfig {
   readonly policy: LicensePolicySettings;
 }
 
+/** How the output is delivered: origin access, encryption, domain and logs. */
+export interface DeliveryConfig {
+  readonly originAccess: OriginAccessKind;
+  readonly outputKmsEncryption: boolean;
+  readonly customDomain?: CustomDomainArgs;
+  readonly cdnAccessLogs: boolean;
+  readonly cdnAdditionalMetrics: boolean;
+}
+
+/** The stack's MediaConvert queue and how jobs run in it. */
+export interface TranscodingConfig {
+  readonly jobPriority: number;
+  readonly accelerationMode: AccelerationMode;
+  /** Undefined: the account's quota. */
+  readonly queueConcurrentJobs?: number;
+}
+
 /** The encrypted live channel; present when `liveChannel` is on. */
 export interface LiveChannelConfig {
   readonly contentId: string;
@@ -148,6 +189,8 @@ export interface StackConfig {
   readonly liveChannel?: LiveChannelConfig;
   /** The license token service for players; undefined when off. */
   readonly licenseTokens?: LicenseTokensConfig;
+  readonly delivery: DeliveryConfig;
+  readonly transcoding: TranscodingConfig;
 }
 
 /** A configuration error that names the key; the program stops at `pulumi preview`. */
@@ -428,6 +471,9 @@ export function readStackConfig(): StackConfig {
     };
   }
 
+  const delivery = readDelivery(config, check, read);
+  const transcoding = readTranscoding(config, check, read);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     applicationName,
@@ -444,6 +490,118 @@ export function readStackConfig(): StackConfig {
     vodDrm,
     liveChannel,
     licenseTokens,
+    delivery,
+    transcoding,
+  };
+}
+
+type Check = (name: string, ok: boolean, message: string) => void;
+type Read = <T>(get: () => T | undefined, fallback: T) => T;
+
+/**
+ * Origin access (an OAI works only in regions launched by December 2022, so `auto`
+ * picks OAC elsewhere), output encryption, the custom domain and the CDN's logs.
+ */
+function readDelivery(config: pulumi.Config, check: Check, read: Read): DeliveryConfig {
+  const region = new pulumi.Config("aws").get("region") ?? "";
+  const requested = read(() => config.get("originAccess"), CONFIG_DEFAULTS.originAccess);
+  check(
+    "originAccess",
+    ["auto", ...ORIGIN_ACCESS_KINDS].includes(requested),
+    `"${requested}" must be auto, oai or oac`,
+  );
+  const originAccess: OriginAccessKind =
+    requested === "oai" || requested === "oac" ? requested : defaultOriginAccess(region);
+  check(
+    "originAccess",
+    !(originAccess === "oai" && region && !OAI_REGIONS.has(region)),
+    `an Origin Access Identity cannot read S3 in ${region} (regions launched after December 2022); use oac or auto`,
+  );
+  const outputKmsEncryption = read(
+    () => config.getBoolean("outputKmsEncryption"),
+    CONFIG_DEFAULTS.outputKmsEncryption,
+  );
+  check(
+    "outputKmsEncryption",
+    !outputKmsEncryption || originAccess === "oac",
+    "needs originAccess oac: an Origin Access Identity cannot read KMS-encrypted objects",
+  );
+
+  const aliases = read(
+    () => config.getObject<string[]>("customDomainAliases"),
+    CONFIG_DEFAULTS.customDomainAliases,
+  );
+  const certificateArn = read(
+    () => config.get("customDomainCertificateArn"),
+    CONFIG_DEFAULTS.customDomainCertificateArn,
+  );
+  const hostedZoneId = read(
+    () => config.get("customDomainHostedZoneId"),
+    CONFIG_DEFAULTS.customDomainHostedZoneId,
+  );
+  let customDomain: CustomDomainArgs | undefined;
+  if (Array.isArray(aliases) && aliases.length > 0) {
+    customDomain = {
+      aliases,
+      certificateArn: certificateArn || undefined,
+      hostedZoneId: hostedZoneId || undefined,
+    };
+    try {
+      validateCustomDomain(customDomain);
+    } catch (error) {
+      // The component names its argument; the config names its keys.
+      const message = (error as Error).message.replace(/^VodPipeline: `customDomain\.(\w+)`/, "");
+      const field = /customDomain\.(\w+)/.exec((error as Error).message)?.[1] ?? "aliases";
+      check(`customDomain${field[0].toUpperCase()}${field.slice(1)}`, false, message.trim());
+    }
+  } else {
+    check(
+      "customDomainCertificateArn",
+      !certificateArn && !hostedZoneId,
+      "is set but customDomainAliases is empty: list the host names to serve",
+    );
+  }
+  return {
+    originAccess,
+    outputKmsEncryption,
+    customDomain,
+    cdnAccessLogs: read(() => config.getBoolean("cdnAccessLogs"), CONFIG_DEFAULTS.cdnAccessLogs),
+    cdnAdditionalMetrics: read(
+      () => config.getBoolean("cdnAdditionalMetrics"),
+      CONFIG_DEFAULTS.cdnAdditionalMetrics,
+    ),
+  };
+}
+
+/** Job priority, accelerated transcoding and the queue's concurrency. */
+function readTranscoding(config: pulumi.Config, check: Check, read: Read): TranscodingConfig {
+  const validated = <T>(name: string, value: () => T, fallback: T): T => {
+    try {
+      return value();
+    } catch (error) {
+      check(name, false, (error as Error).message.replace(/^`\w+` /, ""));
+      return fallback;
+    }
+  };
+  const priority = read(() => config.getNumber("jobPriority"), CONFIG_DEFAULTS.jobPriority);
+  const mode = read(() => config.get("accelerationMode"), CONFIG_DEFAULTS.accelerationMode);
+  const concurrent = read(
+    () => config.getNumber("queueConcurrentJobs"),
+    CONFIG_DEFAULTS.queueConcurrentJobs,
+  );
+  check(
+    "queueConcurrentJobs",
+    Number.isInteger(concurrent) && concurrent >= 0,
+    `${concurrent} must be a whole number of jobs (0: the account's quota)`,
+  );
+  return {
+    jobPriority: validated("jobPriority", () => jobPriority(priority), DEFAULT_JOB_PRIORITY),
+    accelerationMode: validated(
+      "accelerationMode",
+      () => accelerationSettings(mode).Mode,
+      DEFAULT_ACCELERATION_MODE,
+    ),
+    queueConcurrentJobs: concurrent > 0 ? concurrent : undefined,
   };
 }
 

@@ -32,6 +32,14 @@ const vod = new VodPipeline("vod", {
   notificationEmail: config.notificationEmail,
   logRetentionDays: config.logRetentionDays,
   forceDestroyBuckets: config.forceDestroyBuckets,
+  originAccess: config.delivery.originAccess,
+  outputKmsEncryption: config.delivery.outputKmsEncryption,
+  customDomain: config.delivery.customDomain,
+  cdnAccessLogs: config.delivery.cdnAccessLogs,
+  cdnAdditionalMetrics: config.delivery.cdnAdditionalMetrics,
+  jobPriority: config.transcoding.jobPriority,
+  accelerationMode: config.transcoding.accelerationMode,
+  queueConcurrentJobs: config.transcoding.queueConcurrentJobs,
   drm:
     config.vodDrm && gateway
       ? {
@@ -75,6 +83,8 @@ export const playerUrlPattern = vod.playerUrlPattern;
 export const assetMetadataUrlPattern = vod.assetMetadataUrlPattern;
 /** Where an upload's clear HLS manifest appears once its job completes. */
 export const playbackUrlPattern = vod.playbackUrlPattern;
+/** The stack's CloudWatch dashboard. */
+export const dashboardName = vod.dashboard.dashboardName;
 /** Job COMPLETE/ERROR events and dead-letter alarms are published here. */
 export const notificationTopicArn = vod.notificationTopicArn;
 /** Events that failed after every retry wait here for 14 days. */

@@ -86,7 +86,7 @@ async function main(args: string[]): Promise<number> {
     ]);
   const { runUnderMocks, PLACEHOLDER_NOTE } = mockCloud;
   const { readPlanConfig, unsetSecretPlaceholder } = stackConfig;
-  const { planVerdicts, renderVerdicts } = verdicts;
+  const { planVerdicts, previewVerdicts, renderVerdicts } = verdicts;
   const stack = flags.stack!;
   const configFile = flags["config-file"] ? path.resolve(flags["config-file"]) : undefined;
   const config = readPlanConfig(ROOT, stack, configFile);
@@ -97,6 +97,8 @@ async function main(args: string[]): Promise<number> {
     ? (JSON.parse(readFileSync(path.resolve(flags["policy-config"]), "utf8")) as PolicyConfig)
     : undefined;
   const violations = await planVerdicts(plan, policyConfig);
+  // The same rules as a first `pulumi preview` would run them, with new resources' outputs unknown.
+  const atFirstPreview = await previewVerdicts(plan, policyConfig);
 
   if (flags.json) {
     const result = {
@@ -105,13 +107,14 @@ async function main(args: string[]): Promise<number> {
       placeholders: PLACEHOLDER_NOTE,
       ...plan,
       violations,
+      atFirstPreview,
     };
     console.log(JSON.stringify(result, elideLongText, 2));
   } else {
     const title = `Plan for ${config.project}/${stack}: ${plan.resources.length} resources`;
     console.log(renderTree(plan, title));
     console.log(`\nOutputs:\n${renderOutputs(plan.outputs)}`);
-    console.log(`\n${renderVerdicts(violations, allPolicies.length)}`);
+    console.log(`\n${renderVerdicts(violations, allPolicies.length, atFirstPreview)}`);
     // Unset secrets the program used: `pulumi preview` stops until they are set.
     const inputs = JSON.stringify(plan.resources.map((resource) => resource.inputs));
     const used = config.unsetSecrets.filter((key) => inputs.includes(unsetSecretPlaceholder(key)));

@@ -412,4 +412,86 @@ describe("stack configuration", () => {
       );
     });
   });
+
+  describe("delivery and transcoding", () => {
+    /** Reads the config with these values and the aws:region given. */
+    function readIn(region: string, values: Record<string, unknown>) {
+      pulumi.runtime.setAllConfig({
+        "aws:region": region,
+        ...Object.fromEntries(
+          Object.entries(values).map(([k, v]) => [
+            `${PROJECT}:${k}`,
+            typeof v === "string" ? v : JSON.stringify(v),
+          ]),
+        ),
+      });
+      try {
+        return { config: readStackConfig(), problems: [] as string[] };
+      } catch (error) {
+        return { config: undefined, problems: (error as ConfigError).problems };
+      }
+    }
+
+    it("uses an OAI where it works and an OAC in regions launched after December 2022", () => {
+      assert.equal(readIn("eu-west-1", {}).config!.delivery.originAccess, "oai");
+      assert.equal(readIn("ap-southeast-4", {}).config!.delivery.originAccess, "oac");
+    });
+
+    it("refuses an OAI where it cannot work, and KMS output without an OAC, naming the key", () => {
+      assert.match(
+        readIn("il-central-1", { originAccess: "oai" }).problems[0],
+        /^vod-multidrm:originAccess: an Origin Access Identity cannot read S3 in il-central-1/,
+      );
+      assert.match(
+        readIn("us-east-1", { outputKmsEncryption: true }).problems[0],
+        /^vod-multidrm:outputKmsEncryption: needs originAccess oac/,
+      );
+      assert.deepEqual(
+        readIn("us-east-1", { outputKmsEncryption: true, originAccess: "oac" }).problems,
+        [],
+      );
+    });
+
+    it("reads a custom domain and names the key that is wrong", () => {
+      const { config } = readIn("us-east-1", {
+        customDomainAliases: ["video.example.com"],
+        customDomainHostedZoneId: "Z123",
+      });
+      assert.deepEqual(config!.delivery.customDomain, {
+        aliases: ["video.example.com"],
+        certificateArn: undefined,
+        hostedZoneId: "Z123",
+      });
+      assert.match(
+        readIn("us-east-1", { customDomainAliases: ["video.example.com"] }).problems[0],
+        /^vod-multidrm:customDomainCertificateArn: /,
+      );
+      assert.match(
+        readIn("us-east-1", {
+          customDomainAliases: ["video.example.com"],
+          customDomainCertificateArn: "arn:aws:acm:eu-west-1:1:certificate/x",
+        }).problems[0],
+        /^vod-multidrm:customDomainCertificateArn: must be an ACM certificate in us-east-1/,
+      );
+    });
+
+    it("validates job priority, acceleration and queue concurrency by key", () => {
+      const { problems } = readIn("us-east-1", {
+        jobPriority: 51,
+        accelerationMode: "FAST",
+        queueConcurrentJobs: -1,
+      });
+      assert.deepEqual(problems.map((p) => p.split(": ")[0]).sort(), [
+        "vod-multidrm:accelerationMode",
+        "vod-multidrm:jobPriority",
+        "vod-multidrm:queueConcurrentJobs",
+      ]);
+      const { config } = readIn("us-east-1", { jobPriority: -10, accelerationMode: "PREFERRED" });
+      assert.deepEqual(config!.transcoding, {
+        jobPriority: -10,
+        accelerationMode: "PREFERRED",
+        queueConcurrentJobs: undefined,
+      });
+    });
+  });
 });
