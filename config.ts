@@ -28,6 +28,11 @@ import {
   jobPriority,
 } from "./components/vodPipeline/queue";
 import {
+  AutomatedAbrLimits,
+  DEFAULT_LADDER_MODE,
+  LADDER_MODES,
+  LadderMode,
+  validateAutomatedAbrLimits,
   DEFAULT_LADDER,
   DEFAULT_QVBR_QUALITY_LEVEL,
   RATE_CONTROLS,
@@ -94,6 +99,10 @@ export const CONFIG_DEFAULTS = {
   jobPriority: DEFAULT_JOB_PRIORITY,
   accelerationMode: DEFAULT_ACCELERATION_MODE as AccelerationMode,
   queueConcurrentJobs: 0,
+  ladderMode: DEFAULT_LADDER_MODE as LadderMode,
+  automatedAbrMaxRenditions: 0,
+  automatedAbrMinBitrate: 0,
+  automatedAbrMaxBitrate: 0,
 };
 
 /** Keys `Pulumi.yaml` declares `secret: true`, with no default: set them with `pulumi config set --secret`. */
@@ -152,6 +161,9 @@ export interface DeliveryConfig {
 
 /** The stack's MediaConvert queue and how jobs run in it. */
 export interface TranscodingConfig {
+  readonly ladderMode: LadderMode;
+  /** Unset limits take MediaConvert's defaults. */
+  readonly automatedAbr: AutomatedAbrLimits;
   readonly jobPriority: number;
   readonly accelerationMode: AccelerationMode;
   /** Undefined: the account's quota. */
@@ -594,7 +606,47 @@ function readTranscoding(config: pulumi.Config, check: Check, read: Read): Trans
     Number.isInteger(concurrent) && concurrent >= 0,
     `${concurrent} must be a whole number of jobs (0: the account's quota)`,
   );
+  const ladderMode = read(() => config.get("ladderMode"), CONFIG_DEFAULTS.ladderMode);
+  check(
+    "ladderMode",
+    (LADDER_MODES as readonly string[]).includes(ladderMode),
+    `"${ladderMode}" must be one of ${LADDER_MODES.join(", ")}`,
+  );
+  // 0 leaves a limit to MediaConvert.
+  const limit = (name: keyof typeof CONFIG_DEFAULTS) =>
+    read(() => config.getNumber(name), CONFIG_DEFAULTS[name] as number) || undefined;
+  const automatedAbr: AutomatedAbrLimits = {
+    maxRenditions: limit("automatedAbrMaxRenditions"),
+    minBitrate: limit("automatedAbrMinBitrate"),
+    maxBitrate: limit("automatedAbrMaxBitrate"),
+  };
+  // Each limit on its own, so the message names its key; then the pair of bitrates.
+  const limitKeys = {
+    maxRenditions: "automatedAbrMaxRenditions",
+    minBitrate: "automatedAbrMinBitrate",
+    maxBitrate: "automatedAbrMaxBitrate",
+  } as const;
+  for (const [field, name] of Object.entries(limitKeys)) {
+    try {
+      validateAutomatedAbrLimits({ [field]: automatedAbr[field as keyof AutomatedAbrLimits] });
+    } catch (error) {
+      check(name, false, (error as Error).message);
+    }
+  }
+  const { minBitrate, maxBitrate } = automatedAbr;
+  check(
+    "automatedAbrMinBitrate",
+    !(minBitrate && maxBitrate && minBitrate > maxBitrate),
+    `${minBitrate} is above automatedAbrMaxBitrate ${maxBitrate}`,
+  );
+  check(
+    "ladderMode",
+    ladderMode === "automated" || Object.values(automatedAbr).every((v) => v === undefined),
+    "automatedAbr* limits are set but ladderMode is not automated",
+  );
   return {
+    ladderMode: ladderMode as LadderMode,
+    automatedAbr,
     jobPriority: validated("jobPriority", () => jobPriority(priority), DEFAULT_JOB_PRIORITY),
     accelerationMode: validated(
       "accelerationMode",

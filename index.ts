@@ -37,6 +37,8 @@ const vod = new VodPipeline("vod", {
   customDomain: config.delivery.customDomain,
   cdnAccessLogs: config.delivery.cdnAccessLogs,
   cdnAdditionalMetrics: config.delivery.cdnAdditionalMetrics,
+  ladderMode: config.transcoding.ladderMode,
+  automatedAbr: config.transcoding.automatedAbr,
   jobPriority: config.transcoding.jobPriority,
   accelerationMode: config.transcoding.accelerationMode,
   queueConcurrentJobs: config.transcoding.queueConcurrentJobs,

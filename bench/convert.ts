@@ -1,19 +1,24 @@
 /**
- * Figures for the convert function: bundle size, cold start, per-event overhead, a
- * burst of uploads against a local MediaConvert endpoint with throttling, and a late
- * redelivery of every upload, all with the idempotency table on a local DynamoDB.
+ * Figures for the convert function: bundle size, cold start, per-event overhead, the
+ * probe of a typical MP4 over ranged reads (its first call, which loads MediaInfo's
+ * WebAssembly, apart), a burst of uploads against a local MediaConvert endpoint with
+ * throttling, and a late redelivery of every upload, all with the idempotency table on
+ * a local DynamoDB.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Readable } from "node:stream";
+import { promisify } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
-import type { S3Client } from "@aws-sdk/client-s3";
+import { S3Client } from "@aws-sdk/client-s3";
 import { bundleFunction } from "../functions/bundle";
 import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
+import { mediaInfoProbe, PROBE_LIMITS, ProbeOutcome } from "../functions/convert/probe";
+import { writeConvertBundle } from "../test/support/convertBundle";
 import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "../test/support/convertSettings";
 import { startDynamoDb } from "../test/support/dynamoDb";
 import {
@@ -23,7 +28,10 @@ import {
   TOKEN_WINDOW_MS,
 } from "../test/support/fakeMediaConvert";
 import { lambdaContext } from "../test/support/lambdaContext";
+import { startFakeS3 } from "../test/support/fakeS3";
 import { s3Event, uploadRecord } from "../test/support/s3Events";
+import { ffmpegMissing, FFMPEG_INSTALL_COMMAND } from "../test/support/sourceMedia";
+import { probeFinding } from "../test/support/sourceProbe";
 import { Figure, median } from "./figures";
 
 const ENV = {
@@ -119,6 +127,8 @@ async function benchOverhead(): Promise<Figure> {
   const handler = createConvertHandler(CONVERT_SETTINGS, {
     mediaConvert: instant,
     s3: instantS3,
+    // The probe's own cost is its own figure (benchProbe): here it answers at once.
+    probe: probeFinding(),
     uploadRecords: uploadRecordStore(CONVERT_SETTINGS.idempotencyTable, instantDynamoDb()),
   });
   const events = Array.from({ length: 500 }, (_, i) =>
@@ -177,6 +187,7 @@ async function benchBurst(): Promise<Figure[]> {
   const handler = createConvertHandler(CONVERT_SETTINGS, {
     mediaConvert: client,
     s3: instantS3,
+    probe: probeFinding(),
     uploadRecords: uploadRecordStore(CONVERT_SETTINGS.idempotencyTable, dynamoDb.client),
   });
   const keys = Array.from({ length: BURST_EVENTS }, (_, i) => `burst/${i}/upload+${i}.mp4`);
@@ -249,19 +260,83 @@ async function benchBurst(): Promise<Figure[]> {
   ];
 }
 
+/** Probes measured after the first, for the median. */
+const PROBE_RUNS = 15;
+/** S3's time to first byte for a GET in the region, for the estimate beside the local figure. */
+const S3_GET_MS = 30;
+
+/**
+ * A typical phone upload: 30 s of 1080p H.264 and AAC, the MP4 index written after the
+ * media (as phones write it), probed through the real S3 client from a local S3. The
+ * first probe of a container loads MediaInfo's WebAssembly: it is reported apart.
+ */
+async function benchProbe(): Promise<Figure[]> {
+  if (ffmpegMissing()) {
+    return [
+      { name: "convert probe of a typical MP4", value: `skipped: ${FFMPEG_INSTALL_COMMAND}` },
+    ];
+  }
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "convert-probe-")), "phone.mp4");
+  await promisify(execFile)("ffmpeg", [
+    ...["-hide_banner", "-loglevel", "error", "-y"],
+    ...["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30:duration=30"],
+    ...["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=30"],
+    ...["-c:v", "libx264", "-preset", "ultrafast", "-b:v", "8M", "-pix_fmt", "yuv420p"],
+    ...["-c:a", "aac", "-b:a", "128k", file],
+  ]);
+  const fakeS3 = await startFakeS3();
+  fakeS3.put("vod-source-bench/phone.mp4", readFileSync(file));
+  const s3 = new S3Client({
+    endpoint: fakeS3.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" },
+    forcePathStyle: true,
+  });
+  const probe = mediaInfoProbe(s3, {
+    wasmPath: bundleFunction("convert").files["MediaInfoModule.wasm"],
+  });
+  const object = { bucket: "vod-source-bench", key: "phone.mp4" };
+  const first = await probe(object);
+  const later: ProbeOutcome[] = [];
+  for (let i = 0; i < PROBE_RUNS; i++) later.push(await probe(object));
+  await fakeS3.close();
+  s3.destroy();
+
+  const { requests, bytes, objectBytes, truncated } = later[0].stats;
+  const ms = median(later.map((o) => o.stats.ms));
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
+  const found =
+    first.kind === "video" ? `${first.source.width}x${first.source.height}` : first.kind;
+  return [
+    {
+      name: "convert probe of a typical MP4 (30 s 1080p, index last), local S3",
+      value: `${ms.toFixed(1)} ms, ${requests} ranged GETs, ${mib(bytes)} of ${mib(objectBytes)}${truncated ? " (budget reached)" : ""}; found ${found}; ≈ ${(ms + requests * S3_GET_MS).toFixed(0)} ms in the region at ${S3_GET_MS} ms a GET`,
+      target: `≤ ${PROBE_LIMITS.maxRequests} GETs and ≤ ${mib(PROBE_LIMITS.maxBytes)}`,
+      ok:
+        requests <= PROBE_LIMITS.maxRequests &&
+        bytes <= PROBE_LIMITS.maxBytes &&
+        first.kind === "video",
+    },
+    {
+      name: "convert first probe of a container (loads MediaInfo's WebAssembly)",
+      value: `${(first.stats.loadMs ?? 0).toFixed(0)} ms load + ${first.stats.ms.toFixed(0)} ms probe (the WebAssembly is ${(statSync(bundleFunction("convert").files["MediaInfoModule.wasm"]).size / 1024 / 1024).toFixed(1)} MB, loaded on first use, not at init)`,
+    },
+  ];
+}
+
 /** Every convert figure. */
 export async function benchConvert(): Promise<Figure[]> {
   const bundle = bundleFunction("convert");
-  const dir = mkdtempSync(path.join(tmpdir(), "convert-bench-"));
-  const bundlePath = path.join(dir, "index.js");
-  writeFileSync(bundlePath, bundle.code);
+  const bundlePath = writeConvertBundle();
+  const fileBytes = Object.values(bundle.files).reduce((sum, file) => sum + statSync(file).size, 0);
   return [
     {
       name: "convert bundle size",
-      value: `${(bundle.bytes / 1024).toFixed(0)} KiB (minified, AWS SDK and Powertools included)`,
+      value: `${(bundle.bytes / 1024).toFixed(0)} KiB (minified, AWS SDK, Powertools and mediainfo.js included) + ${(fileBytes / 1024).toFixed(0)} KiB of WebAssembly beside it`,
     },
     benchColdStart(bundlePath),
     await benchOverhead(),
+    ...(await benchProbe()),
     ...(await benchBurst()),
   ];
 }

@@ -1,8 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  AutomatedAbrLimits,
   DEFAULT_LADDER,
+  DEFAULT_LADDER_MODE,
   DEFAULT_QVBR_QUALITY_LEVEL,
+  LadderMode,
   RateControl,
   Rendition,
 } from "../functions/convert/ladder";
@@ -14,7 +17,7 @@ import { LicenseTokenService, LicenseTokenServiceArgs } from "./licenseTokenServ
 import { cspOrigin } from "../player/csp";
 import { PALLYCON_LICENSE_URL, pallyconFairplayCertificateUrl } from "../player/src/config";
 import { CustomDomainArgs, validateCustomDomain } from "./vodPipeline/customDomain";
-import { createDelivery, TOKEN_PATH } from "./vodPipeline/delivery";
+import { createDelivery, SESSION_PATH, TOKEN_PATH } from "./vodPipeline/delivery";
 import { createOriginAccess, OriginAccessKind } from "./vodPipeline/originAccess";
 import { deployPlayer } from "./vodPipeline/player";
 import { createNotifications } from "./vodPipeline/notifications";
@@ -25,6 +28,13 @@ import {
   DEFAULT_ACCELERATION_MODE,
   DEFAULT_JOB_PRIORITY,
 } from "./vodPipeline/queue";
+import {
+  createSignedCookieKeys,
+  DEFAULT_SESSION_SECONDS,
+  matchingPrivateKey,
+  validateSignedCookies,
+  VodSignedCookiesArgs,
+} from "./vodPipeline/signedCookies";
 import { createTranscoding } from "./vodPipeline/transcoding";
 
 /** Arguments of {@link VodPipeline}. */
@@ -69,7 +79,18 @@ export interface VodPipelineArgs {
    * CORS for the player's origins.
    * @default undefined (no token service)
    */
-  readonly licenseTokens?: Omit<LicenseTokenServiceArgs, "allowedOrigins" | "logRetentionDays">;
+  readonly licenseTokens?: Omit<
+    LicenseTokenServiceArgs,
+    "allowedOrigins" | "logRetentionDays" | "signedCookies"
+  >;
+  /**
+   * Protected clear playback: the output's media behaviours (segments, manifests,
+   * `asset.json`) require CloudFront signed cookies from a trusted key group, and the
+   * token service issues them to signed-in viewers on `/session`. The player page and
+   * the token routes stay open. Needs `licenseTokens`.
+   * @default undefined (the output is served to anyone with its URL)
+   */
+  readonly signedCookies?: VodSignedCookiesArgs;
   /**
    * How CloudFront reads the output bucket: an Origin Access Identity, or an Origin
    * Access Control (needed in regions launched after December 2022).
@@ -90,6 +111,14 @@ export interface VodPipelineArgs {
    * @default false (SSE-S3)
    */
   readonly outputKmsEncryption?: boolean;
+  /**
+   * `fixed`: the ladder, fitted to each source (no upscaling, the source's shape).
+   * `automated`: MediaConvert's automated ABR picks the renditions (QVBR).
+   * @default "fixed"
+   */
+  readonly ladderMode?: LadderMode;
+  /** Limits for automated ABR; each one left out takes MediaConvert's. @default {} */
+  readonly automatedAbr?: AutomatedAbrLimits;
   /** MediaConvert job priority in the stack's queue, -50 to 50. @default 0 */
   readonly jobPriority?: number;
   /** Accelerated transcoding: `PREFERRED` uses it when the job allows. @default "DISABLED" */
@@ -154,6 +183,10 @@ export class VodPipeline extends pulumi.ComponentResource {
   public readonly playerUrlPattern: pulumi.Output<string>;
   /** Where the player gets license tokens; undefined without the token service. */
   public readonly licenseTokenUrl?: pulumi.Output<string>;
+  /** Where the player gets its signed cookies; undefined without signed cookies. */
+  public readonly sessionUrl?: pulumi.Output<string>;
+  /** The key group the media behaviours trust; undefined without signed cookies. */
+  public readonly signedCookieKeyGroup?: aws.cloudfront.KeyGroup;
 
   constructor(name: string, args: VodPipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("vod:index:VodPipeline", name, {}, opts);
@@ -171,6 +204,7 @@ export class VodPipeline extends pulumi.ComponentResource {
     } = args;
     if (!applicationName) throw new Error("VodPipeline: `applicationName` is required.");
     if (args.customDomain) validateCustomDomain(args.customDomain);
+    if (args.signedCookies) validateSignedCookies(args.signedCookies, !!args.licenseTokens);
     if (args.outputKmsEncryption && args.originAccess !== "oac") {
       throw new Error(
         'VodPipeline: `outputKmsEncryption` needs `originAccess: "oac"`: an Origin Access Identity cannot read KMS-encrypted objects.',
@@ -224,13 +258,41 @@ export class VodPipeline extends pulumi.ComponentResource {
     );
     const assetMetadataFiles = pulumi.interpolate`${this.output.arn}/*/${OUTPUT_LAYOUT.metadata}`;
 
+    // With signed cookies: the key group the media behaviours trust. The cookies grant the
+    // playback domain, which without a custom domain is the distribution's own name, known
+    // once it exists: a deferred output, bound below.
+    const cookieKeys = args.signedCookies
+      ? createSignedCookieKeys({
+          name,
+          parent: this,
+          applicationName,
+          publicKeyPem: args.signedCookies.publicKeyPem,
+        })
+      : undefined;
+    const [cookieDomain, bindCookieDomain] = pulumi.deferredOutput<string>();
+
     const corsAllowedOrigins = args.corsAllowedOrigins ?? [];
     if (args.licenseTokens) {
       // PallyCon license tokens for signed-in viewers of encrypted assets, served on the
-      // distribution at /token; other sites' players (the CORS origins) may call it too.
+      // distribution at /token (and signed cookies at /session); other sites' players
+      // (the CORS origins) may call it too.
+      const cookies = args.signedCookies;
       this.licenseTokenService = new LicenseTokenService(
         `${name}-tokens`,
-        { ...args.licenseTokens, allowedOrigins: corsAllowedOrigins, logRetentionDays },
+        {
+          ...args.licenseTokens,
+          allowedOrigins: corsAllowedOrigins,
+          logRetentionDays,
+          signedCookies:
+            cookies && cookieKeys
+              ? {
+                  keyPairId: cookieKeys.publicKey.id,
+                  privateKeyPem: matchingPrivateKey(cookies.privateKeyPem, cookies.publicKeyPem),
+                  playbackDomain: cookieDomain,
+                  sessionSeconds: cookies.sessionSeconds ?? DEFAULT_SESSION_SECONDS,
+                }
+              : undefined,
+        },
         parent,
       );
     }
@@ -242,6 +304,7 @@ export class VodPipeline extends pulumi.ComponentResource {
       bucket: this.output.bucketName,
       config: pulumi.output(args.licenseTokens?.siteId).apply((siteId) => ({
         tokenUrl: this.licenseTokenService ? TOKEN_PATH : undefined,
+        sessionUrl: cookieKeys ? SESSION_PATH : undefined,
         fairplayCertificateUrl: siteId ? pallyconFairplayCertificateUrl(siteId) : undefined,
       })),
       connectSources: [PALLYCON_LICENSE_ORIGIN],
@@ -262,13 +325,22 @@ export class VodPipeline extends pulumi.ComponentResource {
           responseHeadersPolicyId: player.responseHeadersPolicy.id,
         },
       ],
-      tokenServiceHost: this.licenseTokenService?.tokenUrl.apply((url) => new URL(url).host),
+      // The API's host depends on the API alone, so the distribution does not wait for the
+      // token function, which (with signed cookies) waits for the distribution's name.
+      tokenServiceHost: this.licenseTokenService?.apiHost,
+      sessionRoute: cookieKeys !== undefined,
+      trustedKeyGroupId: cookieKeys?.keyGroup.id,
       customDomain: args.customDomain,
       accessLogRetentionDays: args.cdnAccessLogs ? logRetentionDays : undefined,
     });
     this.distribution = distribution;
+    bindCookieDomain(playbackHost);
     if (this.licenseTokenService) {
       this.licenseTokenUrl = pulumi.interpolate`${playbackOrigin}${TOKEN_PATH}`;
+    }
+    if (cookieKeys) {
+      this.sessionUrl = pulumi.interpolate`${playbackOrigin}${SESSION_PATH}`;
+      this.signedCookieKeyGroup = cookieKeys.keyGroup;
     }
 
     // Where every event that could not be processed ends up, encrypted, for 14 days.
@@ -292,6 +364,8 @@ export class VodPipeline extends pulumi.ComponentResource {
       ladder,
       rateControl,
       qvbrQualityLevel,
+      ladderMode: args.ladderMode ?? DEFAULT_LADDER_MODE,
+      automatedAbr: args.automatedAbr ?? {},
       jobPriority: args.jobPriority ?? DEFAULT_JOB_PRIORITY,
       accelerationMode: args.accelerationMode ?? DEFAULT_ACCELERATION_MODE,
       queueConcurrentJobs: args.queueConcurrentJobs,
@@ -402,6 +476,7 @@ export class VodPipeline extends pulumi.ComponentResource {
       notificationTopicArn: this.notificationTopicArn,
       deadLetterQueueUrl: this.deadLetterQueueUrl,
       licenseTokenUrl: this.licenseTokenUrl,
+      sessionUrl: this.sessionUrl,
     });
   }
 }

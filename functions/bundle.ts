@@ -8,7 +8,23 @@ export type FunctionName = "convert" | "metadata" | "licenseToken";
 export interface FunctionBundle {
   readonly code: string;
   readonly bytes: number;
+  /**
+   * Files the handler reads beside `index.js` at run time, by their name in the
+   * function's archive: the absolute path of each on this machine.
+   */
+  readonly files: Readonly<Record<string, string>>;
 }
+
+/**
+ * What each handler needs beside its code. The convert function probes uploads with
+ * MediaInfo, whose WebAssembly (2.5 MB) is loaded from a file, not bundled into the
+ * JavaScript.
+ */
+const FILES: Record<FunctionName, Record<string, string>> = {
+  convert: { "MediaInfoModule.wasm": require.resolve("mediainfo.js/MediaInfoModule.wasm") },
+  metadata: {},
+  licenseToken: {},
+};
 
 const bundles = new Map<FunctionName, FunctionBundle>();
 
@@ -31,6 +47,9 @@ export function bundleFunction(name: FunctionName): FunctionBundle {
     format: "cjs",
     // Prefer the packages' ES module builds: esbuild can drop the SDK commands the handler never sends.
     mainFields: ["module", "main"],
+    // mediainfo.js's `module` build is for browsers: take its CommonJS build for Node,
+    // which loads the WebAssembly from a file.
+    alias: { "mediainfo.js": require.resolve("mediainfo.js") },
     minify: true,
     // Keep class and function names so stack traces in CloudWatch stay readable.
     keepNames: true,
@@ -38,7 +57,7 @@ export function bundleFunction(name: FunctionName): FunctionBundle {
     logLevel: "silent",
   });
   const code = result.outputFiles[0].text;
-  const bundle = { code, bytes: Buffer.byteLength(code) };
+  const bundle = { code, bytes: Buffer.byteLength(code), files: FILES[name] };
   bundles.set(name, bundle);
   return bundle;
 }

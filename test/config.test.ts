@@ -414,6 +414,30 @@ describe("stack configuration", () => {
   });
 
   describe("delivery and transcoding", () => {
+    it("reads automated ABR limits, each checked under its own key", () => {
+      const read = (values: Record<string, unknown>) => readIn("us-east-1", values);
+      assert.deepEqual(
+        read({ ladderMode: "automated", automatedAbrMaxRenditions: 6 }).config!.transcoding
+          .automatedAbr,
+        { maxRenditions: 6, minBitrate: undefined, maxBitrate: undefined },
+      );
+      const { problems } = read({
+        ladderMode: "automated",
+        automatedAbrMaxRenditions: 20,
+        automatedAbrMinBitrate: 5_000_000,
+        automatedAbrMaxBitrate: 1_000_000,
+      });
+      assert.deepEqual(
+        problems.map((p) => p.split(": ")[0]),
+        ["vod-multidrm:automatedAbrMaxRenditions", "vod-multidrm:automatedAbrMinBitrate"],
+      );
+      assert.match(read({ ladderMode: "smart" }).problems[0], /^vod-multidrm:ladderMode: /);
+      assert.match(
+        read({ automatedAbrMaxRenditions: 6 }).problems[0],
+        /^vod-multidrm:ladderMode: automatedAbr\* limits are set but ladderMode is not automated/,
+      );
+    });
+
     /** Reads the config with these values and the aws:region given. */
     function readIn(region: string, values: Record<string, unknown>) {
       pulumi.runtime.setAllConfig({
@@ -488,6 +512,8 @@ describe("stack configuration", () => {
       ]);
       const { config } = readIn("us-east-1", { jobPriority: -10, accelerationMode: "PREFERRED" });
       assert.deepEqual(config!.transcoding, {
+        ladderMode: "fixed",
+        automatedAbr: { maxRenditions: undefined, minBitrate: undefined, maxBitrate: undefined },
         jobPriority: -10,
         accelerationMode: "PREFERRED",
         queueConcurrentJobs: undefined,

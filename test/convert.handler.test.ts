@@ -1,8 +1,6 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { readFileSync } from "node:fs";
 import {
   DeleteItemCommand,
   DynamoDBClient,
@@ -12,7 +10,6 @@ import {
 import { CreateJobCommand, MediaConvertClient } from "@aws-sdk/client-mediaconvert";
 import { PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
-import { bundleFunction } from "../functions/bundle";
 import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
 import {
@@ -20,9 +17,11 @@ import {
   CONVERT_SETTINGS,
   DRM_CONVERT_ENVIRONMENT,
   DRM_CONVERT_SETTINGS,
+  JOB_QUEUE_ARN,
   SPEKE_URL,
 } from "./support/convertSettings";
 import { invokeBundle, runNode } from "./support/bundledFunction";
+import { writeConvertBundle } from "./support/convertBundle";
 import { LocalDynamoDb, startDynamoDb } from "./support/dynamoDb";
 import { FakeS3, startFakeS3 } from "./support/fakeS3";
 import {
@@ -34,6 +33,8 @@ import {
 import { lambdaContext } from "./support/lambdaContext";
 import { capturingLogs, metricTotals } from "./support/logCapture";
 import { s3Event, uploadRecord } from "./support/s3Events";
+import { sourceMediaFor } from "./support/sourceMedia";
+import { LANDSCAPE_720P, probeFinding } from "./support/sourceProbe";
 
 const CREDENTIALS = { accessKeyId: "AKIDTEST", secretAccessKey: "test-secret" };
 
@@ -57,6 +58,7 @@ describe("convert handler with a mocked client", () => {
     const handler = createConvertHandler(settings, {
       mediaConvert: client,
       s3: s3Client,
+      probe: probeFinding(),
       uploadRecords: uploadRecordStore(settings.idempotencyTable, dynamoDbClient),
     });
     return (event: Parameters<typeof handler>[0]) => handler(event, lambdaContext());
@@ -207,6 +209,8 @@ describe("convert handler with a mocked client", () => {
       jobId: "job-1",
       assetId: body.assetId,
       input: "s3://vod-source-test/trailers/My Movie.mp4",
+      // What the probe found, as the job's user metadata carries it (4 decimals).
+      source: { ...LANDSCAPE_720P, displayAspectRatio: 1.7778 },
     });
     assert.match(body.assetId, /^[0-9a-f]{16}$/);
   });
@@ -276,6 +280,7 @@ describe("convert handler with a mocked client", () => {
     const bare = createConvertHandler(CONVERT_SETTINGS, {
       mediaConvert: client,
       s3: s3Client,
+      probe: probeFinding(),
       uploadRecords: uploadRecordStore(CONVERT_SETTINGS.idempotencyTable, dynamoDbClient),
     });
     await assert.rejects(bare(s3Event(uploadRecord("a.mp4"))), /needs the Lambda context/);
@@ -303,6 +308,8 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
         region: "us-east-1",
         credentials: CREDENTIALS,
       }),
+      // These tests are about MediaConvert: the probe is tested in convert.probe.test.ts.
+      probe: probeFinding(),
       uploadRecords: uploadRecordStore(table, dynamoDb.client),
     });
     return (event: Parameters<typeof handler>[0]) => handler(event, lambdaContext());
@@ -348,7 +355,19 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     );
     assert.equal(body.role, CONVERT_SETTINGS.mediaConvertRoleArn);
     assert.match(body.clientRequestToken, /^[0-9a-f-]{36}$/);
-    assert.deepEqual(Object.keys(body.userMetadata).sort(), ["application", "assetId", "input"]);
+    assert.deepEqual(Object.keys(body.userMetadata).sort(), [
+      "application",
+      "assetId",
+      "input",
+      "source",
+    ]);
+    assert.equal(
+      body.userMetadata.source,
+      "size=1280x720 dar=1.7778 rotation=0 duration=12.48 video=AVC audio=AAC container=MPEG-4",
+    );
+    assert.equal(body.queue, JOB_QUEUE_ARN);
+    assert.equal(body.priority, 0);
+    assert.deepEqual(body.accelerationSettings, { mode: "DISABLED" });
     assert.equal(body.settings.inputs[0].fileInput, "s3://vod-source-test/uploads/My Movie.mp4");
     const hls = body.settings.outputGroups[0];
     assert.equal(
@@ -456,13 +475,18 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     assert.deepEqual(metricTotals(metrics), { JobsCreated: 1, DuplicateUploads: 3 });
   });
 
-  it("runs as deployed: the bundled function reads its environment and the endpoint overrides", async () => {
+  /** Puts a generated 720p landscape upload at `key` in the source bucket, as S3 would hold it. */
+  async function upload(test: Mocha.Context, key: string) {
+    const media = await sourceMediaFor(test);
+    fakeS3.put(`vod-source-test/${key}`, readFileSync(media.landscape));
+  }
+
+  it("runs as deployed: the bundled function reads its environment and the endpoint overrides", async function () {
+    await upload(this, "bundled/clip.mov");
     fake = await startFakeMediaConvert();
-    const dir = mkdtempSync(path.join(tmpdir(), "convert-"));
-    writeFileSync(path.join(dir, "index.js"), bundleFunction("convert").code);
     const event = s3Event(uploadRecord("bundled/clip.mov"));
     // Asynchronously: the local servers answer from this process's event loop.
-    const run = await runNode(["-e", invokeBundle(path.join(dir, "index.js"), event)], {
+    const run = await runNode(["-e", invokeBundle(writeConvertBundle(), event)], {
       env: deployedEnvironment(CONVERT_ENVIRONMENT),
     });
     assert.equal(run.code, 0, run.stderr);
@@ -476,6 +500,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     assert.equal(submitted.level, "INFO");
     assert.equal(submitted.service, "convert");
     assert.equal(submitted.function_name, "vod-convert");
+    assert.ok(submitted.probe.loadMs >= 0, "the first probe loads MediaInfo");
     assert.ok(lines.some((line) => line._aws?.CloudWatchMetrics?.[0].Namespace === "VodMultiDrm"));
     const marker = fakeS3.objects.get("vod-output-test/bundled/clip/asset.json");
     assert.equal(JSON.parse(marker!.body).status, "PROCESSING");
@@ -485,20 +510,20 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     assert.deepEqual(record.data, { jobId: fake.jobs[0].id });
   });
 
-  it("runs as deployed: a duplicated event, delivered to fresh processes past the token window, makes one job", async () => {
+  it("runs as deployed: a duplicated event, delivered to fresh processes past the token window, makes one job", async function () {
+    await upload(this, "bundled/twice.mp4");
     // The fake's clock runs two minutes ahead for the second delivery: MediaConvert's
     // own token no longer stops a second job, so only the idempotency record can.
     const clock = { offset: 0 };
     fake = await startFakeMediaConvert({ now: () => Date.now() + clock.offset });
-    const dir = mkdtempSync(path.join(tmpdir(), "convert-"));
-    writeFileSync(path.join(dir, "index.js"), bundleFunction("convert").code);
+    const bundle = writeConvertBundle();
     const event = s3Event(
       uploadRecord("bundled/twice.mp4", { versionId: "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd" }),
     );
     const env = deployedEnvironment(CONVERT_ENVIRONMENT);
-    const first = await runNode(["-e", invokeBundle(path.join(dir, "index.js"), event)], { env });
+    const first = await runNode(["-e", invokeBundle(bundle, event)], { env });
     clock.offset = 2 * 60_000;
-    const second = await runNode(["-e", invokeBundle(path.join(dir, "index.js"), event)], { env });
+    const second = await runNode(["-e", invokeBundle(bundle, event)], { env });
     assert.equal(first.code, 0, first.stderr);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(fake.jobs.length, 1);
@@ -506,12 +531,11 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     assert.match(second.stdout, /"message":"duplicate upload"/);
   });
 
-  it("runs as deployed with DRM: the bundled function reads SPEKE_URL and encrypts", async () => {
+  it("runs as deployed with DRM: the bundled function reads SPEKE_URL and encrypts", async function () {
+    await upload(this, "bundled/drm.mov");
     fake = await startFakeMediaConvert();
-    const dir = mkdtempSync(path.join(tmpdir(), "convert-"));
-    writeFileSync(path.join(dir, "index.js"), bundleFunction("convert").code);
     const event = s3Event(uploadRecord("bundled/drm.mov"));
-    const run = await runNode(["-e", invokeBundle(path.join(dir, "index.js"), event)], {
+    const run = await runNode(["-e", invokeBundle(writeConvertBundle(), event)], {
       env: deployedEnvironment(DRM_CONVERT_ENVIRONMENT),
     });
     assert.equal(run.code, 0, run.stderr);
@@ -527,9 +551,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
   it("fails at cold start, naming the variable, when its environment is incomplete", () => {
     fake = { close: async () => {} } as FakeMediaConvert;
     assert.ok(CONVERT_ENVIRONMENT.LADDER);
-    const dir = mkdtempSync(path.join(tmpdir(), "convert-"));
-    writeFileSync(path.join(dir, "index.js"), bundleFunction("convert").code);
-    const run = spawnSync(process.execPath, [path.join(dir, "index.js")], {
+    const run = spawnSync(process.execPath, [writeConvertBundle()], {
       encoding: "utf8",
       env: { PATH: process.env.PATH, AWS_REGION: "us-east-1" },
     });

@@ -1,17 +1,15 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { readFileSync } from "node:fs";
 import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
-import { bundleFunction } from "../functions/bundle";
 import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
 import { UPLOAD_RECORD_SECONDS } from "../functions/convert/idempotencyTable";
 import { invokeBundle } from "./support/bundledFunction";
+import { writeConvertBundle } from "./support/convertBundle";
 import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "./support/convertSettings";
 import { LocalDynamoDb, startDynamoDb, TEST_CREDENTIALS } from "./support/dynamoDb";
 import {
@@ -25,6 +23,8 @@ import { FakeS3, startFakeS3 } from "./support/fakeS3";
 import { lambdaContext } from "./support/lambdaContext";
 import { capturingLogs, metricTotals } from "./support/logCapture";
 import { s3Event, uploadRecord } from "./support/s3Events";
+import { sourceMediaFor } from "./support/sourceMedia";
+import { probeFinding } from "./support/sourceProbe";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -102,6 +102,8 @@ describe("convert: exactly one job per upload", () => {
           credentials: TEST_CREDENTIALS,
           forcePathStyle: true,
         }),
+        // These tests are about submission: the probe is tested in convert.probe.test.ts.
+        probe: probeFinding(),
         uploadRecords: uploadRecordStore(table, dynamoDb.client),
       },
     );
@@ -179,13 +181,14 @@ describe("convert: exactly one job per upload", () => {
     assert.deepEqual([record.status, record.data], ["COMPLETED", { jobId: fake.jobs[0].id }]);
   });
 
-  it("lets a retry take over after a crash between the record and CreateJob, once the crashed invocation's deadline has passed", async () => {
+  it("lets a retry take over after a crash between the record and CreateJob, once the crashed invocation's deadline has passed", async function () {
+    // The bundled function probes the upload for real: it must be there.
+    const media = await sourceMediaFor(this);
+    fakeS3.put("vod-source-test/crash/clip.mp4", readFileSync(media.landscape));
     // The first CreateJob never gets an answer, and the function's process is killed:
     // as a crash or a timeout would leave it, the record stays INPROGRESS.
     await startMediaConvert({ stall: (call) => call === 1 });
-    const dir = mkdtempSync(path.join(tmpdir(), "convert-crash-"));
-    const bundlePath = path.join(dir, "index.js");
-    writeFileSync(bundlePath, bundleFunction("convert").code);
+    const bundlePath = writeConvertBundle();
     const event = s3Event(upload("crash/clip.mp4"));
     const startedAt = Date.now();
     const child = spawn(process.execPath, ["-e", invokeBundle(bundlePath, event)], {

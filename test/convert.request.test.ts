@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
-import type { H264Settings, JobSettings } from "@aws-sdk/client-mediaconvert";
-import { buildJobSettings } from "../functions/convert/jobSettings";
+import type { H264Settings, JobSettings, OutputGroup } from "@aws-sdk/client-mediaconvert";
+import { buildJobSettings, outputSizes } from "../functions/convert/jobSettings";
+import { DEFAULT_LADDER, Rendition } from "../functions/convert/ladder";
 import {
   decodeEventKey,
   isVideoKey,
@@ -14,8 +15,15 @@ import {
   RecordPlan,
   uploadIdentity,
 } from "../functions/convert/request";
-import { readConvertSettings } from "../functions/convert/settings";
-import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "./support/convertSettings";
+import { ConvertSettings, readConvertSettings } from "../functions/convert/settings";
+import { decodeSourceFacts } from "../functions/convert/sourceFacts";
+import type { SourceFacts } from "../functions/shared/assetFile";
+import {
+  CONVERT_ENVIRONMENT,
+  CONVERT_SETTINGS,
+  DRM_CONVERT_SETTINGS,
+  JOB_QUEUE_ARN,
+} from "./support/convertSettings";
 import { SOURCE_BUCKET, uploadRecord } from "./support/s3Events";
 
 const plan = (key: string, object = {}) => planRecord(uploadRecord(key, object), CONVERT_SETTINGS);
@@ -158,7 +166,19 @@ describe("convert: planning a record", () => {
     assert.equal(request.UserMetadata!.application, "vod-test");
     assert.match(request.UserMetadata!.assetId, /^[0-9a-f]{16}$/);
     assert.equal(request.UserMetadata!.input, `s3://${SOURCE_BUCKET}/trailers/a.mp4`);
-    assert.equal(request.Queue, undefined, "the default queue");
+  });
+
+  it("sends the job to the stack's queue with its priority and acceleration", () => {
+    const request = submitted(plan("a.mp4"));
+    assert.equal(request.Queue, JOB_QUEUE_ARN);
+    assert.equal(request.Priority, 0);
+    assert.deepEqual(request.AccelerationSettings, { Mode: "DISABLED" });
+    const urgent = planRecord(uploadRecord("a.mp4"), {
+      ...CONVERT_SETTINGS,
+      queue: { Queue: JOB_QUEUE_ARN, Priority: 20, AccelerationSettings: { Mode: "PREFERRED" } },
+    });
+    assert.equal(submitted(urgent).Priority, 20);
+    assert.deepEqual(submitted(urgent).AccelerationSettings, { Mode: "PREFERRED" });
   });
 
   it("never sets a canned ACL anywhere in the job", () => {
@@ -332,5 +352,361 @@ describe("convert: settings from the environment", () => {
       () => readConvertSettings({ ...env, QVBR_QUALITY_LEVEL: "0" }),
       /QVBR_QUALITY_LEVEL is invalid/,
     );
+  });
+});
+
+/** MediaInfo's facts for a source of `width`x`height` (square pixels unless `dar` says). */
+const source = (width: number, height: number, extra: Partial<SourceFacts> = {}): SourceFacts => ({
+  width,
+  height,
+  displayAspectRatio: width / height,
+  rotation: 0,
+  durationSeconds: 2,
+  videoCodec: "AVC",
+  audioCodec: "AAC",
+  container: "MPEG-4",
+  ...extra,
+});
+const sizes = (renditions: readonly Rendition[]) =>
+  renditions.map(({ width, height, bitrate }) => `${width}x${height}@${bitrate}`);
+/** Each video output of a group: its name modifier and size. */
+const videoOutputs = (group: OutputGroup) =>
+  group
+    .Outputs!.filter((o) => o.VideoDescription)
+    .map((o) => [o.NameModifier, o.VideoDescription!.Width, o.VideoDescription!.Height]);
+
+describe("convert: fitting the ladder to the source", () => {
+  const fitted = (facts: SourceFacts) => outputSizes(DEFAULT_LADDER, facts);
+
+  it("keeps the whole seed ladder, the 720p MP4 and thumbnails for a 1280x720 source", () => {
+    const out = fitted(source(1280, 720));
+    assert.deepEqual(sizes(out.ladder), ["640x360@1000000", "960x540@2000000", "1280x720@3000000"]);
+    assert.deepEqual(sizes([out.mp4]), ["1280x720@3000000"]);
+    assert.deepEqual(out.thumbnails, { width: 1280, height: 720 });
+    assert.equal(out.rotate, false);
+  });
+
+  it("gives a portrait source portrait rungs, at the same bitrates (same pixel counts)", () => {
+    const out = fitted(source(720, 1280));
+    assert.deepEqual(sizes(out.ladder), ["360x640@1000000", "540x960@2000000", "720x1280@3000000"]);
+    assert.deepEqual([out.mp4.width, out.mp4.height], [720, 1280]);
+    assert.deepEqual(out.thumbnails, { width: 720, height: 1280 });
+  });
+
+  it("turns the rungs for landscape pixels a phone marked as rotated 90° or 270°, and has MediaConvert rotate", () => {
+    for (const rotation of [90, 270] as const) {
+      const out = fitted(source(1280, 720, { rotation, container: "QuickTime" }));
+      assert.deepEqual(sizes(out.ladder), [
+        "360x640@1000000",
+        "540x960@2000000",
+        "720x1280@3000000",
+      ]);
+      assert.equal(out.rotate, true);
+    }
+    const upsideDown = fitted(source(1280, 720, { rotation: 180 }));
+    assert.deepEqual(sizes(upsideDown.ladder).at(-1), "1280x720@3000000");
+    assert.equal(upsideDown.rotate, true);
+  });
+
+  it("ignores rotation metadata MediaConvert does not apply (outside MP4 and QuickTime)", () => {
+    const out = fitted(source(1280, 720, { rotation: 90, container: "Matroska" }));
+    assert.deepEqual(sizes(out.ladder).at(-1), "1280x720@3000000");
+    assert.equal(out.rotate, false);
+  });
+
+  it("gives a 4:3 source 4:3 rungs at or below its height, with bitrate scaled to the pixels", () => {
+    assert.deepEqual(sizes(fitted(source(640, 480)).ladder), ["480x360@750000"]);
+    assert.deepEqual(sizes(fitted(source(1440, 1080)).ladder), [
+      "480x360@750000",
+      "720x540@1500000",
+      "960x720@2250000",
+    ]);
+  });
+
+  it("never upscales: 854x480 keeps only 360p, and its MP4 and thumbnails stay at 854x480", () => {
+    const out = fitted(source(854, 480));
+    assert.deepEqual(sizes(out.ladder), ["640x360@1000000"]);
+    assert.deepEqual(sizes([out.mp4]), ["854x480@1334000"]);
+    assert.deepEqual(out.thumbnails, { width: 854, height: 480 });
+  });
+
+  it("makes one rendition at the source's own size, even, for a source below the smallest rung", () => {
+    assert.deepEqual(sizes(fitted(source(320, 240)).ladder), ["320x240@333000"]);
+    assert.deepEqual(sizes(fitted(source(427, 241)).ladder), ["426x240@444000"]);
+    assert.deepEqual(sizes(fitted(source(240, 426)).ladder), ["240x426@444000"]);
+  });
+
+  it("sizes an anamorphic source by its display aspect ratio (720x576 shown at 16:9)", () => {
+    const pal = source(720, 576, { displayAspectRatio: 16 / 9 });
+    assert.deepEqual(sizes(fitted(pal).ladder), ["640x360@1000000", "960x540@2000000"]);
+    assert.deepEqual(sizes([fitted(pal).mp4]), ["1024x576@1920000"]);
+  });
+
+  it("keeps an ultra-wide source's width from its aspect ratio, at no more than the rung's bitrate", () => {
+    const scope = fitted(source(1920, 800));
+    assert.deepEqual(sizes(scope.ladder), [
+      "864x360@1000000",
+      "1296x540@2000000",
+      "1728x720@3000000",
+    ]);
+  });
+
+  it("uses the configured sizes as they stand when the source is unknown", () => {
+    const out = outputSizes(DEFAULT_LADDER);
+    assert.deepEqual(out.ladder, DEFAULT_LADDER);
+    assert.deepEqual(sizes([out.mp4]), ["1280x720@3000000"]);
+  });
+
+  it("puts the fitted ladder in the HLS group, named by each rendition's short side", () => {
+    const request = submitted(
+      planRecord(uploadRecord("v.mp4"), CONVERT_SETTINGS, source(720, 1280)),
+    );
+    const [hls, mp4, thumbnails] = request.Settings!.OutputGroups!;
+    assert.deepEqual(videoOutputs(hls), [
+      ["_360", 360, 640],
+      ["_540", 540, 960],
+      ["_720", 720, 1280],
+    ]);
+    assert.deepEqual(videoOutputs(mp4), [[undefined, 720, 1280]]);
+    assert.deepEqual(videoOutputs(thumbnails), [[undefined, 720, 1280]]);
+  });
+
+  it("encodes square pixels, so an anamorphic source's pixel aspect ratio is not carried over", () => {
+    const request = submitted(
+      planRecord(uploadRecord("v.mp4"), CONVERT_SETTINGS, source(1280, 720)),
+    );
+    const h264 =
+      request.Settings!.OutputGroups![0].Outputs![0].VideoDescription!.CodecSettings!.H264Settings!;
+    assert.deepEqual(
+      [h264.ParControl, h264.ParNumerator, h264.ParDenominator],
+      ["SPECIFIED", 1, 1],
+    );
+  });
+
+  it("asks MediaConvert to apply the rotation metadata of a rotated MP4 or QuickTime source", () => {
+    const rotated = submitted(
+      planRecord(uploadRecord("v.mov"), CONVERT_SETTINGS, source(1280, 720, { rotation: 90 })),
+    );
+    assert.deepEqual(rotated.Settings!.Inputs![0].VideoSelector, { Rotate: "AUTO" });
+    const upright = submitted(
+      planRecord(uploadRecord("v.mp4"), CONVERT_SETTINGS, source(1280, 720)),
+    );
+    assert.deepEqual(upright.Settings!.Inputs![0].VideoSelector, {});
+  });
+
+  it("encodes the same fitted ladder in the DASH and FairPlay groups when DRM is on", () => {
+    const request = submitted(
+      planRecord(uploadRecord("v.mp4"), DRM_CONVERT_SETTINGS, source(640, 480)),
+    );
+    const [thumbnails, dash, fairPlay] = request.Settings!.OutputGroups!;
+    assert.deepEqual(videoOutputs(thumbnails), [[undefined, 640, 480]]);
+    assert.deepEqual(videoOutputs(dash), [["_360", 480, 360]]);
+    assert.deepEqual(videoOutputs(fairPlay), [["_360", 480, 360]]);
+    assert.equal(dash.Outputs!.at(-1)!.NameModifier, "_audio");
+  });
+
+  it("carries the source facts in the job's user metadata, within MediaConvert's limits", () => {
+    const facts = source(1280, 720, {
+      rotation: 270,
+      container: "QuickTime",
+      audioCodec: "MPEG Audio",
+      videoCodec: "x".repeat(80),
+    });
+    const request = submitted(planRecord(uploadRecord("v.mov"), DRM_CONVERT_SETTINGS, facts));
+    const metadata = request.UserMetadata!;
+    assert.ok(Object.keys(metadata).length <= 10);
+    assert.ok(metadata.source.length <= 256);
+    assert.match(
+      metadata.source,
+      /^[0-9A-Za-z _.:/=+@-]+$/,
+      "only the characters MediaConvert allows",
+    );
+    assert.match(metadata.source, /audio=MPEG_Audio/);
+    assert.deepEqual(decodeSourceFacts(metadata.source), {
+      ...facts,
+      displayAspectRatio: 1.7778,
+      audioCodec: "MPEG_Audio",
+      videoCodec: "x".repeat(32),
+    });
+  });
+
+  it("carries no source facts when the probe could not tell", () => {
+    assert.equal(submitted(plan("v.mp4")).UserMetadata!.source, undefined);
+  });
+});
+
+describe("convert: automated ABR", () => {
+  const automated: ConvertSettings = {
+    ...CONVERT_SETTINGS,
+    profile: {
+      ...CONVERT_SETTINGS.profile,
+      automatedAbr: { maxRenditions: 6, minBitrate: 400_000, maxBitrate: 6_000_000 },
+    },
+  };
+  const groups = (settings: ConvertSettings, facts?: SourceFacts) =>
+    submitted(planRecord(uploadRecord("v.mp4"), settings, facts)).Settings!.OutputGroups!;
+
+  it("lets MediaConvert choose the HLS renditions within the configured limits", () => {
+    const [hls] = groups(automated, source(1280, 720));
+    assert.deepEqual(hls.AutomatedEncodingSettings, {
+      AbrSettings: { MaxRenditions: 6, MinAbrBitrate: 400_000, MaxAbrBitrate: 6_000_000 },
+    });
+  });
+
+  it("gives the HLS group one base output: no size, QVBR with multi-pass HQ, no bitrate", () => {
+    const [hls] = groups(automated, source(1280, 720));
+    assert.equal(hls.Outputs!.length, 1);
+    const [base] = hls.Outputs!;
+    assert.equal(base.VideoDescription!.Width, undefined);
+    assert.equal(base.VideoDescription!.Height, undefined);
+    assert.equal(base.VideoDescription!.ScalingBehavior, "DEFAULT", "not FIT_NO_UPSCALE");
+    const h264 = base.VideoDescription!.CodecSettings!.H264Settings!;
+    assert.equal(base.VideoDescription!.CodecSettings!.Codec, "H_264");
+    assert.equal(h264.RateControlMode, "QVBR");
+    assert.equal(h264.QualityTuningLevel, "MULTI_PASS_HQ");
+    assert.equal(h264.MaxBitrate, undefined);
+    assert.equal(h264.Bitrate, undefined);
+    assert.equal(h264.QvbrSettings, undefined);
+    assert.equal(base.AudioDescriptions!.length, 1);
+  });
+
+  it("leaves out the limits that are not configured: MediaConvert's defaults apply", () => {
+    const [hls] = groups({
+      ...CONVERT_SETTINGS,
+      profile: { ...CONVERT_SETTINGS.profile, automatedAbr: {} },
+    });
+    assert.deepEqual(hls.AutomatedEncodingSettings, { AbrSettings: {} });
+  });
+
+  it("keeps the MP4 and thumbnails at their fitted, fixed sizes, CBR", () => {
+    const [, mp4, thumbnails] = groups(automated, source(854, 480));
+    assert.equal(mp4.AutomatedEncodingSettings, undefined);
+    assert.deepEqual(videoOutputs(mp4), [[undefined, 854, 480]]);
+    assert.equal(
+      mp4.Outputs![0].VideoDescription!.CodecSettings!.H264Settings!.RateControlMode,
+      "CBR",
+    );
+    assert.deepEqual(videoOutputs(thumbnails), [[undefined, 854, 480]]);
+  });
+
+  it("uses automated ABR in every ABR group of a DRM job, as MediaConvert requires", () => {
+    const drm: ConvertSettings = { ...automated, drm: DRM_CONVERT_SETTINGS.drm };
+    const [thumbnails, dash, fairPlay] = groups(drm, source(1280, 720));
+    assert.equal(thumbnails.AutomatedEncodingSettings, undefined);
+    for (const group of [dash, fairPlay]) {
+      assert.deepEqual(group.AutomatedEncodingSettings!.AbrSettings!.MaxRenditions, 6);
+    }
+    assert.deepEqual(
+      dash.Outputs!.map((o) => [
+        o.NameModifier,
+        Boolean(o.VideoDescription),
+        Boolean(o.AudioDescriptions),
+      ]),
+      [
+        ["_video", true, false],
+        ["_audio", false, true],
+      ],
+      "video and audio stay separate outputs for Widevine",
+    );
+    assert.equal(fairPlay.Outputs!.length, 1);
+    assert.ok(fairPlay.OutputGroupSettings!.HlsGroupSettings!.Encryption);
+  });
+});
+
+describe("convert: queue, ladder mode and limits from the environment", () => {
+  const env = CONVERT_ENVIRONMENT;
+
+  it("requires the stack's queue, and defaults priority to 0 and acceleration to DISABLED", () => {
+    assert.deepEqual(readConvertSettings(env).queue, {
+      Queue: JOB_QUEUE_ARN,
+      Priority: 0,
+      AccelerationSettings: { Mode: "DISABLED" },
+    });
+    assert.throws(
+      () => readConvertSettings({ ...env, JOB_QUEUE_ARN: "" }),
+      /Environment variable JOB_QUEUE_ARN is not set/,
+    );
+    assert.throws(
+      () =>
+        readConvertSettings({
+          ...env,
+          JOB_QUEUE_ARN: "arn:aws:mediaconvert:us-east-1:123456789012:presets/x",
+        }),
+      /JOB_QUEUE_ARN is invalid: .* is not a MediaConvert queue ARN/,
+    );
+  });
+
+  it("reads the priority and acceleration, naming the variable when either is invalid", () => {
+    const settings = readConvertSettings({
+      ...env,
+      JOB_PRIORITY: "-20",
+      ACCELERATION_MODE: "PREFERRED",
+    });
+    assert.equal(settings.queue.Priority, -20);
+    assert.deepEqual(settings.queue.AccelerationSettings, { Mode: "PREFERRED" });
+    assert.throws(
+      () => readConvertSettings({ ...env, JOB_PRIORITY: "51" }),
+      /^Error: `JOB_PRIORITY` must be an integer from -50 to 50/,
+    );
+    assert.throws(
+      () => readConvertSettings({ ...env, ACCELERATION_MODE: "on" }),
+      /^Error: `ACCELERATION_MODE` must be one of DISABLED, ENABLED, PREFERRED, got "on"\./,
+    );
+  });
+
+  it("uses the fixed ladder by default, and automated ABR with LADDER_MODE=automated", () => {
+    assert.equal(readConvertSettings(env).profile.automatedAbr, undefined);
+    assert.deepEqual(
+      readConvertSettings({ ...env, LADDER_MODE: "automated" }).profile.automatedAbr,
+      {},
+    );
+    assert.deepEqual(
+      readConvertSettings({
+        ...env,
+        LADDER_MODE: "automated",
+        AUTOMATED_ABR_MAX_RENDITIONS: "5",
+        AUTOMATED_ABR_MIN_BITRATE: "300000",
+        AUTOMATED_ABR_MAX_BITRATE: "5000000",
+      }).profile.automatedAbr,
+      { maxRenditions: 5, minBitrate: 300_000, maxBitrate: 5_000_000 },
+    );
+  });
+
+  it("fails at cold start naming the variable for a bad mode or limit", () => {
+    const automatedEnv = { ...env, LADDER_MODE: "automated" };
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ ...env, LADDER_MODE: "auto" }, /LADDER_MODE is invalid: "auto" is not fixed or automated/],
+      [
+        { ...automatedEnv, AUTOMATED_ABR_MAX_RENDITIONS: "2" },
+        /AUTOMATED_ABR_MAX_RENDITIONS is invalid: .*from 3 to 15/,
+      ],
+      [
+        { ...automatedEnv, AUTOMATED_ABR_MAX_RENDITIONS: "16" },
+        /AUTOMATED_ABR_MAX_RENDITIONS is invalid/,
+      ],
+      [
+        { ...automatedEnv, AUTOMATED_ABR_MIN_BITRATE: "99999" },
+        /AUTOMATED_ABR_MIN_BITRATE is invalid: .*100000 to 100000000/,
+      ],
+      [
+        { ...automatedEnv, AUTOMATED_ABR_MAX_BITRATE: "8M" },
+        /AUTOMATED_ABR_MAX_BITRATE is invalid/,
+      ],
+      [
+        {
+          ...automatedEnv,
+          AUTOMATED_ABR_MIN_BITRATE: "6000000",
+          AUTOMATED_ABR_MAX_BITRATE: "5000000",
+        },
+        /AUTOMATED_ABR_MIN_BITRATE and AUTOMATED_ABR_MAX_BITRATE are invalid: the minimum bitrate 6000000 is above/,
+      ],
+      [
+        { ...env, AUTOMATED_ABR_MAX_BITRATE: "5000000" },
+        /AUTOMATED_ABR_MAX_BITRATE is set but LADDER_MODE is not automated/,
+      ],
+    ];
+    for (const [environment, message] of cases) {
+      assert.throws(() => readConvertSettings(environment), message);
+    }
   });
 });

@@ -373,3 +373,71 @@ describe("metadata: the ERROR file", () => {
     });
   });
 });
+
+describe("metadata: the source block", () => {
+  const SOURCE =
+    "size=1280x720 dar=1.7778 rotation=90 duration=125.4 video=AVC audio=AAC container=QuickTime";
+  const withSource = (source: string | undefined) => ({
+    application: "vod-test",
+    assetId: "0123456789abcdef",
+    input: "s3://vod-source-test/trailers/My Movie #1.mp4",
+    ...(source !== undefined ? { source } : {}),
+  });
+  const complete = (source: string | undefined) => {
+    const plan = planAssetMetadata(completeDetail({ userMetadata: withSource(source) }), EXPECTED);
+    assert.ok(plan.action === "write");
+    return plan.metadata;
+  };
+
+  it("keeps what the convert function read from the upload in the COMPLETE file", () => {
+    assert.deepEqual(complete(SOURCE).source, {
+      width: 1280,
+      height: 720,
+      displayAspectRatio: 1.7778,
+      rotation: 90,
+      durationSeconds: 125.4,
+      videoCodec: "AVC",
+      audioCodec: "AAC",
+      container: "QuickTime",
+    });
+  });
+
+  it("keeps it in the ERROR file too", () => {
+    const plan = planErrorMarker(
+      {
+        jobId: "1732270000000-err001",
+        status: "ERROR",
+        errorCode: 1030,
+        errorMessage: "Video codec [indeo4] is not a supported input video codec",
+        userMetadata: withSource(SOURCE),
+      },
+      EXPECTED,
+    );
+    assert.ok(plan.action === "write");
+    assert.equal(plan.marker.source?.rotation, 90);
+  });
+
+  it("leaves it out for a source without sound, an unknown duration, or a job that carries none", () => {
+    const silent = complete("size=720x1280 dar=0.5625 rotation=0 video=HEVC container=MPEG-4");
+    assert.deepEqual(silent.source, {
+      width: 720,
+      height: 1280,
+      displayAspectRatio: 0.5625,
+      rotation: 0,
+      videoCodec: "HEVC",
+      container: "MPEG-4",
+    });
+    assert.equal("source" in complete(undefined), false, "the probe could not tell");
+  });
+
+  it("ignores a source value it cannot read rather than writing a wrong one", () => {
+    for (const value of [
+      "",
+      "garbage",
+      "size=1280x720 dar=0 rotation=0 video=AVC container=MPEG-4",
+      "size=1280x720 dar=1.7 rotation=45 video=AVC container=MPEG-4",
+    ]) {
+      assert.equal("source" in complete(value), false, value);
+    }
+  });
+});

@@ -207,6 +207,7 @@ describe("VodPipeline", () => {
         "JOB_PRIORITY",
         "JOB_QUEUE_ARN",
         "LADDER",
+        "LADDER_MODE",
         "MEDIACONVERT_ROLE_ARN",
         "QVBR_QUALITY_LEVEL",
         "RATE_CONTROL",
@@ -217,6 +218,17 @@ describe("VodPipeline", () => {
       );
       assert.equal(env.JOB_PRIORITY, "0");
       assert.equal(env.ACCELERATION_MODE, "DISABLED");
+      assert.equal(env.LADDER_MODE, "fixed");
+    });
+
+    it("tells the convert function the automated ABR limits that are set, and only those", async () => {
+      const automated = await runProgram(
+        pipeline({ ladderMode: "automated", automatedAbr: { maxRenditions: 6 } }),
+      );
+      const env = named(automated, FUNCTION, "vod-convert").inputs.environment.variables;
+      assert.equal(env.LADDER_MODE, "automated");
+      assert.equal(env.AUTOMATED_ABR_MAX_RENDITIONS, "6");
+      assert.equal(env.AUTOMATED_ABR_MIN_BITRATE, undefined);
       assert.equal(env.APPLICATION_NAME, "vod-test");
       assert.match(env.MEDIACONVERT_ROLE_ARN, /^arn:aws:iam::123456789012:role\/vod-mediaconvert/);
       assert.deepEqual(JSON.parse(env.LADDER), DEFAULT_LADDER);

@@ -98,6 +98,13 @@ export function lambdaFunction(args: LambdaFunctionArgs): DeployedFunction {
       handler: "index.handler",
       code: new pulumi.asset.AssetArchive({
         "index.js": new pulumi.asset.StringAsset(bundle.code),
+        // Files the handler reads beside itself (the convert function's MediaInfo WebAssembly).
+        ...Object.fromEntries(
+          Object.entries(bundle.files).map(([name, file]) => [
+            name,
+            new pulumi.asset.FileAsset(file),
+          ]),
+        ),
       }),
       memorySize: args.memorySize ?? 256,
       timeout: args.timeout ?? 60,

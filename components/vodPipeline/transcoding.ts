@@ -4,7 +4,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { RateControl, Rendition } from "../../functions/convert/ladder";
+import type {
+  AutomatedAbrLimits,
+  LadderMode,
+  RateControl,
+  Rendition,
+} from "../../functions/convert/ladder";
 import { VIDEO_SUFFIXES } from "../../functions/convert/objectKey";
 import type { AccountContext } from "../common/account";
 import { policyDocument, trustPolicy } from "../common/iam";
@@ -35,6 +40,9 @@ export interface TranscodingArgs {
   readonly ladder: readonly Rendition[];
   readonly rateControl: RateControl;
   readonly qvbrQualityLevel: number;
+  /** `fixed` (the ladder, fitted to each source) or `automated` (MediaConvert's ABR). */
+  readonly ladderMode: LadderMode;
+  readonly automatedAbr: AutomatedAbrLimits;
   readonly jobPriority: number;
   readonly accelerationMode: AccelerationMode;
   readonly queueConcurrentJobs?: number;
@@ -135,6 +143,8 @@ export function createTranscoding(args: TranscodingArgs) {
       JOB_PRIORITY: String(args.jobPriority),
       ACCELERATION_MODE: args.accelerationMode,
       LADDER: JSON.stringify(args.ladder),
+      LADDER_MODE: args.ladderMode,
+      ...automatedAbrEnvironment(args.automatedAbr),
       RATE_CONTROL: args.rateControl,
       QVBR_QUALITY_LEVEL: String(args.qvbrQualityLevel),
       // The gateway's URL only: the gateway adds the enc-token itself.
@@ -198,6 +208,15 @@ export function createTranscoding(args: TranscodingArgs) {
     { parent, dependsOn: [s3Invoke] },
   );
   return { queue, mediaConvertRole, idempotencyTable: idempotency.table, convert };
+}
+
+/** The automated ABR limits that are set, as the convert function reads them. */
+function automatedAbrEnvironment(limits: AutomatedAbrLimits): Record<string, string> {
+  const variables: Record<string, string> = {};
+  if (limits.maxRenditions) variables.AUTOMATED_ABR_MAX_RENDITIONS = String(limits.maxRenditions);
+  if (limits.minBitrate) variables.AUTOMATED_ABR_MIN_BITRATE = String(limits.minBitrate);
+  if (limits.maxBitrate) variables.AUTOMATED_ABR_MAX_BITRATE = String(limits.maxBitrate);
+  return variables;
 }
 
 /** Every suffix the upload trigger fires on: each video suffix in lower and upper case. */

@@ -6,7 +6,12 @@ import {
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import type { Context, S3Event } from "aws-lambda";
-import { ASSET_FILE_CACHE_CONTROL } from "../shared/assetFile";
+import {
+  ASSET_FILE_CACHE_CONTROL,
+  ErrorMarker,
+  ProcessingMarker,
+  SourceFacts,
+} from "../shared/assetFile";
 import { isConditionalConflict, isPreconditionFailed } from "../shared/conditionalWrite";
 import { count, createObservability, instrumented, Observability } from "../shared/observability";
 import {
@@ -17,7 +22,16 @@ import {
   SubmitJob,
   SubmittedJob,
 } from "./idempotency";
-import { planRecord, processingMarker, UploadIdentity } from "./request";
+import type { ProbeOutcome, ProbeStats, SourceProbe } from "./probe";
+import {
+  assetFileKeyFor,
+  planJob,
+  processingMarker,
+  rejectedUploadMarker,
+  screenRecord,
+  ScreenedUpload,
+  UploadIdentity,
+} from "./request";
 import type { ConvertSettings } from "./settings";
 
 /** SDK attempts per CreateJob: extra attempts ride out MediaConvert's request throttling. */
@@ -32,8 +46,17 @@ export const DYNAMODB_MAX_ATTEMPTS = 5;
 export const CONVERT_METRICS = {
   /** A MediaConvert job was created for a new upload. */
   jobsCreated: "JobsCreated",
-  /** Not an upload of a video (a folder marker, another suffix, an empty object). */
+  /**
+   * Not an upload of a video: a folder marker, another suffix, an empty object, or, as
+   * the probe found, a file without a video track (see {@link CONVERT_METRICS.uploadsRejected}).
+   */
   uploadsSkipped: "UploadsSkipped",
+  /** Of the skips, the uploads the probe read and found no video in: each gets an ERROR asset file. */
+  uploadsRejected: "UploadsRejected",
+  /** The probe could not tell (budget spent, MediaInfo failed): the job uses the configured sizes. */
+  probesInconclusive: "ProbesInconclusive",
+  /** Reading the upload from S3 failed (throttling, 5xx, access): the event is retried. */
+  probesFailed: "ProbesFailed",
   /** A redelivered or retried upload whose job already exists: no call made. */
   duplicateUploads: "DuplicateUploads",
   /** Another invocation is submitting the same upload: the event is retried later. */
@@ -51,7 +74,10 @@ export const CONVERT_METRICS = {
 /** What the convert handler works with. */
 export interface ConvertDependencies {
   readonly mediaConvert: MediaConvertClient;
+  /** Writes the asset files (the probe has its own client, see `mediaInfoProbe`). */
   readonly s3: S3Client;
+  /** Reads each upload before its job: {@link mediaInfoProbe} over ranged S3 GETs. */
+  readonly probe: SourceProbe;
   /** Where each upload is recorded before its job: {@link uploadRecordStore}. */
   readonly uploadRecords: BasePersistenceLayer;
   /** @default createObservability("convert", { application }) */
@@ -63,15 +89,17 @@ type Submission = SubmittedJob & { readonly duplicate?: true; readonly retries: 
 
 /**
  * The convert handler for the given settings and clients. Skips are logged; every video
- * record is submitted at most once per upload (see `./idempotency`), and if any
- * submission failed the handler throws afterwards, so Lambda retries the event (the
- * other records find their jobs in their records) and finally dead-letters it.
+ * record is probed (see `./probe`) and then submitted at most once per upload (see
+ * `./idempotency`), and if any probe or submission failed the handler throws
+ * afterwards, so Lambda retries the event (the other records find their jobs in their
+ * records) and finally dead-letters it.
  *
- * Once a new job exists, its asset gets a PROCESSING `asset.json` (see
- * {@link writeProcessingMarker}).
+ * An upload the probe finds is not a video (a text file named `.mp4`, an audio-only
+ * file) is a logged skip, and its asset gets an ERROR `asset.json` saying why. Once a
+ * new job exists, its asset gets a PROCESSING `asset.json` (see {@link writeStatusFile}).
  */
 export function createConvertHandler(settings: ConvertSettings, deps: ConvertDependencies) {
-  const { mediaConvert, s3, uploadRecords } = deps;
+  const { mediaConvert, s3, uploadRecords, probe } = deps;
   const observability =
     deps.observability ?? createObservability("convert", { application: settings.applicationName });
   const { logger, metrics } = observability;
@@ -113,6 +141,57 @@ export function createConvertHandler(settings: ConvertSettings, deps: ConvertDep
     }
   }
 
+  /**
+   * Probes one screened upload: what its job is fitted to (`source`; none when the probe
+   * could not tell), or `"done"` when the record ends here: a logged skip (not a video,
+   * or gone), or a failure added to `failures` (S3's, or MediaInfo's load), which Lambda
+   * retries.
+   */
+  async function probeUpload(
+    screened: ScreenedUpload,
+    failures: Error[],
+  ): Promise<{ source?: SourceFacts; probe: ReturnType<typeof probeSummary> } | "done"> {
+    const { key } = screened;
+    let probed: ProbeOutcome;
+    try {
+      probed = await probe({ bucket: screened.bucket, key });
+    } catch (error) {
+      failures.push(error as Error);
+      count(metrics, CONVERT_METRICS.probesFailed);
+      logger.error("upload not read", {
+        key,
+        reason: "the upload could not be probed; Lambda retries this event",
+        error,
+      });
+      return "done";
+    }
+    const summary = probeSummary(probed.stats);
+    switch (probed.kind) {
+      case "video":
+        return { source: probed.source, probe: summary };
+      case "inconclusive":
+        count(metrics, CONVERT_METRICS.probesInconclusive);
+        logger.warn("upload not fully read", {
+          key,
+          reason: `${probed.reason}; the job uses the configured sizes as they stand`,
+          probe: summary,
+        });
+        return { probe: summary };
+      case "missing":
+      case "rejected":
+        count(metrics, CONVERT_METRICS.uploadsSkipped);
+        logger.info("skipped", { key, reason: probed.reason, probe: summary });
+        if (probed.kind === "rejected") {
+          count(metrics, CONVERT_METRICS.uploadsRejected);
+          await writeStatusFile(s3, logger, settings.destinationBucket, assetFileKeyFor(screened), {
+            key,
+            file: rejectedUploadMarker(screened, probed.reason),
+          });
+        }
+        return "done";
+    }
+  }
+
   async function handler(event: S3Event, context?: Context): Promise<void> {
     if (!context) {
       throw new Error("The convert handler needs the Lambda context: it bounds upload records");
@@ -121,12 +200,15 @@ export function createConvertHandler(settings: ConvertSettings, deps: ConvertDep
     const records = event.Records ?? [];
     const failures: Error[] = [];
     for (const record of records) {
-      const plan = planRecord(record, settings);
-      if (plan.action === "skip") {
+      const screened = screenRecord(record);
+      if (screened.action === "skip") {
         count(metrics, CONVERT_METRICS.uploadsSkipped);
-        logger.info("skipped", { key: plan.key, reason: plan.reason });
+        logger.info("skipped", { key: screened.key, reason: screened.reason });
         continue;
       }
+      const probed = await probeUpload(screened, failures);
+      if (probed === "done") continue;
+      const plan = planJob(screened, settings, probed.source);
       const { key, request } = plan;
       let submission: Submission;
       try {
@@ -166,11 +248,21 @@ export function createConvertHandler(settings: ConvertSettings, deps: ConvertDep
         jobId,
         assetId: request.UserMetadata?.assetId,
         contentId: request.UserMetadata?.contentId,
+        source: request.UserMetadata?.source,
+        probe: probed.probe,
       });
-      await writeProcessingMarker(s3, logger, settings.destinationBucket, plan.assetFileKey, {
+      if (!jobId) {
+        logger.warn("status file not written", {
+          key,
+          assetFile: plan.assetFileKey,
+          reason: "CreateJob returned no job id",
+        });
+        continue;
+      }
+      await writeStatusFile(s3, logger, settings.destinationBucket, plan.assetFileKey, {
         key,
         jobId,
-        request,
+        file: processingMarker(request, jobId),
       });
     }
     if (failures.length > 0) {
@@ -183,39 +275,52 @@ export function createConvertHandler(settings: ConvertSettings, deps: ConvertDep
   return instrumented(observability, handler);
 }
 
+/** A probe's cost, for log lines: requests, bytes, milliseconds (and the MediaInfo load, once). */
+function probeSummary(stats: ProbeStats) {
+  return {
+    requests: stats.requests,
+    bytes: stats.bytes,
+    objectBytes: stats.objectBytes,
+    ms: Math.round(stats.ms),
+    ...(stats.truncated ? { truncated: true } : {}),
+    ...(stats.loadMs !== undefined ? { loadMs: Math.round(stats.loadMs) } : {}),
+  };
+}
+
 /**
- * Writes the PROCESSING `asset.json` only if none exists (`If-None-Match: *`), so it
- * never hides a COMPLETE or ERROR file from an earlier encode: S3's 412 is the expected
- * answer then, and is logged.
+ * Writes a status `asset.json` (PROCESSING once the job exists, ERROR for a refused
+ * upload) only if none exists (`If-None-Match: *`), so it never hides a COMPLETE or
+ * ERROR file from an earlier encode: S3's 412 is the expected answer then, and is logged.
  *
- * Never throws. The job already exists, and the file is only a status hint: the
- * metadata function writes the full file when the job ends. So a failed write is a
- * warning, and the player says "missing" until the job ends.
+ * Never throws. The file is only a status hint: for a job, the metadata function
+ * writes the full file when the job ends. So a failed write is a warning, and the
+ * player says "missing" until then.
  */
-async function writeProcessingMarker(
+async function writeStatusFile(
   s3: S3Client,
   logger: Observability["logger"],
   bucket: string,
   key: string,
-  job: { key: string; jobId: string | undefined; request: CreateJobCommandInput },
+  status: { key: string; jobId?: string; file: ProcessingMarker | ErrorMarker },
 ): Promise<void> {
-  const fields = { key: job.key, jobId: job.jobId, assetFile: key };
-  if (!job.jobId) {
-    logger.warn("status file not written", { ...fields, reason: "CreateJob returned no job id" });
-    return;
-  }
+  const fields = {
+    key: status.key,
+    ...(status.jobId ? { jobId: status.jobId } : {}),
+    assetFile: key,
+    status: status.file.status,
+  };
   try {
     await s3.send(
       new PutObjectCommand({
         Bucket: bucket,
         Key: key,
-        Body: JSON.stringify(processingMarker(job.request, job.jobId), null, 2),
+        Body: JSON.stringify(status.file, null, 2),
         ContentType: "application/json",
         CacheControl: ASSET_FILE_CACHE_CONTROL,
         IfNoneMatch: "*",
       }),
     );
-    logger.info("status file written", { ...fields, status: "PROCESSING" });
+    logger.info("status file written", fields);
   } catch (error) {
     if (isPreconditionFailed(error)) {
       logger.info("status file kept", {

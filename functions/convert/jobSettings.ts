@@ -2,6 +2,11 @@
  * Typed builders for the MediaConvert job: the HLS ladder, the MP4 and the
  * thumbnails, which reproduce the source design's `job.json`, and, when DRM is
  * on, the encrypted DASH and FairPlay HLS groups over the same ladder.
+ *
+ * With the source's facts (see `./probe`), every video output is fitted to it: the
+ * ladder keeps the rungs the source can fill, each oriented and shaped like the
+ * source, and neither the MP4 nor the thumbnails are upscaled (see `fitLadder`).
+ * Without them, the configured sizes are used as they stand.
  * @see https://docs.aws.amazon.com/mediaconvert/latest/apireference/jobs.html
  */
 import type {
@@ -9,14 +14,24 @@ import type {
   DashIsoEncryptionSettings,
   H264Settings,
   HlsEncryptionSettings,
+  AutomatedEncodingSettings,
   Input,
   JobSettings,
   Output,
   OutputGroup,
   VideoDescription,
 } from "@aws-sdk/client-mediaconvert";
+import type { SourceFacts } from "../shared/assetFile";
 import { dashIsoEncryption, DrmJobOptions, fairPlayHlsEncryption } from "./drmGroups";
-import type { RateControl, Rendition } from "./ladder";
+import {
+  AutomatedAbrLimits,
+  fitLadder,
+  fitRendition,
+  RateControl,
+  Rendition,
+  renditionName,
+  SourcePicture,
+} from "./ladder";
 import { OUTPUT_LAYOUT } from "./objectKey";
 
 /** How the ladder is encoded. */
@@ -25,6 +40,13 @@ export interface EncodingProfile {
   readonly rateControl: RateControl;
   /** Used with QVBR only. */
   readonly qvbrQualityLevel: number;
+  /**
+   * MediaConvert's automated ABR instead of the fixed ladder, for every streaming group
+   * (MediaConvert requires all of a job's ABR groups to use it). The MP4 and the
+   * thumbnails keep their fixed sizes.
+   * @default undefined (the fixed ladder)
+   */
+  readonly automatedAbr?: AutomatedAbrLimits;
 }
 
 /** The selector every audio output reads from. */
@@ -34,7 +56,7 @@ export const HLS_AUDIO_GROUP = "program_audio";
 
 /** The progressive MP4: 720p at 3 Mbps, CBR, as in the source design. */
 export const MP4_RENDITION: Rendition = { width: 1280, height: 720, bitrate: 3_000_000 };
-/** Thumbnails: a 720p JPEG every 5 seconds, at most 500. */
+/** Thumbnails: a 720p JPEG every 5 seconds, at most 500 (sized like the MP4 for a smaller source). */
 export const THUMBNAILS = {
   width: 1280,
   height: 720,
@@ -74,7 +96,11 @@ export function h264Settings(
     SceneChangeDetect: "ENABLED",
     FramerateControl: "INITIALIZE_FROM_SOURCE",
     InterlaceMode: "PROGRESSIVE",
-    ParControl: "INITIALIZE_FROM_SOURCE",
+    // Square pixels: output sizes come from the source's display aspect ratio, so an
+    // anamorphic source's pixel aspect ratio must not be carried over.
+    ParControl: "SPECIFIED",
+    ParNumerator: 1,
+    ParDenominator: 1,
     Syntax: "DEFAULT",
   };
 }
@@ -95,6 +121,38 @@ export function aacAudio(): AudioDescription {
         Specification: "MPEG4",
       },
     },
+  };
+}
+
+/**
+ * H.264 for the base output of an automated ABR group: QVBR with multi-pass HQ, as
+ * MediaConvert requires; the bitrates and quality of each rendition are MediaConvert's.
+ * @see https://docs.aws.amazon.com/mediaconvert/latest/ug/feature-restrictions-for-automated-abr.html
+ */
+export function automatedAbrH264Settings(): H264Settings {
+  const settings: H264Settings = { ...h264Settings(0, "QVBR", 0) };
+  delete settings.MaxBitrate;
+  delete settings.QvbrSettings;
+  return settings;
+}
+
+/** An output group's automated ABR limits, in MediaConvert's shape. */
+export function automatedEncodingSettings(limits: AutomatedAbrLimits): AutomatedEncodingSettings {
+  return {
+    AbrSettings: {
+      ...(limits.maxRenditions !== undefined ? { MaxRenditions: limits.maxRenditions } : {}),
+      ...(limits.minBitrate !== undefined ? { MinAbrBitrate: limits.minBitrate } : {}),
+      ...(limits.maxBitrate !== undefined ? { MaxAbrBitrate: limits.maxBitrate } : {}),
+    },
+  };
+}
+
+/** The base output's video: no size (MediaConvert sizes each rendition), QVBR. */
+function automatedAbrVideo(): VideoDescription {
+  return {
+    ScalingBehavior: "DEFAULT",
+    AntiAlias: "ENABLED",
+    CodecSettings: { Codec: "H_264", H264Settings: automatedAbrH264Settings() },
   };
 }
 
@@ -119,17 +177,18 @@ const SEGMENT_SECONDS = 10;
 
 /**
  * The HLS group: one rendition per ladder step, 10-second segments. With
- * `encryption` it is the same ladder, encrypted (the FairPlay group).
+ * `encryption` it is the same ladder, encrypted (the FairPlay group). With automated
+ * ABR, one base output from which MediaConvert makes the renditions.
  */
 export function hlsGroup(
   destination: string,
   profile: EncodingProfile,
   options: { readonly name?: string; readonly encryption?: HlsEncryptionSettings } = {},
 ): OutputGroup {
-  const outputs: Output[] = profile.ladder.map((rendition) => ({
-    NameModifier: `_${rendition.height}`,
+  const hlsOutput = (video: VideoDescription, nameModifier?: string): Output => ({
+    ...(nameModifier ? { NameModifier: nameModifier } : {}),
     ContainerSettings: { Container: "M3U8", M3u8Settings: {} },
-    VideoDescription: videoDescription(rendition, profile),
+    VideoDescription: video,
     AudioDescriptions: [aacAudio()],
     OutputSettings: {
       HlsSettings: {
@@ -138,9 +197,17 @@ export function hlsGroup(
         IFrameOnlyManifest: "EXCLUDE",
       },
     },
-  }));
+  });
+  const outputs: Output[] = profile.automatedAbr
+    ? [hlsOutput(automatedAbrVideo())]
+    : profile.ladder.map((rendition) =>
+        hlsOutput(videoDescription(rendition, profile), renditionName(rendition)),
+      );
   return {
     Name: options.name ?? "HLS",
+    ...(profile.automatedAbr
+      ? { AutomatedEncodingSettings: automatedEncodingSettings(profile.automatedAbr) }
+      : {}),
     OutputGroupSettings: {
       Type: "HLS_GROUP_SETTINGS",
       HlsGroupSettings: {
@@ -163,21 +230,30 @@ export function hlsGroup(
 }
 
 /**
- * The DASH ISO group: one video-only output per ladder step and one audio-only
- * AAC output. Video and audio must be separate outputs: some Widevine players
- * fail on muxed, encrypted representations (PallyCon's MediaConvert guide).
- * Fragments end on the next key frame, so with the 90-frame GOP each is one GOP.
+ * The DASH ISO group: one video-only output per ladder step (or, with automated ABR,
+ * one video-only base output) and one audio-only AAC output. Video and audio must be
+ * separate outputs: some Widevine players fail on muxed, encrypted representations
+ * (PallyCon's MediaConvert guide). Fragments end on the next key frame, so with the
+ * 90-frame GOP each is one GOP.
  */
 export function dashIsoGroup(
   destination: string,
   profile: EncodingProfile,
   encryption?: DashIsoEncryptionSettings,
 ): OutputGroup {
-  const video: Output[] = profile.ladder.map((rendition) => ({
-    NameModifier: `_${rendition.height}`,
-    ContainerSettings: { Container: "MPD" },
-    VideoDescription: videoDescription(rendition, profile),
-  }));
+  const video: Output[] = profile.automatedAbr
+    ? [
+        {
+          NameModifier: "_video",
+          ContainerSettings: { Container: "MPD" },
+          VideoDescription: automatedAbrVideo(),
+        },
+      ]
+    : profile.ladder.map((rendition) => ({
+        NameModifier: renditionName(rendition),
+        ContainerSettings: { Container: "MPD" },
+        VideoDescription: videoDescription(rendition, profile),
+      }));
   const audio: Output = {
     NameModifier: "_audio",
     ContainerSettings: { Container: "MPD" },
@@ -185,6 +261,9 @@ export function dashIsoGroup(
   };
   return {
     Name: "DASH",
+    ...(profile.automatedAbr
+      ? { AutomatedEncodingSettings: automatedEncodingSettings(profile.automatedAbr) }
+      : {}),
     OutputGroupSettings: {
       Type: "DASH_ISO_GROUP_SETTINGS",
       DashIsoGroupSettings: {
@@ -201,8 +280,15 @@ export function dashIsoGroup(
   };
 }
 
-/** The progressive-download MP4: moov atom first, so playback starts before download ends. */
-export function mp4Group(destination: string, profile: EncodingProfile): OutputGroup {
+/**
+ * The progressive-download MP4: moov atom first, so playback starts before download
+ * ends. `rendition`: its size and bitrate, fitted to the source.
+ */
+export function mp4Group(
+  destination: string,
+  profile: EncodingProfile,
+  rendition: Rendition = MP4_RENDITION,
+): OutputGroup {
   return {
     Name: "MP4",
     OutputGroupSettings: {
@@ -220,15 +306,18 @@ export function mp4Group(destination: string, profile: EncodingProfile): OutputG
           },
         },
         // The MP4 is always CBR at its fixed bitrate, whatever the ladder uses.
-        VideoDescription: videoDescription(MP4_RENDITION, { ...profile, rateControl: "CBR" }),
+        VideoDescription: videoDescription(rendition, { ...profile, rateControl: "CBR" }),
         AudioDescriptions: [aacAudio()],
       },
     ],
   };
 }
 
-/** JPEG frame captures for posters and scrubbing previews. */
-export function thumbnailGroup(destination: string): OutputGroup {
+/** JPEG frame captures for posters and scrubbing previews, at `size` (fitted to the source). */
+export function thumbnailGroup(
+  destination: string,
+  size: { readonly width: number; readonly height: number } = THUMBNAILS,
+): OutputGroup {
   return {
     Name: "Thumbnails",
     OutputGroupSettings: {
@@ -239,8 +328,8 @@ export function thumbnailGroup(destination: string): OutputGroup {
       {
         ContainerSettings: { Container: "RAW" },
         VideoDescription: {
-          Width: THUMBNAILS.width,
-          Height: THUMBNAILS.height,
+          Width: size.width,
+          Height: size.height,
           ScalingBehavior: "DEFAULT",
           CodecSettings: {
             Codec: "FRAME_CAPTURE",
@@ -257,21 +346,70 @@ export function thumbnailGroup(destination: string): OutputGroup {
   };
 }
 
-/** The file input: first audio track by default, embedded timecode. */
-export function fileInput(inputUrl: string): Input {
+/**
+ * The file input: first audio track by default, embedded timecode. `rotate`: turn the
+ * picture as its rotation metadata says (`Rotate: AUTO`); MediaConvert otherwise
+ * ignores it and a phone's portrait video comes out lying on its side.
+ */
+export function fileInput(inputUrl: string, { rotate = false } = {}): Input {
   return {
     FileInput: inputUrl,
     AudioSelectors: {
       [AUDIO_SELECTOR]: { DefaultSelection: "DEFAULT", Offset: 0, ProgramSelection: 1 },
     },
-    VideoSelector: {},
+    VideoSelector: rotate ? { Rotate: "AUTO" } : {},
     TimecodeSource: "EMBEDDED",
+  };
+}
+
+/**
+ * The containers whose rotation metadata MediaConvert applies (`Rotate: AUTO` works
+ * for .mov and .mp4 inputs only), as MediaInfo names them.
+ */
+export const ROTATING_CONTAINERS: readonly string[] = ["MPEG-4", "QuickTime"];
+
+/** The picture renditions are fitted to, and whether MediaConvert must rotate the input. */
+export function sourcePicture(source: SourceFacts): { picture: SourcePicture; rotate: boolean } {
+  const rotate = source.rotation !== 0 && ROTATING_CONTAINERS.includes(source.container);
+  return {
+    picture: {
+      width: source.width,
+      height: source.height,
+      displayAspectRatio: source.displayAspectRatio,
+      quarterTurn: rotate && (source.rotation === 90 || source.rotation === 270),
+    },
+    rotate,
+  };
+}
+
+/** Every video output's size for a source: the ladder, the MP4 and the thumbnails. */
+export interface OutputSizes {
+  readonly ladder: readonly Rendition[];
+  readonly mp4: Rendition;
+  readonly thumbnails: { readonly width: number; readonly height: number };
+  /** MediaConvert must apply the source's rotation metadata. */
+  readonly rotate: boolean;
+}
+
+/** The sizes fitted to `source`; without it, the configured sizes as they stand. */
+export function outputSizes(ladder: readonly Rendition[], source?: SourceFacts): OutputSizes {
+  if (!source) return { ladder, mp4: MP4_RENDITION, thumbnails: THUMBNAILS, rotate: false };
+  const { picture, rotate } = sourcePicture(source);
+  const mp4 = fitRendition(MP4_RENDITION, picture);
+  return {
+    ladder: fitLadder(ladder, picture),
+    mp4,
+    thumbnails: { width: mp4.width, height: mp4.height },
+    rotate,
   };
 }
 
 /**
  * The whole job for one upload, written under `s3://<bucket>/<prefix>/`. No canned
  * ACL: the output bucket enforces object ownership and rejects ACLs.
+ *
+ * `source`: what the probe found; every video output is fitted to it (see
+ * {@link outputSizes}). Without it, the configured sizes as they stand.
  *
  * - Without DRM: the HLS ladder, the MP4 and the thumbnails.
  * - With DRM: the thumbnails (posters), the DASH group (Widevine + PlayReady) and
@@ -282,22 +420,26 @@ export function buildJobSettings(
   inputUrl: string,
   outputBucket: string,
   prefix: string,
-  profile: EncodingProfile,
+  configured: EncodingProfile,
   drm?: DrmJobOptions,
+  source?: SourceFacts,
 ): JobSettings {
   const destination = (path: string) => `s3://${outputBucket}/${prefix}/${path}`;
   const clear = drm === undefined || drm.keepClearOutputs;
+  const sizes = outputSizes(configured.ladder, source);
+  // Every streaming group (clear HLS, DASH, FairPlay HLS) encodes the same fitted ladder.
+  const profile: EncodingProfile = { ...configured, ladder: sizes.ladder };
   return {
     TimecodeConfig: { Source: "ZEROBASED" },
-    Inputs: [fileInput(inputUrl)],
+    Inputs: [fileInput(inputUrl, { rotate: sizes.rotate })],
     OutputGroups: [
       ...(clear
         ? [
             hlsGroup(destination(OUTPUT_LAYOUT.hls), profile),
-            mp4Group(destination(OUTPUT_LAYOUT.mp4), profile),
+            mp4Group(destination(OUTPUT_LAYOUT.mp4), profile, sizes.mp4),
           ]
         : []),
-      thumbnailGroup(destination(OUTPUT_LAYOUT.thumbnails)),
+      thumbnailGroup(destination(OUTPUT_LAYOUT.thumbnails), sizes.thumbnails),
       ...(drm
         ? [
             dashIsoGroup(destination(OUTPUT_LAYOUT.dash), profile, dashIsoEncryption(drm)),

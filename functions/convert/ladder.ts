@@ -97,3 +97,137 @@ export function validateQvbrQualityLevel(level: number): void {
     throw new Error(`the QVBR quality level must be an integer from 1 to 10, not ${level}`);
   }
 }
+
+/**
+ * How the streaming ladder is made: `fixed`, the configured ladder fitted to each
+ * source; or `automated`, MediaConvert's automated ABR.
+ */
+export const LADDER_MODES = ["fixed", "automated"] as const;
+export type LadderMode = (typeof LADDER_MODES)[number];
+/** The configured ladder, fitted to each source: predictable sizes and costs. */
+export const DEFAULT_LADDER_MODE: LadderMode = "fixed";
+
+/**
+ * MediaConvert's automated ABR: it picks the renditions (how many, their sizes and
+ * bitrates) from the source itself, with QVBR. Each limit left out takes MediaConvert's
+ * default (15 renditions, 600 kb/s, 8 Mb/s).
+ * @see https://docs.aws.amazon.com/mediaconvert/latest/ug/auto-abr.html
+ */
+export interface AutomatedAbrLimits {
+  /** 3 to 15. */
+  readonly maxRenditions?: number;
+  /** Average bitrate of the lowest rendition, 100,000 to 100,000,000 bps. */
+  readonly minBitrate?: number;
+  /** Average bitrate of the highest rendition, 100,000 to 100,000,000 bps. */
+  readonly maxBitrate?: number;
+}
+
+/** MediaConvert's bounds on the automated ABR settings (`AutomatedAbrSettings`). */
+export const AUTOMATED_ABR_BOUNDS = {
+  maxRenditions: { min: 3, max: 15 },
+  bitrate: { min: 100_000, max: 100_000_000 },
+} as const;
+
+/** Throws an Error naming the first limit out of MediaConvert's bounds. */
+export function validateAutomatedAbrLimits(limits: AutomatedAbrLimits): void {
+  const { maxRenditions, bitrate } = AUTOMATED_ABR_BOUNDS;
+  const check = (
+    name: string,
+    value: number | undefined,
+    { min, max }: { min: number; max: number },
+  ) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+      throw new Error(`${name} must be an integer from ${min} to ${max}, not ${value}`);
+    }
+  };
+  check("the maximum number of renditions", limits.maxRenditions, maxRenditions);
+  check("the minimum bitrate", limits.minBitrate, bitrate);
+  check("the maximum bitrate", limits.maxBitrate, bitrate);
+  if (
+    limits.minBitrate !== undefined &&
+    limits.maxBitrate !== undefined &&
+    limits.minBitrate > limits.maxBitrate
+  ) {
+    throw new Error(
+      `the minimum bitrate ${limits.minBitrate} is above the maximum bitrate ${limits.maxBitrate}`,
+    );
+  }
+}
+
+/**
+ * The source picture renditions are fitted to: its stored size, its display aspect
+ * ratio, and whether MediaConvert turns it a quarter turn (rotation 90 or 270, which it
+ * applies to MP4 and QuickTime inputs).
+ */
+export interface SourcePicture {
+  readonly width: number;
+  readonly height: number;
+  /** Width over height of the stored picture as displayed (pixel aspect ratio applied). */
+  readonly displayAspectRatio: number;
+  readonly quarterTurn: boolean;
+}
+
+/** MediaConvert's smallest H.264 frame side: a source smaller than this is not encoded. */
+export const MIN_FRAME_SIDE = MIN_DIMENSION;
+
+/** The picture as players show it: long and short side, and whether it stands upright. */
+export function displayShape(picture: SourcePicture) {
+  // Pixel aspect ratio stretches the width: the height stays as stored.
+  const width = Math.round(picture.height * picture.displayAspectRatio);
+  const height = picture.height;
+  const [shown, across] = picture.quarterTurn ? [width, height] : [height, width];
+  return {
+    short: Math.min(width, height),
+    long: Math.max(width, height),
+    portrait: shown > across,
+  };
+}
+
+const even = (value: number) => Math.max(2, 2 * Math.round(value / 2));
+const evenDown = (value: number) => 2 * Math.floor(value / 2);
+/** Bitrates are kept in whole kilobits. */
+const kilobits = (bitrate: number) => Math.max(MIN_BITRATE, Math.round(bitrate / 1_000) * 1_000);
+
+/**
+ * One rung fitted to the source: its short side is the rung's height, its long side
+ * follows the source's display aspect ratio (rounded to even), and it stands the way
+ * the source stands (portrait rungs for a portrait source). A rung taller than the
+ * source is not upscaled: it becomes the source's own size (even, rounded down).
+ *
+ * The bitrate scales with the pixel count, never above the rung's: a 4:3 or a
+ * source-sized rung has fewer pixels, so it needs fewer bits for the same quality; an
+ * ultra-wide one keeps the configured cap, which bounds delivery cost.
+ */
+export function fitRendition(rung: Rendition, picture: SourcePicture): Rendition {
+  const { short, long, portrait } = displayShape(picture);
+  const upscale = rung.height > short;
+  const shortSide = upscale ? evenDown(short) : rung.height;
+  const aspect = long / short;
+  const longSide = upscale
+    ? Math.min(even(shortSide * aspect), evenDown(long))
+    : even(shortSide * aspect);
+  const [width, height] = portrait ? [shortSide, longSide] : [longSide, shortSide];
+  const pixels = Math.min(1, (width * height) / (rung.width * rung.height));
+  return { width, height, bitrate: kilobits(rung.bitrate * pixels) };
+}
+
+/**
+ * The ladder fitted to the source: only the rungs whose height is at most the source's
+ * displayed short side, each fitted with {@link fitRendition}. A source smaller than
+ * every rung gets one rendition at its own size, with the smallest rung's bitrate
+ * scaled to its pixels.
+ *
+ * 1280x720: 640x360, 960x540, 1280x720. 720x1280, or 1280x720 turned 90°: 360x640,
+ * 540x960, 720x1280. 640x480: 480x360 at 750 kb/s. 854x480: 640x360. 320x240: 320x240
+ * at 333 kb/s.
+ */
+export function fitLadder(ladder: readonly Rendition[], picture: SourcePicture): Rendition[] {
+  const { short } = displayShape(picture);
+  const fitting = ladder.filter((rung) => rung.height <= short);
+  if (fitting.length > 0) return fitting.map((rung) => fitRendition(rung, picture));
+  const smallest = [...ladder].sort((a, b) => a.height - b.height)[0];
+  return [fitRendition(smallest, picture)];
+}
+
+/** The rendition's name in output file names: `_<short side>` (`_360` for 640x360 and 360x640). */
+export const renditionName = ({ width, height }: Rendition) => `_${Math.min(width, height)}`;

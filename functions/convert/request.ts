@@ -1,11 +1,13 @@
 /**
- * Turns one S3 event record into either a logged skip or a CreateJob request.
- * Pure: no I/O, so every decision is tested without AWS.
+ * Turns one S3 event record into either a logged skip or a CreateJob request, in two
+ * steps around the probe of the upload (see `./probe`): {@link screenRecord} decides
+ * from the event alone, {@link planJob} builds the request from the screened upload and
+ * what the probe found. Pure: no I/O, so every decision is tested without AWS.
  */
 import { createHash } from "node:crypto";
 import type { CreateJobCommandInput } from "@aws-sdk/client-mediaconvert";
 import type { S3EventRecord } from "aws-lambda";
-import type { ProcessingMarker } from "../shared/assetFile";
+import type { ErrorMarker, ProcessingMarker, SourceFacts } from "../shared/assetFile";
 import { contentIdFor } from "./contentId";
 import { buildJobSettings } from "./jobSettings";
 import {
@@ -16,6 +18,12 @@ import {
   outputPrefixFor,
 } from "./objectKey";
 import type { ConvertSettings } from "./settings";
+import {
+  decodeSourceFacts,
+  encodeSourceFacts,
+  SOURCE_METADATA_KEY,
+  USER_METADATA_LIMITS,
+} from "./sourceFacts";
 
 /** What to do with one record. */
 export type RecordPlan =
@@ -91,10 +99,23 @@ export function assetIdFor(bucket: string, key: string): string {
   return createHash("sha256").update(`${bucket}/${key}`).digest("hex").slice(0, 16);
 }
 
-/** Plans one record. */
-export function planRecord(record: S3EventRecord, settings: ConvertSettings): RecordPlan {
+/** An upload worth probing: the event says it is a new, non-empty object with a video suffix. */
+export interface ScreenedUpload {
+  readonly action: "probe";
+  /** The decoded object key. */
+  readonly key: string;
+  readonly bucket: string;
+  readonly upload: UploadIdentity;
+}
+
+/** What to do with one record before looking into the object. */
+export type Screening =
+  { readonly action: "skip"; readonly key: string; readonly reason: string } | ScreenedUpload;
+
+/** Screens one record from the event alone: a skip, or an upload to probe. */
+export function screenRecord(record: S3EventRecord): Screening {
   const encodedKey = record.s3.object.key;
-  const skip = (key: string, reason: string): RecordPlan => ({ action: "skip", key, reason });
+  const skip = (key: string, reason: string): Screening => ({ action: "skip", key, reason });
 
   if (!record.eventName?.startsWith("ObjectCreated:")) {
     return skip(encodedKey, `event ${record.eventName} is not an upload`);
@@ -106,11 +127,33 @@ export function planRecord(record: S3EventRecord, settings: ConvertSettings): Re
   if (record.s3.object.size === 0) return skip(key, "the object is empty");
 
   const bucket = record.s3.bucket.name;
-  const upload = uploadIdentity(bucket, key, record.s3.object);
+  return { action: "probe", key, bucket, upload: uploadIdentity(bucket, key, record.s3.object) };
+}
+
+/**
+ * The job for a screened upload. `source`: what the probe found, to which every video
+ * output is fitted and which the job's user metadata carries to the asset file; without
+ * it (the probe was inconclusive), the configured sizes as they stand.
+ */
+export function planJob(
+  screened: ScreenedUpload,
+  settings: ConvertSettings,
+  source?: SourceFacts,
+): Extract<RecordPlan, { action: "submit" }> {
+  const { key, bucket, upload } = screened;
   const input = `s3://${bucket}/${key}`;
-  const assetId = assetIdFor(bucket, key);
   const prefix = outputPrefixFor(key);
   const drm = settings.drm ? { ...settings.drm, contentId: contentIdFor(key) } : undefined;
+  const userMetadata: Record<string, string> = {
+    application: settings.applicationName,
+    assetId: assetIdFor(bucket, key),
+    input: input.slice(0, MAX_METADATA_INPUT_LENGTH),
+    // The metadata function records it; the player asks for license tokens with it.
+    ...(drm ? { contentId: drm.contentId } : {}),
+    // The metadata function puts it in the COMPLETE and ERROR asset files.
+    ...(source ? { [SOURCE_METADATA_KEY]: encodeSourceFacts(source) } : {}),
+  };
+  checkUserMetadata(userMetadata);
   return {
     action: "submit",
     key,
@@ -120,16 +163,49 @@ export function planRecord(record: S3EventRecord, settings: ConvertSettings): Re
       Role: settings.mediaConvertRoleArn,
       ClientRequestToken: clientRequestToken(upload),
       StatusUpdateInterval: "SECONDS_60",
-      UserMetadata: {
-        application: settings.applicationName,
-        assetId,
-        input: input.slice(0, MAX_METADATA_INPUT_LENGTH),
-        // The metadata function records it; the player asks for license tokens with it.
-        ...(drm ? { contentId: drm.contentId } : {}),
-      },
-      Settings: buildJobSettings(input, settings.destinationBucket, prefix, settings.profile, drm),
+      ...settings.queue,
+      UserMetadata: userMetadata,
+      Settings: buildJobSettings(
+        input,
+        settings.destinationBucket,
+        prefix,
+        settings.profile,
+        drm,
+        source,
+      ),
     },
   };
+}
+
+/** Plans one record as if its probe found `source` (or was inconclusive). */
+export function planRecord(
+  record: S3EventRecord,
+  settings: ConvertSettings,
+  source?: SourceFacts,
+): RecordPlan {
+  const screened = screenRecord(record);
+  return screened.action === "skip" ? screened : planJob(screened, settings, source);
+}
+
+/**
+ * MediaConvert's limits on user metadata, checked before CreateJob would refuse the job
+ * (every value here is bounded by construction: this guards future edits).
+ */
+function checkUserMetadata(metadata: Record<string, string>): void {
+  const { maxPairs, maxValueLength } = USER_METADATA_LIMITS;
+  const entries = Object.entries(metadata);
+  if (entries.length > maxPairs) {
+    throw new Error(
+      `the job has ${entries.length} user metadata pairs; MediaConvert takes ${maxPairs}`,
+    );
+  }
+  for (const [name, value] of entries) {
+    if (value.length > maxValueLength) {
+      throw new Error(
+        `user metadata ${name} has ${value.length} characters; MediaConvert takes ${maxValueLength}`,
+      );
+    }
+  }
 }
 
 /**
@@ -144,5 +220,31 @@ export function processingMarker(request: CreateJobCommandInput, jobId: string):
     assetId: metadata.assetId,
     input: metadata.input,
     ...(metadata.contentId ? { contentId: metadata.contentId } : {}),
+    ...sourceOf(metadata),
   };
 }
+
+/** The source facts a job's user metadata carries, as an asset file field. */
+function sourceOf(metadata: Record<string, string>): { source?: SourceFacts } {
+  const source = decodeSourceFacts(metadata[SOURCE_METADATA_KEY]);
+  return source ? { source } : {};
+}
+
+/**
+ * The ERROR `asset.json` for an upload the convert function refused after reading it
+ * (not a video): no job was made, and the message says why, so the player says
+ * "could not be processed" instead of "missing".
+ */
+export function rejectedUploadMarker(screened: ScreenedUpload, reason: string): ErrorMarker {
+  const input = `s3://${screened.bucket}/${screened.key}`;
+  return {
+    status: "ERROR",
+    assetId: assetIdFor(screened.bucket, screened.key),
+    input: input.slice(0, MAX_METADATA_INPUT_LENGTH),
+    error: { message: `The upload is not a video MediaConvert can transcode: ${reason}.` },
+  };
+}
+
+/** Where a screened upload's asset file goes. */
+export const assetFileKeyFor = (screened: ScreenedUpload): string =>
+  assetFileKey(outputPrefixFor(screened.key));

@@ -1,13 +1,21 @@
 import type { DrmSettings } from "./drmGroups";
 import type { EncodingProfile } from "./jobSettings";
+import { accelerationSettings, jobPriority, jobQueueSettings, JobQueueSettings } from "./jobQueue";
 import {
+  AutomatedAbrLimits,
+  DEFAULT_LADDER_MODE,
   DEFAULT_QVBR_QUALITY_LEVEL,
+  LADDER_MODES,
   RATE_CONTROLS,
   RateControl,
   Rendition,
+  validateAutomatedAbrLimits,
   validateLadder,
   validateQvbrQualityLevel,
 } from "./ladder";
+
+/** A MediaConvert queue's ARN: `arn:<partition>:mediaconvert:<region>:<account>:queues/<name>`. */
+const QUEUE_ARN = /^arn:aws[a-z-]*:mediaconvert:[a-z0-9-]+:\d{12}:queues\/[A-Za-z0-9_-]+$/;
 
 /** What the convert function is told by its environment. */
 export interface ConvertSettings {
@@ -19,11 +27,18 @@ export interface ConvertSettings {
   readonly profile: EncodingProfile;
   /** DRM over SPEKE; absent when DRM is off. */
   readonly drm?: DrmSettings;
+  /** This stack's queue, the jobs' priority and acceleration: CreateJob's `Queue`, `Priority`, `AccelerationSettings`. */
+  readonly queue: JobQueueSettings;
 }
 
 /**
  * Reads and validates the function's environment. Throws at cold start, naming the
  * variable, so a misconfigured deployment fails loudly on its first event.
+ *
+ * Besides the buckets, roles, ladder and DRM: `JOB_QUEUE_ARN` (required: this stack's
+ * queue), `JOB_PRIORITY` (-50..50, default 0), `ACCELERATION_MODE` (DISABLED, ENABLED
+ * or PREFERRED, default DISABLED), and `LADDER_MODE` with its automated ABR limits
+ * (see {@link readAutomatedAbr}).
  */
 export function readConvertSettings(env: NodeJS.ProcessEnv): ConvertSettings {
   const required = (name: string): string => {
@@ -58,15 +73,83 @@ export function readConvertSettings(env: NodeJS.ProcessEnv): ConvertSettings {
       })
     : DEFAULT_QVBR_QUALITY_LEVEL;
 
+  const automatedAbr = readAutomatedAbr(env);
   const drm = readDrmSettings(env);
+  const queueArn = parse("JOB_QUEUE_ARN", (text) => {
+    if (!QUEUE_ARN.test(text)) {
+      throw new Error(
+        `"${text}" is not a MediaConvert queue ARN (arn:aws:mediaconvert:<region>:<account>:queues/<name>)`,
+      );
+    }
+    return text;
+  });
+  // The queue helpers' own messages name the variable.
+  const queue = jobQueueSettings({
+    queueArn,
+    priority: env.JOB_PRIORITY ? jobPriority(env.JOB_PRIORITY, "JOB_PRIORITY") : undefined,
+    accelerationMode: env.ACCELERATION_MODE
+      ? accelerationSettings(env.ACCELERATION_MODE, "ACCELERATION_MODE").Mode
+      : undefined,
+  });
   return {
     destinationBucket: required("DESTINATION_BUCKET"),
     mediaConvertRoleArn: required("MEDIACONVERT_ROLE_ARN"),
     applicationName: required("APPLICATION_NAME"),
     idempotencyTable: required("IDEMPOTENCY_TABLE"),
-    profile: { ladder, rateControl, qvbrQualityLevel },
+    profile: { ladder, rateControl, qvbrQualityLevel, ...(automatedAbr ? { automatedAbr } : {}) },
     ...(drm ? { drm } : {}),
+    queue,
   };
+}
+
+/**
+ * `LADDER_MODE` (`fixed` or `automated`, default fixed). With `automated`, the optional
+ * limits `AUTOMATED_ABR_MAX_RENDITIONS` (3..15), `AUTOMATED_ABR_MIN_BITRATE` and
+ * `AUTOMATED_ABR_MAX_BITRATE` (100,000..100,000,000 bps, min at most max); each one
+ * left out takes MediaConvert's default. The limits are refused with the fixed ladder,
+ * where they would mean nothing.
+ */
+function readAutomatedAbr(env: NodeJS.ProcessEnv): AutomatedAbrLimits | undefined {
+  const mode = env.LADDER_MODE || DEFAULT_LADDER_MODE;
+  if (!(LADDER_MODES as readonly string[]).includes(mode)) {
+    throw new Error(
+      `Environment variable LADDER_MODE is invalid: "${mode}" is not ${LADDER_MODES.join(" or ")}`,
+    );
+  }
+  const names = {
+    maxRenditions: "AUTOMATED_ABR_MAX_RENDITIONS",
+    minBitrate: "AUTOMATED_ABR_MIN_BITRATE",
+    maxBitrate: "AUTOMATED_ABR_MAX_BITRATE",
+  } as const;
+  if (mode === "fixed") {
+    const stray = Object.values(names).find((name) => env[name]);
+    if (stray) {
+      throw new Error(
+        `Environment variable ${stray} is set but LADDER_MODE is not automated: it only applies to automated ABR`,
+      );
+    }
+    return undefined;
+  }
+  const limits: { -readonly [K in keyof AutomatedAbrLimits]: AutomatedAbrLimits[K] } = {};
+  for (const [field, name] of Object.entries(names) as Array<[keyof AutomatedAbrLimits, string]>) {
+    const text = env[name];
+    if (!text) continue;
+    const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+    try {
+      validateAutomatedAbrLimits({ [field]: value });
+    } catch (error) {
+      throw new Error(`Environment variable ${name} is invalid: ${(error as Error).message}`);
+    }
+    limits[field] = value;
+  }
+  try {
+    validateAutomatedAbrLimits(limits);
+  } catch (error) {
+    throw new Error(
+      `Environment variables ${names.minBitrate} and ${names.maxBitrate} are invalid: ${(error as Error).message}`,
+    );
+  }
+  return limits;
 }
 
 /**

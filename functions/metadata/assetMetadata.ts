@@ -17,6 +17,7 @@ import {
   OUTPUT_LAYOUT,
   outputPrefixFor,
 } from "../convert/objectKey";
+import { decodeSourceFacts, SOURCE_METADATA_KEY } from "../convert/sourceFacts";
 import type { AssetMetadata, CompleteAsset, ErrorMarker } from "../shared/assetFile";
 import { isValidContentId } from "../shared/drm";
 
@@ -127,6 +128,16 @@ function renditionsOf(group: OutputGroupDetail | undefined) {
   return [...bySize.values()].sort((a, b) => a.height - b.height);
 }
 
+/**
+ * The upload's facts as the convert function read them (its job's `source` user
+ * metadata), for the asset file; nothing when the job carries none (the probe could not
+ * tell, or an older job).
+ */
+function sourceOf(detail: JobStateDetail): Pick<AssetMetadata, "source"> {
+  const source = decodeSourceFacts(detail.userMetadata?.[SOURCE_METADATA_KEY]);
+  return source ? { source } : {};
+}
+
 /** The reason to skip an event of another status or application, if any. */
 function otherJob(detail: JobStateDetail, status: string, applicationName: string) {
   if (detail.status !== status) return `job status is ${detail.status}`;
@@ -220,6 +231,7 @@ export function planAssetMetadata(
           .map((manifest) => renditionsOf(manifest?.group))
           .find((renditions) => renditions.length > 0) ?? [],
       ...(drm ? { drm } : {}),
+      ...sourceOf(detail),
     },
   };
 }
@@ -250,6 +262,7 @@ export function planErrorMarker(detail: JobStateDetail, expected: MetadataExpect
       assetId: detail.userMetadata?.assetId,
       input,
       error: { code: detail.errorCode, message: detail.errorMessage },
+      ...sourceOf(detail),
     },
   };
 }

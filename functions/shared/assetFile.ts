@@ -7,8 +7,33 @@
  *   file is there yet.
  * - COMPLETE: written by the metadata function on the job's COMPLETE event.
  * - ERROR: written by the metadata function on the job's ERROR event, unless the
- *   file already describes a COMPLETE (older) encode.
+ *   file already describes a COMPLETE (older) encode; or by the convert function,
+ *   only if no file is there yet, for an upload it refused (not a video).
  */
+
+/**
+ * What the convert function read from the upload before it made the job (with
+ * MediaInfo, from the first megabytes of the object), and what the ladder was fitted
+ * to. Absent when the upload could not be read that far.
+ */
+export interface SourceFacts {
+  /** The stored picture's width, in pixels (before rotation). */
+  readonly width: number;
+  /** The stored picture's height, in pixels (before rotation). */
+  readonly height: number;
+  /** Width over height of the stored picture as displayed (pixel aspect ratio applied), before rotation. */
+  readonly displayAspectRatio: number;
+  /** The display rotation the container asks for, in degrees: 0, 90, 180 or 270. */
+  readonly rotation: 0 | 90 | 180 | 270;
+  /** Absent when the container does not say (or says only far beyond what was read). */
+  readonly durationSeconds?: number;
+  /** As MediaInfo names it: `AVC`, `HEVC`, `ProRes`, `VP9`, … */
+  readonly videoCodec: string;
+  /** As MediaInfo names it (`AAC`, `AC-3`, …); absent for a source without sound. */
+  readonly audioCodec?: string;
+  /** As MediaInfo names it: `MPEG-4`, `QuickTime`, `Matroska`, `MPEG-TS`, … */
+  readonly container: string;
+}
 
 /** Where an asset stands. */
 export type AssetStatus = "PROCESSING" | "COMPLETE" | "ERROR";
@@ -35,6 +60,8 @@ export interface AssetMetadata {
   };
   /** For ERROR: MediaConvert's error code and message. */
   readonly error?: { readonly code?: number; readonly message?: string };
+  /** The upload as the convert function read it: what the renditions were fitted to. */
+  readonly source?: SourceFacts;
 }
 
 /** A COMPLETE asset: everything the player needs. */
@@ -47,15 +74,21 @@ export interface ProcessingMarker {
   readonly assetId?: string;
   readonly input?: string;
   readonly contentId?: string;
+  readonly source?: SourceFacts;
 }
 
-/** Written when the job failed. */
+/**
+ * Written when the job failed, or when the convert function refused the upload (a
+ * file that is not a video): then there is no job, and `error.message` says why.
+ */
 export interface ErrorMarker {
   readonly status: "ERROR";
-  readonly jobId: string;
+  /** Absent when no job was made. */
+  readonly jobId?: string;
   readonly assetId?: string;
   readonly input?: string;
   readonly error: { readonly code?: number; readonly message?: string };
+  readonly source?: SourceFacts;
 }
 
 /** Any state of the file. */
