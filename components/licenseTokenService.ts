@@ -5,6 +5,8 @@ import {
   LicensePolicySettings,
   validateLicensePolicy,
 } from "../functions/licenseToken/policy";
+import { SESSION_ROUTE } from "../functions/licenseToken/session";
+import { SESSION_SECONDS_RANGE } from "../functions/licenseToken/settings";
 import { SITE_ID_PATTERN } from "../functions/licenseToken/token";
 import { lambdaFunction } from "./common/lambdaFunction";
 
@@ -44,10 +46,33 @@ export interface LicenseTokenServiceArgs {
   readonly throttlingRateLimit?: number;
   /** Requests allowed in a burst above the steady rate. @default 100 */
   readonly throttlingBurstLimit?: number;
+  /**
+   * Also issue CloudFront signed cookies on `POST /session`, for a distribution whose
+   * media behaviours trust the key group holding this key pair's public key.
+   * @default undefined (no session route)
+   */
+  readonly signedCookies?: SessionCookiesArgs;
 }
 
-/** The one route: a player posts `{ cid, drmType }` and gets a token back. */
+/** What the session route needs to sign CloudFront cookies. */
+export interface SessionCookiesArgs {
+  /** The CloudFront public key's id (`aws.cloudfront.PublicKey.id`): the Key-Pair-Id cookie. */
+  readonly keyPairId: pulumi.Input<string>;
+  /**
+   * The matching private key, PEM (RSA 2048 or ECDSA P-256). Secret: it goes into the
+   * service's Secrets Manager secret only.
+   */
+  readonly privateKeyPem: pulumi.Input<string>;
+  /** The host viewers play from; the cookies grant `https://<playbackDomain>/*`. */
+  readonly playbackDomain: pulumi.Input<string>;
+  /** How long a session's cookies are accepted, in seconds (60 to 604800). */
+  readonly sessionSeconds: number;
+}
+
+/** The token route: a player posts `{ cid, drmType }` and gets a token back. */
 export const TOKEN_ROUTE = { method: "POST", path: "/token" } as const;
+/** The session route (with signed cookies): a player posts and gets CloudFront signed cookies. */
+export { SESSION_ROUTE } from "../functions/licenseToken/session";
 
 /** How long browsers may reuse a CORS preflight answer. */
 const CORS_MAX_AGE_SECONDS = 600;
@@ -69,10 +94,12 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 /**
- * The token service players ask for PallyCon license tokens: an HTTP API whose one
- * route, `POST /token`, requires a JWT from the configured issuer, in front of a
- * Lambda function that signs a token for the JWT's subject and the content asked for.
- * The site and access keys live in Secrets Manager; the function reads them at run
+ * The token service players ask for PallyCon license tokens: an HTTP API whose route
+ * `POST /token` requires a JWT from the configured issuer, in front of a Lambda
+ * function that signs a token for the JWT's subject and the content asked for. With
+ * `signedCookies`, a second route, `POST /session`, behind the same authorizer, answers
+ * with CloudFront signed cookies for the playback domain. The site and access keys (and
+ * the CloudFront private key) live in Secrets Manager; the function reads them at run
  * time and is allowed to read that one secret only.
  */
 export class LicenseTokenService extends pulumi.ComponentResource {
@@ -83,7 +110,15 @@ export class LicenseTokenService extends pulumi.ComponentResource {
 
   /** Where players post `{ "cid": "...", "drmType": "..." }`: `https://<api>/token`. */
   public readonly tokenUrl: pulumi.Output<string>;
+  /** Where players post for signed cookies: `https://<api>/session`; undefined without them. */
+  public readonly sessionUrl?: pulumi.Output<string>;
   public readonly apiId: pulumi.Output<string>;
+  /**
+   * The API's host name, `<api id>.execute-api.<region>.amazonaws.com`, for a CloudFront
+   * origin. It depends on the API alone (not on the stage, its routes or the function),
+   * so a distribution in front of it can be made before the function.
+   */
+  public readonly apiHost: pulumi.Output<string>;
 
   constructor(
     name: string,
@@ -104,10 +139,12 @@ export class LicenseTokenService extends pulumi.ComponentResource {
       logRetentionDays = 30,
       throttlingRateLimit = 50,
       throttlingBurstLimit = 100,
+      signedCookies,
     } = args;
     const parent = { parent: this };
 
-    // The keys, in Secrets Manager: secret in Pulumi state too, and never in the function's settings.
+    // The keys, in Secrets Manager: secret in Pulumi state too, and never in the function's
+    // settings. With signed cookies, the CloudFront private key goes beside them.
     this.secret = new aws.secretsmanager.Secret(
       `${name}-keys`,
       { description: "PallyCon site key and access key for license tokens" },
@@ -117,7 +154,13 @@ export class LicenseTokenService extends pulumi.ComponentResource {
       `${name}-keys`,
       {
         secretId: this.secret.id,
-        secretString: pulumi.secret(pulumi.jsonStringify({ siteKey, accessKey })),
+        secretString: pulumi.secret(
+          pulumi.jsonStringify(
+            signedCookies
+              ? { siteKey, accessKey, cloudFrontPrivateKey: signedCookies.privateKeyPem }
+              : { siteKey, accessKey },
+          ),
+        ),
       },
       parent,
     );
@@ -127,11 +170,21 @@ export class LicenseTokenService extends pulumi.ComponentResource {
       name,
       fn: "licenseToken",
       parent: this,
-      description: "Issues PallyCon license tokens to signed-in players",
+      description: signedCookies
+        ? "Issues PallyCon license tokens and CloudFront signed cookies to signed-in players"
+        : "Issues PallyCon license tokens to signed-in players",
       environment: {
         PALLYCON_SECRET_ARN: this.secret.arn,
         PALLYCON_SITE_ID: siteId,
         LICENSE_POLICY: JSON.stringify(licensePolicy),
+        // Not secret: the key's id and what the cookies grant. The key is in the secret.
+        ...(signedCookies
+          ? {
+              CLOUDFRONT_KEY_PAIR_ID: signedCookies.keyPairId,
+              PLAYBACK_DOMAIN: signedCookies.playbackDomain,
+              SESSION_SECONDS: String(signedCookies.sessionSeconds),
+            }
+          : {}),
       },
       statements: [
         {
@@ -204,6 +257,21 @@ export class LicenseTokenService extends pulumi.ComponentResource {
       parent,
     );
 
+    // Signed cookies for the same signed-in viewers, through the same authorizer and function.
+    const sessionRoute = signedCookies
+      ? new aws.apigatewayv2.Route(
+          `${name}-session`,
+          {
+            apiId: this.api.id,
+            routeKey: `${SESSION_ROUTE.method} ${SESSION_ROUTE.path}`,
+            authorizationType: "JWT",
+            authorizerId: authorizer.id,
+            target: pulumi.interpolate`integrations/${integration.id}`,
+          },
+          parent,
+        )
+      : undefined;
+
     // One access log line per request, kept as long as the function's logs.
     const accessLogs = new aws.cloudwatch.LogGroup(
       `${name}-access`,
@@ -220,7 +288,7 @@ export class LicenseTokenService extends pulumi.ComponentResource {
         accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
         defaultRouteSettings: { throttlingRateLimit, throttlingBurstLimit },
       },
-      { parent: this, dependsOn: [route] },
+      { parent: this, dependsOn: sessionRoute ? [route, sessionRoute] : [route] },
     );
 
     // API Gateway may invoke the function for this API's token route only.
@@ -235,11 +303,32 @@ export class LicenseTokenService extends pulumi.ComponentResource {
       parent,
     );
 
+    // ... and for the session route, when there is one.
+    if (signedCookies) {
+      new aws.lambda.Permission(
+        `${name}-apigateway-session`,
+        {
+          function: this.tokenFunction.name,
+          action: "lambda:InvokeFunction",
+          principal: "apigateway.amazonaws.com",
+          sourceArn: pulumi.interpolate`${this.api.executionArn}/*/${SESSION_ROUTE.method}${SESSION_ROUTE.path}`,
+        },
+        parent,
+      );
+    }
+
     this.apiId = this.api.id;
-    this.tokenUrl = this.stage.invokeUrl.apply(
-      (url) => `${url.replace(/\/+$/, "")}${TOKEN_ROUTE.path}`,
-    );
-    this.registerOutputs({ tokenUrl: this.tokenUrl, apiId: this.apiId });
+    this.apiHost = this.api.apiEndpoint.apply((endpoint) => new URL(endpoint).host);
+    const routeUrl = (path: string) =>
+      this.stage.invokeUrl.apply((url) => `${url.replace(/\/+$/, "")}${path}`);
+    this.tokenUrl = routeUrl(TOKEN_ROUTE.path);
+    this.sessionUrl = signedCookies ? routeUrl(SESSION_ROUTE.path) : undefined;
+    this.registerOutputs({
+      tokenUrl: this.tokenUrl,
+      sessionUrl: this.sessionUrl,
+      apiId: this.apiId,
+      apiHost: this.apiHost,
+    });
   }
 }
 
@@ -276,6 +365,16 @@ function validateArgs(args: LicenseTokenServiceArgs): void {
     args.allowedOrigins.every((o) => typeof o === "string")
   ) {
     validateOrigins(args.allowedOrigins as string[]);
+  }
+  const sessionSeconds = args.signedCookies?.sessionSeconds;
+  const { min, max } = SESSION_SECONDS_RANGE;
+  if (
+    sessionSeconds !== undefined &&
+    !(Number.isInteger(sessionSeconds) && sessionSeconds >= min && sessionSeconds <= max)
+  ) {
+    fail(
+      `\`signedCookies.sessionSeconds\` must be a whole number of seconds from ${min} to ${max}.`,
+    );
   }
   for (const key of ["logRetentionDays", "throttlingRateLimit", "throttlingBurstLimit"] as const) {
     const value = args[key];

@@ -81,11 +81,14 @@ export function playerContentSecurityPolicy(options: PlayerCspOptions = {}): str
   return directives.map((directive) => directive.join(" ")).join("; ");
 }
 
-/** The origins a player configuration calls: its token service, license server (PallyCon's by default) and certificate. */
+/**
+ * The origins a player configuration calls: its token and session services, license
+ * server (PallyCon's by default) and certificate.
+ */
 export function playerConnectSources(config: PlayerConfig): string[] {
-  const { tokenUrl, licenseUrl, fairplayCertificateUrl } = resolvePlayerConfig(config);
+  const { tokenUrl, sessionUrl, licenseUrl, fairplayCertificateUrl } = resolvePlayerConfig(config);
   // A path is on the page's own origin, which 'self' already allows.
-  const urls = [tokenUrl, licenseUrl, fairplayCertificateUrl].filter(
+  const urls = [tokenUrl, sessionUrl, licenseUrl, fairplayCertificateUrl].filter(
     (url): url is string => !!url && !url.startsWith("/"),
   );
   return [...new Set(urls.map(cspOrigin))];

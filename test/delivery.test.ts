@@ -1,19 +1,59 @@
 import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 import { VodPipeline, VodPipelineArgs } from "../components/vodPipeline";
 import { defaultOriginAccess } from "../components/vodPipeline/originAccess";
-import { PlannedStack } from "../plan/mockCloud";
+import { isSecret, PlannedStack } from "../plan/mockCloud";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
+import { TEST_ACCESS_KEY, TEST_SITE_ID, TEST_SITE_KEY } from "./support/pallyCon";
+import { opensslKeyPair, PemKeyPair } from "./support/playerCookies";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 const RECORD = "aws:route53/record:Record";
+const PUBLIC_KEY = "aws:cloudfront/publicKey:PublicKey";
+const KEY_GROUP = "aws:cloudfront/keyGroup:KeyGroup";
+const FUNCTION = "aws:lambda/function:Function";
+const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
+const OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2";
+
+/** The token service a pipeline with signed cookies needs. */
+const LICENSE_TOKENS: NonNullable<VodPipelineArgs["licenseTokens"]> = {
+  siteId: TEST_SITE_ID,
+  siteKey: pulumi.secret(TEST_SITE_KEY),
+  accessKey: pulumi.secret(TEST_ACCESS_KEY),
+  jwtIssuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example",
+  jwtAudience: ["player-client-id"],
+};
+
+/** Every place under `value` where a string contains `needle`, and whether it was secret there. */
+function sightings(
+  value: unknown,
+  needle: string,
+  at = "",
+  secret = false,
+): Array<[string, boolean]> {
+  if (isSecret(value)) return sightings((value as { value: unknown }).value, needle, at, true);
+  if (typeof value === "string") return value.includes(needle) ? [[at, secret]] : [];
+  if (Array.isArray(value))
+    return value.flatMap((v, i) => sightings(v, needle, `${at}[${i}]`, secret));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) =>
+      sightings(v, needle, at ? `${at}.${k}` : k, secret),
+    );
+  }
+  return [];
+}
 
 /** A program with one VodPipeline; its public outputs become the stack's outputs. */
 const pipeline =
   (args: Partial<VodPipelineArgs> = {}) =>
   () => {
     const vod = new VodPipeline("vod", { applicationName: "vod-test", ...args });
-    return { playbackDomain: vod.playbackDomain, playerUrlPattern: vod.playerUrlPattern };
+    return {
+      playbackDomain: vod.playbackDomain,
+      playerUrlPattern: vod.playerUrlPattern,
+      sessionUrl: vod.sessionUrl,
+    };
   };
 
 describe("VodPipeline delivery", () => {
@@ -257,6 +297,214 @@ describe("VodPipeline delivery", () => {
 
     it("are off by default", () => {
       assert.deepEqual(ofType(plan, "aws:cloudwatch/logDelivery:LogDelivery"), []);
+    });
+  });
+  describe("signed cookies (protected clear playback)", () => {
+    let keys: PemKeyPair;
+    let signed: PlannedStack;
+    const withCookies = (change: Partial<VodPipelineArgs> = {}) =>
+      pipeline({
+        licenseTokens: LICENSE_TOKENS,
+        signedCookies: {
+          publicKeyPem: keys.publicKeyPem,
+          privateKeyPem: pulumi.secret(keys.privateKeyPem),
+        },
+        ...change,
+      });
+    const behaviours = (stack: PlannedStack) => {
+      const inputs = named(stack, DISTRIBUTION, "vod-cdn").inputs;
+      return [
+        { pathPattern: "(default)", ...inputs.defaultCacheBehavior },
+        ...inputs.orderedCacheBehaviors,
+      ] as Array<Record<string, any>>;
+    };
+    /** A line from the middle of the private key's PEM. */
+    const keyLine = () => keys.privateKeyPem.split("\n")[3];
+
+    before(async () => {
+      keys = opensslKeyPair("rsa2048");
+      signed = await runProgram(withCookies());
+    });
+
+    it("registers the public key, newline-terminated, in a key group of its own", () => {
+      const publicKey = named(signed, PUBLIC_KEY, "vod-cookies");
+      assert.equal(publicKey.inputs.encodedKey, `${keys.publicKeyPem.trim()}\n`);
+      assert.equal(publicKey.inputs.name, undefined, "auto-named, as the key group refers to it");
+      const keyGroup = named(signed, KEY_GROUP, "vod-cookies");
+      assert.deepEqual(keyGroup.inputs.items, [publicKey.outputs.id]);
+    });
+
+    it("requires the key group on the media, manifest and metadata behaviours only", () => {
+      const keyGroup = named(signed, KEY_GROUP, "vod-cookies").outputs.id;
+      const trusted = Object.fromEntries(
+        behaviours(signed).map((b) => [b.pathPattern, b.trustedKeyGroups]),
+      );
+      assert.deepEqual(trusted, {
+        "(default)": [keyGroup],
+        "/token": undefined,
+        "/session": undefined,
+        "player/*": undefined,
+        "*.m3u8": [keyGroup],
+        "*.mpd": [keyGroup],
+        "*.json": [keyGroup],
+      });
+    });
+
+    it("routes /session to the token service like /token: uncached, with the viewer's headers and cookies", () => {
+      const [token, session] = ["/token", "/session"].map((path) =>
+        behaviours(signed).find((b) => b.pathPattern === path)!,
+      );
+      assert.deepEqual({ ...session, pathPattern: "/token" }, token);
+      assert.equal(session.targetOriginId, "license-tokens");
+      assert.equal(session.viewerProtocolPolicy, "https-only");
+      assert.ok(session.allowedMethods.includes("POST"));
+      assert.equal(session.cachePolicyId, "4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
+      assert.equal(session.originRequestPolicyId, "b689b0a8-53d0-40ab-baf2-68738e2966ac");
+      const origin = named(signed, DISTRIBUTION, "vod-cdn").inputs.origins.find(
+        (o: Record<string, any>) => o.originId === "license-tokens",
+      );
+      const api = named(signed, "aws:apigatewayv2/api:Api", "vod-tokens").outputs;
+      assert.equal(origin.domainName, new URL(api.apiEndpoint).host);
+    });
+
+    it("adds a POST /session route to the token service, behind its JWT authorizer", () => {
+      const route = named(signed, "aws:apigatewayv2/route:Route", "vod-tokens-session").inputs;
+      assert.equal(route.routeKey, "POST /session");
+      assert.equal(route.authorizationType, "JWT");
+      assert.equal(
+        route.authorizerId,
+        named(signed, "aws:apigatewayv2/authorizer:Authorizer", "vod-tokens-jwt").outputs.id,
+      );
+    });
+
+    it("tells the token function the key pair id and the distribution's own domain", () => {
+      const env = named(signed, FUNCTION, "vod-tokens-licenseToken").inputs.environment.variables;
+      assert.equal(env.CLOUDFRONT_KEY_PAIR_ID, named(signed, PUBLIC_KEY, "vod-cookies").outputs.id);
+      assert.match(env.CLOUDFRONT_KEY_PAIR_ID, /^[A-Z0-9]+$/);
+      assert.equal(env.PLAYBACK_DOMAIN, named(signed, DISTRIBUTION, "vod-cdn").outputs.domainName);
+      assert.equal(env.SESSION_SECONDS, String(4 * 60 * 60));
+      assert.equal(signed.outputs.sessionUrl, `https://${env.PLAYBACK_DOMAIN}/session`);
+    });
+
+    it("grants the custom domain when there is one, for the configured lifetime", async () => {
+      const custom = await runProgram(
+        withCookies({
+          customDomain: { aliases: ["video.example.com"], hostedZoneId: "Z0123456789" },
+          signedCookies: {
+            publicKeyPem: keys.publicKeyPem,
+            privateKeyPem: pulumi.secret(keys.privateKeyPem),
+            sessionSeconds: 600,
+          },
+        }),
+      );
+      const env = named(custom, FUNCTION, "vod-tokens-licenseToken").inputs.environment.variables;
+      assert.equal(env.PLAYBACK_DOMAIN, "video.example.com");
+      assert.equal(env.SESSION_SECONDS, "600");
+    });
+
+    it("tells the player page to start a session at /session", () => {
+      const config = JSON.parse(named(signed, OBJECT, "vod-player-config").inputs.content);
+      assert.equal(config.sessionUrl, "/session");
+      assert.equal(config.tokenUrl, "/token");
+    });
+
+    it("keeps the private key in the token service's secret only, secret-wrapped", () => {
+      const found = signed.resources.flatMap((resource) =>
+        sightings(resource.inputs, keyLine()).map(([path, secret]) => ({
+          where: `${resource.type}::${resource.name} ${path}`,
+          secret,
+        })),
+      );
+      assert.deepEqual(found, [
+        { where: `${SECRET_VERSION}::vod-tokens-keys secretString`, secret: true },
+      ]);
+      const version = named(signed, SECRET_VERSION, "vod-tokens-keys").inputs.secretString;
+      assert.equal(JSON.parse(version.value).cloudFrontPrivateKey, keys.privateKeyPem);
+    });
+
+    it("puts the private key in no environment variable and no stack output", () => {
+      for (const fn of ofType(signed, FUNCTION)) {
+        const env = JSON.stringify(fn.inputs.environment ?? {});
+        assert.ok(!env.includes(keyLine()), fn.name);
+        assert.ok(!/PRIVATE KEY/.test(env), fn.name);
+      }
+      assert.deepEqual(sightings(signed.outputs, keyLine()), []);
+    });
+
+    it("is off by default: no key, no key group, no /session, every behaviour open", () => {
+      assert.deepEqual(ofType(plan, PUBLIC_KEY), []);
+      assert.deepEqual(ofType(plan, KEY_GROUP), []);
+      assert.ok(behaviours(plan).every((b) => b.trustedKeyGroups === undefined));
+      assert.ok(behaviours(plan).every((b) => b.pathPattern !== "/session"));
+      assert.equal(plan.outputs.sessionUrl, undefined);
+    });
+
+    it("needs the token service, which issues the cookies", async () => {
+      await assert.rejects(
+        runProgram(withCookies({ licenseTokens: undefined })),
+        /VodPipeline: `signedCookies` needs `licenseTokens`/,
+      );
+    });
+
+    it("refuses a public key CloudFront would not accept, a private key in its place, and a lifetime out of range", async () => {
+      const cookies = () => ({
+        publicKeyPem: keys.publicKeyPem,
+        privateKeyPem: keys.privateKeyPem,
+      });
+      await assert.rejects(
+        runProgram(withCookies({ signedCookies: { ...cookies(), publicKeyPem: "not a key" } })),
+        /`signedCookies.publicKeyPem` is not a PEM public key/,
+      );
+      await assert.rejects(
+        runProgram(
+          withCookies({
+            signedCookies: { ...cookies(), publicKeyPem: opensslKeyPair("rsa1024").publicKeyPem },
+          }),
+        ),
+        /`signedCookies.publicKeyPem` must be an RSA 2048 or ECDSA P-256 key/,
+      );
+      await assert.rejects(
+        runProgram(
+          withCookies({ signedCookies: { ...cookies(), publicKeyPem: keys.privateKeyPem } }),
+        ),
+        /`signedCookies.publicKeyPem` holds a private key/,
+      );
+      await assert.rejects(
+        runProgram(withCookies({ signedCookies: { ...cookies(), sessionSeconds: 30 } })),
+        /`signedCookies.sessionSeconds` must be a whole number of seconds from 60 to 604800/,
+      );
+    });
+
+    it("refuses a private key that is not the public key's pair, without quoting it", async () => {
+      const other = opensslKeyPair("rsa2048");
+      await assert.rejects(
+        runProgram(
+          withCookies({
+            signedCookies: { publicKeyPem: keys.publicKeyPem, privateKeyPem: other.privateKeyPem },
+          }),
+        ),
+        (error: Error) => {
+          assert.match(error.message, /`signedCookies.privateKeyPem` is not the private key of/);
+          assert.ok(!error.message.includes(other.privateKeyPem.split("\n")[3]));
+          return true;
+        },
+      );
+    });
+
+    it("checks a secret private key when its value is known: the secret is never written", async () => {
+      const other = opensslKeyPair("rsa2048");
+      const mismatched = await runProgram(
+        withCookies({
+          signedCookies: {
+            publicKeyPem: keys.publicKeyPem,
+            privateKeyPem: pulumi.secret(other.privateKeyPem),
+          },
+        }),
+      );
+      // The check throws inside the secret's apply; `pulumi up` fails there, and the mock
+      // runtime registers everything but the secret's version.
+      assert.deepEqual(ofType(mismatched, SECRET_VERSION), []);
+      assert.ok(named(mismatched, KEY_GROUP, "vod-cookies"));
     });
   });
 });

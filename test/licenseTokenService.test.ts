@@ -4,6 +4,7 @@ import { LicenseTokenService, LicenseTokenServiceArgs } from "../components/lice
 import { PlannedStack } from "../plan/mockCloud";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
 import { TEST_ACCESS_KEY, TEST_SITE_ID, TEST_SITE_KEY } from "./support/pallyCon";
+import { opensslKeyPair, PemKeyPair, TEST_KEY_PAIR_ID } from "./support/playerCookies";
 
 const API = "aws:apigatewayv2/api:Api";
 const AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
@@ -42,7 +43,12 @@ const service =
   (args: Partial<LicenseTokenServiceArgs> = {}) =>
   () => {
     const tokens = new LicenseTokenService("tokens", { ...baseArgs(), ...args });
-    return { tokenUrl: tokens.tokenUrl, apiId: tokens.apiId };
+    return {
+      tokenUrl: tokens.tokenUrl,
+      sessionUrl: tokens.sessionUrl,
+      apiId: tokens.apiId,
+      apiHost: tokens.apiHost,
+    };
   };
 
 describe("LicenseTokenService", () => {
@@ -247,6 +253,138 @@ describe("LicenseTokenService", () => {
         persistent: true,
         licenseDurationSeconds: 3600,
       });
+    });
+  });
+
+  describe("signed cookies", () => {
+    const PLAYBACK_DOMAIN = "d111111abcdef8.cloudfront.net";
+    let keys: PemKeyPair;
+    let cookies: PlannedStack;
+    const withCookies = (
+      change: Partial<NonNullable<LicenseTokenServiceArgs["signedCookies"]>> = {},
+    ) =>
+      service({
+        signedCookies: {
+          keyPairId: TEST_KEY_PAIR_ID,
+          privateKeyPem: pulumi.secret(keys.privateKeyPem),
+          playbackDomain: PLAYBACK_DOMAIN,
+          sessionSeconds: 7200,
+          ...change,
+        },
+      });
+    /** A line from the middle of the PEM: in any copy of the key, whatever its framing. */
+    const keyLine = () => keys.privateKeyPem.split("\n")[3];
+
+    before(async () => {
+      keys = opensslKeyPair("rsa2048");
+      cookies = await runProgram(withCookies());
+    });
+
+    it("adds POST /session behind the same JWT authorizer and function as /token", () => {
+      const session = named(cookies, ROUTE, "tokens-session").inputs;
+      const token = named(cookies, ROUTE, "tokens-token").inputs;
+      assert.equal(session.routeKey, "POST /session");
+      assert.equal(session.authorizationType, "JWT");
+      assert.equal(session.authorizerId, named(cookies, AUTHORIZER, "tokens-jwt").outputs.id);
+      assert.equal(session.target, token.target);
+      assert.equal(session.apiId, token.apiId);
+      assert.equal(ofType(cookies, ROUTE).length, 2);
+    });
+
+    it("deploys the stage after both routes", () => {
+      assert.deepEqual(named(cookies, STAGE, "tokens").options.dependsOn.sort(), [
+        `${ROUTE}::tokens-session`,
+        `${ROUTE}::tokens-token`,
+      ]);
+    });
+
+    it("lets API Gateway invoke the function for the session route too, and only it", () => {
+      const api = named(cookies, API, "tokens").outputs;
+      const permission = named(cookies, PERMISSION, "tokens-apigateway-session").inputs;
+      assert.equal(permission.principal, "apigateway.amazonaws.com");
+      assert.equal(permission.sourceArn, `${api.executionArn}/*/POST/session`);
+      assert.deepEqual(
+        ofType(plan, PERMISSION).map((p) => p.name),
+        ["tokens-apigateway"],
+        "without signed cookies there is no session permission",
+      );
+    });
+
+    it("keeps the private key in the secret, beside the PallyCon keys, marked secret", () => {
+      const version = named(cookies, SECRET_VERSION, "tokens-keys").inputs;
+      assert.deepEqual(JSON.parse(String(unwrapSecret(version.secretString))), {
+        siteKey: TEST_SITE_KEY,
+        accessKey: TEST_ACCESS_KEY,
+        cloudFrontPrivateKey: keys.privateKeyPem,
+      });
+    });
+
+    it("puts the private key in no other resource's inputs, nor in the stack's outputs", async () => {
+      const plain = await runProgram(withCookies({ privateKeyPem: keys.privateKeyPem }));
+      for (const stack of [cookies, plain]) {
+        for (const resource of stack.resources) {
+          if (resource.type === SECRET_VERSION) continue;
+          assert.ok(
+            !JSON.stringify(resource.inputs).includes(keyLine()),
+            `${resource.urn} holds the key`,
+          );
+        }
+        assert.ok(!JSON.stringify(stack.outputs).includes(keyLine()));
+      }
+      const version = named(plain, SECRET_VERSION, "tokens-keys").inputs;
+      assert.match(String(unwrapSecret(version.secretString)), /cloudFrontPrivateKey/);
+    });
+
+    it("tells the function the key pair id, the playback domain and the lifetime, and no key", () => {
+      const env = named(cookies, FUNCTION, "tokens-licenseToken").inputs.environment.variables;
+      assert.deepEqual(Object.keys(env).sort(), [
+        "CLOUDFRONT_KEY_PAIR_ID",
+        "LICENSE_POLICY",
+        "PALLYCON_SECRET_ARN",
+        "PALLYCON_SITE_ID",
+        "PLAYBACK_DOMAIN",
+        "SESSION_SECONDS",
+      ]);
+      assert.equal(env.CLOUDFRONT_KEY_PAIR_ID, TEST_KEY_PAIR_ID);
+      assert.equal(env.PLAYBACK_DOMAIN, PLAYBACK_DOMAIN);
+      assert.equal(env.SESSION_SECONDS, "7200");
+    });
+
+    it("still grants the function that one secret only", () => {
+      const statements = statementsOf(
+        named(cookies, ROLE_POLICY, "tokens-licenseToken").inputs.policy,
+      );
+      assert.deepEqual(statements.flatMap(actionsOf).sort(), [
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "secretsmanager:GetSecretValue",
+      ]);
+    });
+
+    it("exports the session URL, and the API's host for a CloudFront origin", () => {
+      const api = named(cookies, API, "tokens").outputs;
+      const host = `${api.id}.execute-api.us-east-1.amazonaws.com`;
+      assert.equal(cookies.outputs.sessionUrl, `https://${host}/session`);
+      assert.equal(cookies.outputs.apiHost, host);
+      assert.equal(plan.outputs.sessionUrl, undefined);
+    });
+
+    it("refuses a session shorter than a minute or longer than a week", () => {
+      for (const sessionSeconds of [59, 604_801, 90.5]) {
+        assert.throws(
+          () =>
+            new LicenseTokenService("bad", {
+              ...baseArgs(),
+              signedCookies: {
+                keyPairId: TEST_KEY_PAIR_ID,
+                privateKeyPem: "pem",
+                playbackDomain: PLAYBACK_DOMAIN,
+                sessionSeconds,
+              },
+            }),
+          /^Error: LicenseTokenService: `signedCookies.sessionSeconds` must be a whole number of seconds from 60 to 604800/,
+        );
+      }
     });
   });
 

@@ -20,9 +20,11 @@ import {
   missingBrowserTools,
   PROTECTED_CONTENT_ID,
 } from "./support/playerMedia";
+import { opensslKeyPair, TEST_KEY_PAIR_ID } from "./support/playerCookies";
 import {
   DrmServices,
   PlaybackServer,
+  SignedCookieProtection,
   startDrmServices,
   startPlaybackServer,
 } from "./support/playerServer";
@@ -221,5 +223,88 @@ suite(suiteTitle, function () {
       () => document.querySelector("#vod")?.getAttribute("data-state") === "ready",
     );
     assert.equal(drm.tokenRequests[before]?.headers.authorization, "Bearer viewer-jwt");
+  });
+  describe("with signed cookies (protected clear playback)", () => {
+    const VIEWER_JWT = "viewer-jwt";
+    let protection: SignedCookieProtection;
+    let openConfig: typeof server.config;
+    before(() => {
+      const keys = opensslKeyPair("rsa2048");
+      protection = { keyPairId: TEST_KEY_PAIR_ID, ...keys, viewerJwt: VIEWER_JWT };
+      openConfig = server.config;
+      server.config = { ...openConfig, sessionUrl: "/session" };
+      server.protection = protection;
+    });
+    after(() => {
+      server.protection = undefined;
+      server.config = openConfig;
+    });
+    /** Media the page asked for and was refused. Chromium's own favicon request is not the page's. */
+    const refusedSince = (count: number) =>
+      server.refusedMedia.slice(count).filter((r) => r.path !== "/favicon.ico");
+    const signIn = () =>
+      page.addInitScript(() => sessionStorage.setItem("vodPlayer.authToken", "viewer-jwt"));
+
+    it("refuses media to a browser without the cookies, as CloudFront would", async () => {
+      const response = await page.request.get(`${server.origin}/${ASSETS.clear}/asset.json`);
+      assert.equal(response.status(), 403);
+      assert.equal(server.refusedMedia.at(-1)?.verdict, "missing");
+    });
+
+    it("starts a session with the viewer's JWT, then plays with the cookies it set", async () => {
+      const refusedBefore = server.refusedMedia.length;
+      const sessionsBefore = server.sessionRequests.length;
+      await signIn();
+      await open(`?asset=${ASSETS.clear}`);
+      await playUntil(1);
+      assert.deepEqual(server.sessionRequests.slice(sessionsBefore), [
+        { authorization: `Bearer ${VIEWER_JWT}`, status: 204 },
+      ]);
+      assert.deepEqual(refusedSince(refusedBefore), [], "no media request was refused");
+      const cookies = await context.cookies(server.origin);
+      assert.deepEqual(cookies.map((c) => c.name).sort(), [
+        "CloudFront-Hash-Algorithm",
+        "CloudFront-Key-Pair-Id",
+        "CloudFront-Policy",
+        "CloudFront-Signature",
+      ]);
+      for (const cookie of cookies) {
+        assert.equal(cookie.httpOnly, true, cookie.name);
+        assert.equal(cookie.secure, true, cookie.name);
+        assert.equal(cookie.sameSite, "Strict", cookie.name);
+        assert.equal(cookie.path, "/", cookie.name);
+        assert.equal(cookie.expires, -1, `${cookie.name} lasts the browser session only`);
+      }
+      assert.equal(
+        await page.evaluate(() => document.cookie),
+        "",
+        "the page's scripts cannot read the cookies",
+      );
+      await page.screenshot({ path: path.join(ARTIFACTS, "player-signed-cookies.png") });
+    });
+
+    it("asks the viewer to sign in when the session service refuses, and fetches no media", async () => {
+      const requestsBefore = server.requests.length;
+      await open(`?asset=${ASSETS.clear}`);
+      await page.getByRole("alert").waitFor();
+      assert.match(String(await messageText()), new RegExp(MESSAGES.signIn.title));
+      assert.equal(await page.locator("#vod").getAttribute("data-state"), "sign-in");
+      assert.equal(server.sessionRequests.at(-1)?.status, 401);
+      const requested = server.requests.slice(requestsBefore).filter((p) => p !== "/favicon.ico");
+      assert.ok(requested.includes("/session"));
+      assert.ok(
+        requested.every((p) => p.startsWith("/player/") || p === "/session"),
+        `only the page and the session were requested: ${requested.join(", ")}`,
+      );
+      await page.screenshot({ path: path.join(ARTIFACTS, "player-sign-in.png") });
+    });
+
+    it("plays the encrypted stream too, with the session's cookies and the license token", async () => {
+      const refusedBefore = server.refusedMedia.length;
+      await signIn();
+      await open(`?asset=${ASSETS.protected}`);
+      await playUntil(1);
+      assert.deepEqual(refusedSince(refusedBefore), []);
+    });
   });
 });

@@ -21,6 +21,7 @@ import {
 import { MESSAGES, playbackFailed } from "../player/src/messages";
 import { AUTO, enabledLevels, qualityChoices } from "../player/src/quality";
 import { parsePageRequest } from "../player/src/request";
+import { startSession } from "../player/src/session";
 import { requestLicenseToken } from "../player/src/token";
 
 const ORIGIN = "https://d111111abcdef8.cloudfront.net";
@@ -153,6 +154,7 @@ describe("player page", () => {
     it("defaults to PallyCon's license URL and Widevine, PlayReady, FairPlay in that order", () => {
       assert.deepEqual(resolvePlayerConfig({}), {
         tokenUrl: undefined,
+        sessionUrl: undefined,
         licenseUrl: PALLYCON_LICENSE_URL,
         fairplayCertificateUrl: undefined,
         keySystems: DEFAULT_KEY_SYSTEMS,
@@ -163,6 +165,7 @@ describe("player page", () => {
       assert.throws(() => resolvePlayerConfig({ tokenUrl: "ftp://x" }), /`tokenUrl`/);
       assert.throws(() => resolvePlayerConfig({ tokenUrl: "//evil.example/t" }), /`tokenUrl`/);
       assert.throws(() => resolvePlayerConfig({ licenseUrl: "/license" }), /`licenseUrl`/);
+      assert.throws(() => resolvePlayerConfig({ sessionUrl: "//evil.example/s" }), /`sessionUrl`/);
       assert.throws(() => resolvePlayerConfig({ keySystems: [] }), /`keySystems`/);
     });
   });
@@ -350,6 +353,67 @@ describe("player page", () => {
         }),
         /no token/,
       );
+    });
+  });
+
+  describe("the playback session", () => {
+    /** A session fetch that records its calls and answers with one status, or fails. */
+    function sessionFetch(status: number | "offline") {
+      const calls: Array<{ url: string; init: Record<string, any> }> = [];
+      const fetch = async (url: string, init: Record<string, any>) => {
+        calls.push({ url, init });
+        if (status === "offline") throw new TypeError("Failed to fetch");
+        return { ok: status < 300, status };
+      };
+      return { fetch, calls };
+    }
+
+    it("posts to the session URL with the viewer's Bearer token, keeping same-origin cookies", async () => {
+      const { fetch, calls } = sessionFetch(204);
+      const outcome = await startSession({ fetch, sessionUrl: "/session", authorization: "jwt" });
+      assert.deepEqual(outcome, { kind: "started" });
+      assert.deepEqual(calls, [
+        {
+          url: "/session",
+          init: {
+            method: "POST",
+            headers: { Authorization: "Bearer jwt" },
+            credentials: "same-origin",
+          },
+        },
+      ]);
+    });
+
+    it("sends no Authorization header without a sign-in token", async () => {
+      const { fetch, calls } = sessionFetch(204);
+      await startSession({ fetch, sessionUrl: "/session" });
+      assert.deepEqual(calls[0].init.headers, {});
+    });
+
+    it("asks the viewer to sign in on 401 or 403", async () => {
+      for (const status of [401, 403]) {
+        const outcome = await startSession({ fetch: sessionFetch(status).fetch, sessionUrl: "/s" });
+        assert.deepEqual(outcome, { kind: "message", message: MESSAGES.signIn });
+      }
+      assert.match(MESSAGES.signIn.title, /Sign in/);
+    });
+
+    it("says to try later when the service fails or cannot be reached", async () => {
+      for (const status of [500, "offline"] as const) {
+        const outcome = await startSession({ fetch: sessionFetch(status).fetch, sessionUrl: "/s" });
+        assert.deepEqual(outcome, { kind: "message", message: MESSAGES.unavailable });
+      }
+    });
+
+    it("is read from config.json, as a path on the page's origin or a URL", () => {
+      assert.equal(resolvePlayerConfig({ sessionUrl: "/session" }).sessionUrl, "/session");
+      assert.deepEqual(playerConnectSources({ sessionUrl: "/session" }), [
+        "https://license-global.pallycon.com",
+      ]);
+      assert.deepEqual(playerConnectSources({ sessionUrl: "https://s.example.com/session" }), [
+        "https://s.example.com",
+        "https://license-global.pallycon.com",
+      ]);
     });
   });
 

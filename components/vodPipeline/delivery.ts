@@ -1,4 +1,8 @@
-/** Delivery: CloudFront in front of the output bucket, its cache policies, and CORS. */
+/**
+ * Delivery: CloudFront in front of the output bucket, its cache policies, and CORS;
+ * the token service's routes on the same distribution; and, with signed cookies, the
+ * trusted key group on every behaviour that serves media.
+ */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PrivateBucket } from "../privateBucket";
@@ -29,9 +33,11 @@ export const ERROR_CACHING_SECONDS = 5;
 /** What `https://<domain>/` serves: the player page (and never a bucket listing). */
 export const DEFAULT_ROOT_OBJECT = "player/index.html";
 
-/** The token service's origin, and the path the player posts to on the distribution. */
+/** The token service's origin, and the paths the player posts to on the distribution. */
 export const TOKEN_ORIGIN_ID = "license-tokens";
 export const TOKEN_PATH = "/token";
+/** Where the player gets its signed cookies (with signed cookies on). */
+export const SESSION_PATH = "/session";
 /**
  * AWS-managed policies for the token route: no caching (every answer is per viewer),
  * and every viewer header but Host forwarded, Authorization included (allowed because
@@ -65,6 +71,18 @@ export interface DeliveryArgs {
    * so the player calls it on its own origin (no CORS, CSP `'self'`).
    */
   readonly tokenServiceHost?: pulumi.Input<string>;
+  /**
+   * Route {@link SESSION_PATH} to the token service too: the signed cookies it sets are
+   * then the playback domain's own (host-only, SameSite=Strict).
+   */
+  readonly sessionRoute?: boolean;
+  /**
+   * Require CloudFront signed cookies (or URLs) from this key group on every behaviour
+   * that serves the output: the default (segments, MP4s, thumbnails) and the manifest
+   * and metadata ones. The extra behaviours (the player page) and the token service's
+   * routes stay open, so a viewer can load the page and sign in.
+   */
+  readonly trustedKeyGroupId?: pulumi.Input<string>;
   /** Serve on these names with this certificate, instead of `*.cloudfront.net` only. */
   readonly customDomain?: CustomDomainArgs;
   /** Deliver access logs to CloudWatch Logs, kept this many days. */
@@ -91,6 +109,16 @@ export function createDelivery(args: DeliveryArgs) {
     cachedMethods: ["GET", "HEAD", "OPTIONS"],
     compress: true,
   };
+  // CloudFront checks signed cookies at the edge, before the cache: they need not be in
+  // the cache key nor reach S3, so the cache policies stay as they are.
+  const media = args.trustedKeyGroupId
+    ? { ...behaviour, trustedKeyGroups: [args.trustedKeyGroupId] }
+    : behaviour;
+  // The token service's routes: never cached, every viewer header but Host forwarded
+  // (cookies included, so the Set-Cookie answers reach the viewer).
+  const tokenServicePaths = args.tokenServiceHost
+    ? [TOKEN_PATH, ...(args.sessionRoute ? [SESSION_PATH] : [])]
+    : [];
 
   // HTTPS delivery of the output bucket, which CloudFront reads only through the OAI.
   const distribution = new aws.cloudfront.Distribution(
@@ -122,25 +150,21 @@ export function createDelivery(args: DeliveryArgs) {
             ]
           : []),
       ],
-      defaultCacheBehavior: { ...behaviour, cachePolicyId: mediaCache.id },
+      defaultCacheBehavior: { ...media, cachePolicyId: mediaCache.id },
       orderedCacheBehaviors: [
-        ...(args.tokenServiceHost
-          ? [
-              {
-                pathPattern: TOKEN_PATH,
-                targetOriginId: TOKEN_ORIGIN_ID,
-                viewerProtocolPolicy: "https-only",
-                allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
-                cachedMethods: ["GET", "HEAD"],
-                compress: false,
-                cachePolicyId: MANAGED_CACHING_DISABLED,
-                originRequestPolicyId: MANAGED_ALL_VIEWER_EXCEPT_HOST_HEADER,
-              },
-            ]
-          : []),
+        ...tokenServicePaths.map((pathPattern) => ({
+          pathPattern,
+          targetOriginId: TOKEN_ORIGIN_ID,
+          viewerProtocolPolicy: "https-only",
+          allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+          cachedMethods: ["GET", "HEAD"],
+          compress: false,
+          cachePolicyId: MANAGED_CACHING_DISABLED,
+          originRequestPolicyId: MANAGED_ALL_VIEWER_EXCEPT_HOST_HEADER,
+        })),
         ...(args.extraBehaviours ?? []).map((extra) => ({ ...behaviour, ...extra })),
         ...SHORT_LIVED_PATHS.map((pathPattern) => ({
-          ...behaviour,
+          ...media,
           pathPattern,
           cachePolicyId: manifestCache.id,
         })),

@@ -1,10 +1,12 @@
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
+  Context,
 } from "aws-lambda";
 import { count, createObservability, instrumented, Observability } from "../shared/observability";
 import type { PallyConKeys } from "./keys";
 import { planTokenRequest } from "./request";
+import { createSessionHandler, SESSION_ROUTE_KEY } from "./session";
 import type { TokenServiceSettings } from "./settings";
 import { createLicenseToken, DrmType, formatTimestamp, TOKEN_VALIDITY_SECONDS } from "./token";
 
@@ -107,4 +109,22 @@ export function createTokenHandler({
     return respond(200, body);
   }
   return instrumented(observability, handler);
+}
+
+/**
+ * The function's handler: the session route to the session handler when signed
+ * cookies are on, every other request to the token handler. Both share one logger and
+ * one set of metrics.
+ */
+export function createServiceHandler(deps: TokenHandlerDependencies) {
+  const observability = deps.observability ?? createObservability("licenseToken");
+  const token = createTokenHandler({ ...deps, observability });
+  const cookies = deps.settings.signedCookies;
+  const session = cookies
+    ? createSessionHandler({ ...deps, settings: cookies, observability })
+    : undefined;
+  return (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context) =>
+    session && event.routeKey === SESSION_ROUTE_KEY
+      ? session(event, context)
+      : token(event, context);
 }

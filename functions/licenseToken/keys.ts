@@ -1,7 +1,8 @@
 /**
- * The PallyCon site key and access key, read from Secrets Manager at run time and
- * kept in the container for a short while, so a rotated secret is picked up within
- * minutes without a call per request.
+ * The PallyCon site key and access key (and, when the service issues signed cookies,
+ * the CloudFront private key), read from Secrets Manager at run time and kept in the
+ * container for a short while, so a rotated secret is picked up within minutes without
+ * a call per request.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
@@ -9,6 +10,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 export interface PallyConKeys {
   readonly siteKey: string;
   readonly accessKey: string;
+  /** The PEM private key that signs CloudFront cookies; only with signed cookies on. */
+  readonly cloudFrontPrivateKey?: string;
 }
 
 /** How long keys are reused before Secrets Manager is asked again. */
@@ -32,11 +35,15 @@ export function parseKeys(secretString: string | undefined): PallyConKeys {
   } catch {
     throw new Error("The PallyCon secret is not JSON");
   }
-  const { siteKey, accessKey } = (value ?? {}) as Record<string, unknown>;
+  const { siteKey, accessKey, cloudFrontPrivateKey } = (value ?? {}) as Record<string, unknown>;
   if (typeof siteKey !== "string" || typeof accessKey !== "string" || !siteKey || !accessKey) {
     throw new Error('The PallyCon secret is not { "siteKey": "...", "accessKey": "..." }');
   }
-  return { siteKey, accessKey };
+  if (cloudFrontPrivateKey === undefined) return { siteKey, accessKey };
+  if (typeof cloudFrontPrivateKey !== "string" || !cloudFrontPrivateKey) {
+    throw new Error("The secret's cloudFrontPrivateKey is not a PEM string");
+  }
+  return { siteKey, accessKey, cloudFrontPrivateKey };
 }
 
 /**

@@ -1,14 +1,44 @@
 import { parseLicensePolicy, toPallyConPolicy } from "./policy";
+import { KEY_PAIR_ID_PATTERN } from "./signedCookies";
 import { LicensePolicy, SITE_ID_PATTERN } from "./token";
 
 /** What the token function is told by its environment. None of it is secret. */
 export interface TokenServiceSettings {
-  /** The Secrets Manager secret holding `{ "siteKey": "...", "accessKey": "..." }`. */
+  /**
+   * The Secrets Manager secret holding `{ "siteKey": "...", "accessKey": "..." }`, plus
+   * `"cloudFrontPrivateKey"` when the service issues signed cookies.
+   */
   readonly secretArn: string;
   readonly siteId: string;
   /** The policy every token carries. */
   readonly policy: LicensePolicy;
+  /** Present when the service issues CloudFront signed cookies (`POST /session`). */
+  readonly signedCookies?: SignedCookieSettings;
 }
+
+/** How the session route signs cookies; the private key is in the secret. */
+export interface SignedCookieSettings {
+  /** The CloudFront public key's id, in the distribution's trusted key group. */
+  readonly keyPairId: string;
+  /** The host viewers play from: the cookies grant `https://<domain>/*`. */
+  readonly playbackDomain: string;
+  /** How long a session's cookies are accepted, in seconds. */
+  readonly sessionSeconds: number;
+}
+
+/** The shortest and longest session the service issues: a minute, and a week. */
+export const SESSION_SECONDS_RANGE = { min: 60, max: 7 * 24 * 60 * 60 } as const;
+
+/** The environment variables of the signed cookie settings; all or none are set. */
+export const SIGNED_COOKIE_VARIABLES = [
+  "CLOUDFRONT_KEY_PAIR_ID",
+  "PLAYBACK_DOMAIN",
+  "SESSION_SECONDS",
+] as const;
+
+/** A host name: labels of letters, digits and hyphens, lower case, as CloudFront serves them. */
+const HOST_NAME =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * Reads and validates the function's environment. Throws at cold start, naming the
@@ -32,5 +62,34 @@ export function readTokenServiceSettings(env: NodeJS.ProcessEnv): TokenServiceSe
   } catch (error) {
     throw new Error(`Environment variable LICENSE_POLICY is invalid: ${(error as Error).message}`);
   }
-  return { secretArn: required("PALLYCON_SECRET_ARN"), siteId, policy };
+  const signedCookies = readSignedCookieSettings(env, required);
+  return {
+    secretArn: required("PALLYCON_SECRET_ARN"),
+    siteId,
+    policy,
+    ...(signedCookies ? { signedCookies } : {}),
+  };
+}
+
+function readSignedCookieSettings(
+  env: NodeJS.ProcessEnv,
+  required: (name: string) => string,
+): SignedCookieSettings | undefined {
+  if (SIGNED_COOKIE_VARIABLES.every((name) => !env[name])) return undefined;
+  const invalid = (name: string, rule: string) =>
+    new Error(`Environment variable ${name} is invalid: ${rule}`);
+  const keyPairId = required("CLOUDFRONT_KEY_PAIR_ID");
+  if (!KEY_PAIR_ID_PATTERN.test(keyPairId)) {
+    throw invalid("CLOUDFRONT_KEY_PAIR_ID", "not a CloudFront public key id");
+  }
+  const playbackDomain = required("PLAYBACK_DOMAIN");
+  if (!HOST_NAME.test(playbackDomain)) {
+    throw invalid("PLAYBACK_DOMAIN", "not a lower-case host name");
+  }
+  const sessionSeconds = Number(required("SESSION_SECONDS"));
+  const { min, max } = SESSION_SECONDS_RANGE;
+  if (!Number.isInteger(sessionSeconds) || sessionSeconds < min || sessionSeconds > max) {
+    throw invalid("SESSION_SECONDS", `not a whole number of seconds from ${min} to ${max}`);
+  }
+  return { keyPairId, playbackDomain, sessionSeconds };
 }

@@ -24,6 +24,13 @@ export interface PlayerConfig {
    * assets. A path (`/token`) is on the page's own origin, as the distribution serves it.
    */
   readonly tokenUrl?: string;
+  /**
+   * The session service: POST (with the viewer's JWT) answers with CloudFront signed
+   * cookies for the media. When set, the page starts a session before it loads
+   * anything to play. A path (`/session`) is on the page's own origin, as the
+   * distribution serves it; the cookies only work when it is.
+   */
+  readonly sessionUrl?: string;
   /** Where license requests go. @default PALLYCON_LICENSE_URL */
   readonly licenseUrl?: string;
   /** The FairPlay certificate URL, as {@link pallyconFairplayCertificateUrl}. Needed for FairPlay. */
@@ -35,6 +42,7 @@ export interface PlayerConfig {
 /** {@link PlayerConfig} with its defaults applied. */
 export interface ResolvedPlayerConfig {
   readonly tokenUrl?: string;
+  readonly sessionUrl?: string;
   readonly licenseUrl: string;
   readonly fairplayCertificateUrl?: string;
   readonly keySystems: readonly string[];
@@ -67,6 +75,7 @@ export function resolvePlayerConfig(raw: unknown): ResolvedPlayerConfig {
   }
   return {
     tokenUrl: url("tokenUrl", true),
+    sessionUrl: url("sessionUrl", true),
     licenseUrl: url("licenseUrl") ?? PALLYCON_LICENSE_URL,
     fairplayCertificateUrl: url("fairplayCertificateUrl"),
     keySystems,

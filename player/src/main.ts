@@ -1,8 +1,9 @@
 /**
  * The player page: reads what to play from the URL, the settings from config.json,
- * and the asset from its asset.json, then plays it with Video.js (through
- * videojs-contrib-eme when it is encrypted). Decisions live in the pure modules
- * beside this one; this file is the DOM glue.
+ * starts a playback session when the media is protected by signed cookies, reads the
+ * asset from its asset.json, then plays it with Video.js (through videojs-contrib-eme
+ * when it is encrypted). Decisions live in the pure modules beside this one; this
+ * file is the DOM glue.
  */
 import "./noDynamicStyle";
 import videojs from "video.js";
@@ -14,14 +15,15 @@ import { resolvePlayerConfig, ResolvedPlayerConfig } from "./config";
 import { chooseKeySystem, KEY_SYSTEMS, PROBE_CONFIGURATION, protectedSource } from "./drm";
 import { MESSAGES, PlayerMessage, playbackFailed, protectionFailed } from "./messages";
 import { enabledLevels, QualityChoice, qualityChoices } from "./quality";
-import { MediaSource, parsePageRequest } from "./request";
+import { MediaSource, PageRequest, parsePageRequest } from "./request";
+import { startSession } from "./session";
 import { requestLicenseToken } from "./token";
 
 /**
- * Where the viewer's sign-in token for the token service comes from, first found wins:
- * a `window.vodPlayerAuth()` hook (for sites that serve this script on their own
- * pages), then the `vodPlayer.authToken` sessionStorage key (for sign-in pages on
- * this origin). Without one, the token request is sent without Authorization.
+ * Where the viewer's sign-in token for the token and session services comes from, first
+ * found wins: a `window.vodPlayerAuth()` hook (for sites that serve this script on their
+ * own pages), then the `vodPlayer.authToken` sessionStorage key (for sign-in pages on
+ * this origin). Without one, the requests are sent without Authorization.
  */
 export const AUTH_STORAGE_KEY = "vodPlayer.authToken";
 
@@ -78,9 +80,9 @@ async function loadConfig(): Promise<ResolvedPlayerConfig> {
 }
 
 /** What to play, or undefined after showing why nothing can be played. */
-async function resolvePlayback(): Promise<AssetPlayback | undefined> {
-  const request = parsePageRequest(location.href);
-  if (request.kind === "message") return void show(request.message);
+async function resolvePlayback(
+  request: Exclude<PageRequest, { kind: "message" }>,
+): Promise<AssetPlayback | undefined> {
   if (request.kind === "source") return { kind: "play", clear: request.source };
 
   let response: Response;
@@ -178,9 +180,27 @@ function qualityMenu(player: Player): void {
   levels.on("removequalitylevel", render);
 }
 
+/**
+ * Gets the signed cookies the media needs, before anything is fetched from it.
+ * @returns whether playback may go on; otherwise the page says why not.
+ */
+async function startPlaybackSession(sessionUrl: string): Promise<boolean> {
+  const outcome = await startSession({
+    fetch: (url, init) => fetch(url, init),
+    sessionUrl,
+    authorization: await viewerAuthorization(),
+  });
+  if (outcome.kind === "message") show(outcome.message);
+  return outcome.kind === "started";
+}
+
 async function main(): Promise<void> {
   page.root.dataset.state = "loading";
-  const [playback, config] = await Promise.all([resolvePlayback(), loadConfig()]);
+  const request = parsePageRequest(location.href);
+  if (request.kind === "message") return show(request.message);
+  const config = await loadConfig();
+  if (config.sessionUrl && !(await startPlaybackSession(config.sessionUrl))) return;
+  const playback = await resolvePlayback(request);
   if (!playback) return;
   const source = await chooseSource(playback, config);
   if (!source) return;

@@ -2,7 +2,8 @@
 
 /** A message shown over the player: a short title and, optionally, a detail line. */
 export interface PlayerMessage {
-  readonly kind: "not-found" | "processing" | "failed" | "playback" | "unsupported" | "invalid";
+  readonly kind:
+    "not-found" | "processing" | "failed" | "playback" | "unsupported" | "invalid" | "sign-in";
   readonly title: string;
   readonly detail?: string;
 }
@@ -31,6 +32,11 @@ export const MESSAGES = {
   noStream: {
     kind: "failed",
     title: "This video has no playable stream.",
+  },
+  signIn: {
+    kind: "sign-in",
+    title: "Sign in to watch this video.",
+    detail: "You are not signed in, or your session has ended. Sign in, then reload this page.",
   },
   noKeySystem: {
     kind: "unsupported",

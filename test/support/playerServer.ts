@@ -2,7 +2,11 @@
  * Local stand-ins for what the player talks to, on 127.0.0.1:
  * - the distribution: the built page under /player/ with the deployed response
  *   headers (the same CSP builder), and media from a folder. Like S3 behind an
- *   Origin Access Identity without s3:ListBucket, a missing object is a 403.
+ *   Origin Access Identity without s3:ListBucket, a missing object is a 403. With
+ *   signed cookies on, it checks them on every media request as CloudFront does for a
+ *   behaviour with a trusted key group (403 without valid ones), and serves the token
+ *   service's `POST /session` (the real session handler behind a stand-in for API
+ *   Gateway's JWT authorizer), as the distribution routes it.
  * - the DRM services, on another origin as in production: a token service and a
  *   license server that answers ClearKey JSON, both recording what they receive.
  */
@@ -17,10 +21,15 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
+import { createSessionHandler } from "../../functions/licenseToken/session";
+import type { Observability } from "../../functions/shared/observability";
 import { buildPlayer } from "../../player/build";
 import { playerConnectSources, playerHttpHeaders } from "../../player/csp";
 import type { PlayerConfig } from "../../player/src/config";
 import { LICENSE_TOKEN_HEADER } from "../../player/src/drm";
+import { checkSignedCookies, CookieVerdict, parseCookieHeader } from "./playerCookies";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".m3u8": "application/vnd.apple.mpegurl",
@@ -49,6 +58,18 @@ async function bodyOf(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** Protected playback: the key pair, and the one viewer the stand-in authorizer accepts. */
+export interface SignedCookieProtection {
+  readonly keyPairId: string;
+  readonly publicKeyPem: string;
+  /** Read by the session handler, as it reads it from its secret. */
+  readonly privateKeyPem: string;
+  /** The JWT the stand-in authorizer accepts as `Authorization: Bearer <jwt>`. */
+  readonly viewerJwt: string;
+  /** @default 3600 */
+  readonly sessionSeconds?: number;
+}
+
 /** The page and media, as CloudFront would serve them. */
 export interface PlaybackServer {
   readonly origin: string;
@@ -56,8 +77,14 @@ export interface PlaybackServer {
   readonly headers: Record<string, string>;
   /** `config.json` as the page reads it; tests may replace it. */
   config: PlayerConfig;
+  /** Signed cookies required for media, and `/session` served; undefined for open media. */
+  protection: SignedCookieProtection | undefined;
   /** Every path requested, in order. */
   readonly requests: string[];
+  /** Session requests, with the status each was answered with. */
+  readonly sessionRequests: Array<{ readonly authorization?: string; readonly status: number }>;
+  /** Media requests refused for want of valid signed cookies, and why. */
+  readonly refusedMedia: Array<{ readonly path: string; readonly verdict: CookieVerdict }>;
   pageUrl(query: string): string;
   close(): Promise<void>;
 }
@@ -68,11 +95,38 @@ export async function startPlaybackServer(args: {
 }): Promise<PlaybackServer> {
   const files = new Map(buildPlayer().map((file) => [`/player/${file.path}`, file]));
   const requests: string[] = [];
-  const state = { config: args.config, headers: {} as Record<string, string> };
+  const sessionRequests: PlaybackServer["sessionRequests"] = [];
+  const refusedMedia: PlaybackServer["refusedMedia"] = [];
+  const state = {
+    config: args.config,
+    headers: {} as Record<string, string>,
+    protection: undefined as SignedCookieProtection | undefined,
+  };
+  let host = "";
 
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
     requests.push(pathname);
+    const protection = state.protection;
+    if (protection && pathname === "/session") {
+      return startSession(request, response, protection);
+    }
+    if (protection && !pathname.startsWith("/player/")) {
+      // CloudFront redirects http to https before it checks anything, so the policy's
+      // Resource is matched against the https URL.
+      const verdict = checkSignedCookies({
+        cookies: parseCookieHeader(request.headers.cookie),
+        url: `https://${host}${request.url}`,
+        keys: { [protection.keyPairId]: protection.publicKeyPem },
+      });
+      if (verdict) {
+        refusedMedia.push({ path: pathname, verdict });
+        response.writeHead(403, { "content-type": "text/xml" });
+        return void response.end(
+          "<Error><Code>AccessDenied</Code><Message>Access denied</Message></Error>",
+        );
+      }
+    }
     if (pathname.startsWith("/player/")) {
       // The behaviour for player/* attaches the response headers policy.
       const headers = state.headers;
@@ -102,7 +156,53 @@ export async function startPlaybackServer(args: {
     response.writeHead(403, { "content-type": "application/xml" });
     response.end("<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>");
   });
+  /**
+   * `POST /session` as the distribution routes it: API Gateway's JWT authorizer (here:
+   * the one accepted JWT, else 401 `{"message":"Unauthorized"}` without calling the
+   * function), then the token function's real session handler.
+   */
+  async function startSession(
+    request: IncomingMessage,
+    response: ServerResponse,
+    protection: SignedCookieProtection,
+  ): Promise<void> {
+    const authorization = request.headers.authorization;
+    const answer = (status: number, headers: Record<string, string | string[]>, body = "") => {
+      sessionRequests.push({ authorization, status });
+      response.writeHead(status, headers);
+      response.end(body);
+    };
+    if (request.method !== "POST") return answer(404, {}, '{"message":"Not Found"}');
+    if (authorization !== `Bearer ${protection.viewerJwt}`) {
+      return answer(401, { "content-type": "application/json" }, '{"message":"Unauthorized"}');
+    }
+    const handler = createSessionHandler({
+      settings: {
+        keyPairId: protection.keyPairId,
+        playbackDomain: host,
+        sessionSeconds: protection.sessionSeconds ?? 3600,
+      },
+      observability: QUIET,
+      keys: async () => ({
+        siteKey: "",
+        accessKey: "",
+        cloudFrontPrivateKey: protection.privateKeyPem,
+      }),
+    });
+    const result = await handler({
+      routeKey: "POST /session",
+      requestContext: { requestId: "local", authorizer: { jwt: { claims: { sub: "viewer" } } } },
+    } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer);
+    // API Gateway turns each of the 2.0 payload's cookies into a Set-Cookie header.
+    answer(
+      result.statusCode ?? 200,
+      { ...(result.headers as Record<string, string>), "set-cookie": result.cookies ?? [] },
+      result.body ?? "",
+    );
+  }
+
   const origin = await listen(server);
+  host = new URL(origin).host;
   const headers = () => playerHttpHeaders({ connectSources: playerConnectSources(state.config) });
   state.headers = headers();
   return {
@@ -110,6 +210,14 @@ export async function startPlaybackServer(args: {
     get headers() {
       return state.headers;
     },
+    get protection() {
+      return state.protection;
+    },
+    set protection(protection: SignedCookieProtection | undefined) {
+      state.protection = protection;
+    },
+    sessionRequests,
+    refusedMedia,
     get config() {
       return state.config;
     },
@@ -141,6 +249,12 @@ export interface DrmServices {
   readonly issuedTokens: string[];
   close(): Promise<void>;
 }
+
+/** The session handler's logs and metrics are not what these tests look at: kept quiet. */
+const QUIET: Observability = {
+  logger: new Logger({ logLevel: "SILENT" }),
+  metrics: { addMetric: () => undefined, hasStoredMetrics: () => false },
+} as unknown as Observability;
 
 const base64url = (hex: string) => Buffer.from(hex, "hex").toString("base64url");
 

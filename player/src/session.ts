@@ -1,0 +1,50 @@
+/**
+ * The playback session: with protected clear playback, the distribution serves media
+ * only to browsers holding CloudFront signed cookies, which the session service sets
+ * for a signed-in viewer. The page asks for them once, before it loads anything to
+ * play. Pure: `fetch` is passed in.
+ */
+import { MESSAGES, PlayerMessage } from "./messages";
+
+/** The parts of `fetch` the session request uses, so tests can pass a fake. */
+export type SessionFetch = (
+  url: string,
+  init: {
+    method: "POST";
+    headers: Record<string, string>;
+    credentials: "same-origin";
+  },
+) => Promise<{ ok: boolean; status: number }>;
+
+export type SessionOutcome =
+  { readonly kind: "started" } | { readonly kind: "message"; readonly message: PlayerMessage };
+
+/**
+ * Starts a session: `POST <sessionUrl>` with `Authorization: Bearer <jwt>` when the
+ * viewer is signed in. The answer's `Set-Cookie` headers are the browser's business
+ * (the cookies are HttpOnly): `credentials: "same-origin"` lets it store them.
+ * 401 or 403 means the viewer must sign in; anything else that fails, try later.
+ */
+export async function startSession(args: {
+  fetch: SessionFetch;
+  sessionUrl: string;
+  authorization?: string;
+}): Promise<SessionOutcome> {
+  const headers: Record<string, string> = {};
+  if (args.authorization) headers.Authorization = `Bearer ${args.authorization}`;
+  let response: Awaited<ReturnType<SessionFetch>>;
+  try {
+    response = await args.fetch(args.sessionUrl, {
+      method: "POST",
+      headers,
+      credentials: "same-origin",
+    });
+  } catch {
+    return { kind: "message", message: MESSAGES.unavailable };
+  }
+  if (response.status === 401 || response.status === 403) {
+    return { kind: "message", message: MESSAGES.signIn };
+  }
+  if (!response.ok) return { kind: "message", message: MESSAGES.unavailable };
+  return { kind: "started" };
+}
