@@ -13,6 +13,9 @@ import {
 } from "./functions/licenseToken/policy";
 import { SITE_ID_PATTERN, SITE_KEY_LENGTH } from "./functions/licenseToken/token";
 import { isValidContentId } from "./functions/shared/drm";
+import { SESSION_SECONDS_RANGE } from "./functions/licenseToken/settings";
+import { isKeyPair, validatePublicKeyPem } from "./functions/licenseToken/signedCookies";
+import { DEFAULT_SESSION_SECONDS } from "./components/vodPipeline/signedCookies";
 import { CustomDomainArgs, validateCustomDomain } from "./components/vodPipeline/customDomain";
 import {
   defaultOriginAccess,
@@ -103,6 +106,9 @@ export const CONFIG_DEFAULTS = {
   automatedAbrMaxRenditions: 0,
   automatedAbrMinBitrate: 0,
   automatedAbrMaxBitrate: 0,
+  signedCookies: false,
+  signedCookiePublicKey: "",
+  signedCookieSessionSeconds: DEFAULT_SESSION_SECONDS,
 };
 
 /** Keys `Pulumi.yaml` declares `secret: true`, with no default: set them with `pulumi config set --secret`. */
@@ -110,6 +116,7 @@ export const SECRET_CONFIG_KEYS = [
   "pallyconEncToken",
   "pallyconSiteKey",
   "pallyconAccessKey",
+  "signedCookiePrivateKey",
 ] as const;
 
 /**
@@ -170,6 +177,14 @@ export interface TranscodingConfig {
   readonly queueConcurrentJobs?: number;
 }
 
+/** Signed cookies for the output; present when `signedCookies` is on. */
+export interface SignedCookiesConfig {
+  readonly publicKeyPem: string;
+  /** A secret: it goes into the token service's Secrets Manager secret only. */
+  readonly privateKeyPem: pulumi.Output<string>;
+  readonly sessionSeconds: number;
+}
+
 /** The encrypted live channel; present when `liveChannel` is on. */
 export interface LiveChannelConfig {
   readonly contentId: string;
@@ -201,6 +216,8 @@ export interface StackConfig {
   readonly liveChannel?: LiveChannelConfig;
   /** The license token service for players; undefined when off. */
   readonly licenseTokens?: LicenseTokensConfig;
+  /** Signed cookies for the output; undefined when off. Needs the token service. */
+  readonly signedCookies?: SignedCookiesConfig;
   readonly delivery: DeliveryConfig;
   readonly transcoding: TranscodingConfig;
 }
@@ -483,6 +500,51 @@ export function readStackConfig(): StackConfig {
     };
   }
 
+  let signedCookies: SignedCookiesConfig | undefined;
+  if (flag("signedCookies")) {
+    check(
+      "signedCookies",
+      licenseTokens !== undefined,
+      `needs ${key("licenseTokens")} set to true: the token service issues the cookies`,
+    );
+    const publicKeyPem = read(
+      () => config.get("signedCookiePublicKey"),
+      CONFIG_DEFAULTS.signedCookiePublicKey,
+    );
+    let publicKeyOk = false;
+    try {
+      validatePublicKeyPem(publicKeyPem, "the public key");
+      publicKeyOk = true;
+    } catch (error) {
+      check(
+        "signedCookiePublicKey",
+        false,
+        `${(error as Error).message}; set it with \`pulumi config set ${key("signedCookiePublicKey")} -- "$(cat public_key.pem)"\``,
+      );
+    }
+    const sessionSeconds = number("signedCookieSessionSeconds");
+    const { min, max } = SESSION_SECONDS_RANGE;
+    check(
+      "signedCookieSessionSeconds",
+      Number.isInteger(sessionSeconds) && sessionSeconds >= min && sessionSeconds <= max,
+      `${sessionSeconds} must be a whole number of seconds from ${min} to ${max}`,
+    );
+    signedCookies = {
+      publicKeyPem,
+      privateKeyPem: readSecret(
+        config,
+        problems,
+        "signedCookiePrivateKey",
+        "signedCookies",
+        (pem) =>
+          publicKeyOk && !isKeyPair(pem, publicKeyPem)
+            ? "is not the private key of signedCookiePublicKey (or not a PEM private key)"
+            : undefined,
+      ),
+      sessionSeconds,
+    };
+  }
+
   const delivery = readDelivery(config, check, read);
   const transcoding = readTranscoding(config, check, read);
 
@@ -502,6 +564,7 @@ export function readStackConfig(): StackConfig {
     vodDrm,
     liveChannel,
     licenseTokens,
+    signedCookies,
     delivery,
     transcoding,
   };

@@ -1,10 +1,14 @@
-import { DrmEndpoint } from "./components/drmEndpoint";
+// First, before the SDKs load: bundle the Lambda handlers in esbuild's own process meanwhile.
+import "./prebuild";
+import type { DrmEndpoint } from "./components/drmEndpoint";
 import { PallyConGateway } from "./components/pallyConGateway";
 import { VodPipeline } from "./components/vodPipeline";
 import { readStackConfig } from "./config";
+import { startFunctionBundles } from "./functions/bundle";
 
 // Read and validate the whole stack configuration first: a bad key stops `pulumi preview`.
 const config = readStackConfig();
+if (config.licenseTokens) startFunctionBundles(["licenseToken"]);
 
 // The PallyCon KMS behind API Gateway: the only holder of the enc-token, and the SPEKE
 // URL every packager uses.
@@ -60,12 +64,14 @@ const vod = new VodPipeline("vod", {
         licensePolicy: config.licenseTokens.policy,
       }
     : undefined,
+  signedCookies: config.signedCookies,
 });
 
-// The live channel: MediaPackage endpoints encrypted through the same gateway.
+// The live channel: MediaPackage endpoints encrypted through the same gateway. Its module
+// loads `@pulumi/aws-native`, hundreds of modules no other stack needs: only then is it loaded.
 const live =
   config.liveChannel && gateway
-    ? new DrmEndpoint("live", {
+    ? new (drmEndpointModule().DrmEndpoint)("live", {
         spekeUrl: gateway.spekeUrl,
         executeApiArn: gateway.executeApiArn,
         contentId: config.liveChannel.contentId,
@@ -74,6 +80,10 @@ const live =
         channelId: `${config.applicationName.replace(/\./g, "-")}-live`,
       })
     : undefined;
+
+function drmEndpointModule(): { DrmEndpoint: typeof DrmEndpoint } {
+  return require("./components/drmEndpoint");
+}
 
 /** Upload videos here: `aws s3 cp movie.mp4 s3://<uploadBucketName>/<path>/`. */
 export const uploadBucketName = vod.uploadBucketName;
@@ -94,6 +104,9 @@ export const deadLetterQueueUrl = vod.deadLetterQueueUrl;
 
 /** The player asks here for PallyCon license tokens (a JWT from your identity provider required). */
 export const licenseTokenUrl = vod.licenseTokenUrl;
+
+/** With signed cookies, the player gets a viewer's cookies here (a JWT required). */
+export const sessionUrl = vod.sessionUrl;
 
 /** The SPEKE key server URL for packagers (the gateway adds the enc-token). */
 export const kmsSpekeUrl = gateway?.spekeUrl;

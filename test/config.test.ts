@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -518,6 +519,80 @@ describe("stack configuration", () => {
         accelerationMode: "PREFERRED",
         queueConcurrentJobs: undefined,
       });
+    });
+  });
+
+  describe("signed cookies", () => {
+    const keys = () =>
+      generateKeyPairSync("rsa", {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: "spki", format: "pem" },
+        privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      });
+    const pair = keys();
+    const tokens = {
+      licenseTokens: true,
+      pallyconSiteId: "TEST",
+      pallyconSiteKey: "s".repeat(32),
+      pallyconAccessKey: "access",
+      licenseJwtIssuer: "https://issuer.example.com",
+      licenseJwtAudience: ["player"],
+    };
+    function readCookies(values: Record<string, unknown>, privateKey: string) {
+      pulumi.runtime.setAllConfig(
+        Object.fromEntries(
+          Object.entries({ ...values, signedCookiePrivateKey: privateKey }).map(([k, v]) => [
+            `${PROJECT}:${k}`,
+            typeof v === "string" ? v : JSON.stringify(v),
+          ]),
+        ),
+        [
+          `${PROJECT}:pallyconSiteKey`,
+          `${PROJECT}:pallyconAccessKey`,
+          `${PROJECT}:signedCookiePrivateKey`,
+        ],
+      );
+      try {
+        return { config: readStackConfig(), problems: [] as string[] };
+      } catch (error) {
+        return { config: undefined, problems: (error as ConfigError).problems };
+      }
+    }
+
+    it("reads the key pair, the private key as a secret", async () => {
+      const { config } = readCookies(
+        { ...tokens, signedCookies: true, signedCookiePublicKey: pair.publicKey },
+        pair.privateKey,
+      );
+      assert.equal(config!.signedCookies!.publicKeyPem, pair.publicKey);
+      assert.equal(config!.signedCookies!.sessionSeconds, 14_400);
+      assert.ok(await pulumi.isSecret(config!.signedCookies!.privateKeyPem));
+    });
+
+    it("needs the token service, a public key, and the private key that matches it", () => {
+      const other = keys();
+      const { problems } = readCookies(
+        {
+          signedCookies: true,
+          signedCookiePublicKey: pair.publicKey,
+          signedCookieSessionSeconds: 10,
+        },
+        other.privateKey,
+      );
+      assert.deepEqual(
+        problems.map((p) => p.split(": ")[0]),
+        [
+          "vod-multidrm:signedCookies",
+          "vod-multidrm:signedCookieSessionSeconds",
+          "vod-multidrm:signedCookiePrivateKey",
+        ],
+      );
+      assert.ok(
+        problems.every((p) => !p.includes("PRIVATE KEY")),
+        "no key is quoted",
+      );
+      const noPublic = readCookies({ ...tokens, signedCookies: true }, pair.privateKey).problems;
+      assert.match(noPublic[0], /^vod-multidrm:signedCookiePublicKey: /);
     });
   });
 });

@@ -1,10 +1,25 @@
 import * as assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import * as path from "node:path";
 import { isSecret, PlannedStack, runUnderMocks } from "../plan/mockCloud";
 import { readPlanConfig } from "../plan/stackConfig";
 
+/** A real key pair for signed cookies: the program parses and matches the keys. */
+const cookieKeys = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: "spki", format: "pem" },
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+});
+
+/** Features the prod stack leaves off, turned on so that their secrets are scanned too. */
+const ALSO_ON: Record<string, string> = {
+  "vod-multidrm:signedCookies": "true",
+  "vod-multidrm:signedCookiePublicKey": cookieKeys.publicKey,
+};
+
 /** Recognisable stand-ins for the stack's secrets, so any copy of them can be found. */
 const CANARIES: Record<string, string> = {
+  "vod-multidrm:signedCookiePrivateKey": cookieKeys.privateKey,
   "vod-multidrm:pallyconEncToken": "CANARY-enc-token-7c1e9b2d",
   // A site key is 32 characters.
   "vod-multidrm:pallyconSiteKey": "CANARY-site-key-0123456789abcdef",
@@ -22,7 +37,14 @@ const ALLOWED: Record<string, string[]> = {
   "vod-multidrm:pallyconAccessKey": [
     "aws:secretsmanager/secretVersion:SecretVersion::vod-tokens-keys secretString",
   ],
+  "vod-multidrm:signedCookiePrivateKey": [
+    "aws:secretsmanager/secretVersion:SecretVersion::vod-tokens-keys secretString",
+  ],
 };
+
+/** What is searched for: a secret itself, or for a PEM key a line of its body. */
+const needleOf = (secret: string) =>
+  secret.includes("-----BEGIN") ? secret.split("\n")[3] : secret;
 
 /** One place a value turned up: the resource, the property path, and whether it was a secret. */
 interface Sighting {
@@ -52,12 +74,14 @@ describe("secrets in the prod stack", () => {
   let plan: PlannedStack;
   before(async () => {
     const config = readPlanConfig(path.resolve(__dirname, ".."), "prod");
-    plan = await runUnderMocks({ ...config, values: { ...config.values, ...CANARIES } }, async () =>
-      require("../index"),
+    plan = await runUnderMocks(
+      { ...config, values: { ...config.values, ...ALSO_ON, ...CANARIES } },
+      async () => require("../index"),
     );
   });
 
-  for (const [key, canary] of Object.entries(CANARIES)) {
+  for (const [key, secret] of Object.entries(CANARIES)) {
+    const canary = needleOf(secret);
     describe(key, () => {
       const sightings = () =>
         plan.resources.flatMap((resource) => [
