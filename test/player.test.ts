@@ -436,8 +436,21 @@ describe("player page", () => {
       );
     });
 
+    it("names portrait renditions by their short side, as viewers know them", () => {
+      const portrait = [
+        { width: 360, height: 640 },
+        { width: 540, height: 960 },
+        { width: 720, height: 1280 },
+      ];
+      assert.deepEqual(
+        qualityChoices(portrait).map((c) => c.label),
+        ["Auto", "360p", "540p", "720p"],
+      );
+      assert.deepEqual(enabledLevels(portrait, { label: "720p", size: 720 }), [false, false, true]);
+    });
+
     it("enables only the chosen rendition, or all of them for Auto", () => {
-      assert.deepEqual(enabledLevels(levels, { label: "540p", height: 540 }), [false, false, true]);
+      assert.deepEqual(enabledLevels(levels, { label: "540p", size: 540 }), [false, false, true]);
       assert.deepEqual(enabledLevels(levels, AUTO), [true, true, true]);
     });
   });

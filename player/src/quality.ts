@@ -1,4 +1,8 @@
-/** The quality menu: one choice per rendition height, plus automatic switching. Pure. */
+/**
+ * The quality menu: one choice per rendition size, plus automatic switching. Pure.
+ * A rendition is named by its short side (`720p`), as viewers know it, whether the
+ * video stands landscape (1280x720) or portrait (720x1280).
+ */
 
 /** The fields of a Video.js quality level the menu reads. */
 export interface QualityLevelLike {
@@ -7,27 +11,34 @@ export interface QualityLevelLike {
   readonly bitrate?: number;
 }
 
-/** A menu entry: `height` undefined means "Auto" (every level enabled). */
+/** A menu entry: `size` undefined means "Auto" (every level enabled). */
 export interface QualityChoice {
   readonly label: string;
-  readonly height?: number;
+  /** The short side of the renditions this entry enables. */
+  readonly size?: number;
 }
 
 export const AUTO: QualityChoice = { label: "Auto" };
 
-/** "Auto" then one entry per distinct height, lowest first; empty when there is nothing to pick. */
-export function qualityChoices(levels: readonly QualityLevelLike[]): QualityChoice[] {
-  const heights = [...new Set(levels.map((l) => l.height).filter((h): h is number => !!h))].sort(
-    (a, b) => a - b,
-  );
-  if (heights.length < 2) return [];
-  return [AUTO, ...heights.map((height) => ({ label: `${height}p`, height }))];
+/** A level's short side; without a width, its height. */
+function sizeOf(level: QualityLevelLike): number | undefined {
+  if (!level.height) return undefined;
+  return level.width ? Math.min(level.width, level.height) : level.height;
 }
 
-/** Which levels to enable for a choice: all for Auto, otherwise those of its height. */
+/** "Auto" then one entry per distinct size, lowest first; empty when there is nothing to pick. */
+export function qualityChoices(levels: readonly QualityLevelLike[]): QualityChoice[] {
+  const sizes = [...new Set(levels.map(sizeOf).filter((s): s is number => !!s))].sort(
+    (a, b) => a - b,
+  );
+  if (sizes.length < 2) return [];
+  return [AUTO, ...sizes.map((size) => ({ label: `${size}p`, size }))];
+}
+
+/** Which levels to enable for a choice: all for Auto, otherwise those of its size. */
 export function enabledLevels(
   levels: readonly QualityLevelLike[],
   choice: QualityChoice,
 ): boolean[] {
-  return levels.map((level) => choice.height === undefined || level.height === choice.height);
+  return levels.map((level) => choice.size === undefined || sizeOf(level) === choice.size);
 }
