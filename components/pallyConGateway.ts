@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountContext } from "./common/account";
-import { policyDocument, trustPolicy } from "./common/iam";
+import { accountAdministersKey, policyDocument, trustPolicy } from "./common/iam";
 
 /** Arguments of {@link PallyConGateway}. */
 export interface PallyConGatewayArgs {
@@ -193,14 +193,7 @@ export class PallyConGateway extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
         policy: policyDocument([
-          {
-            Sid: "AccountAdministersTheKey",
-            Effect: "Allow",
-            Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
-            // A key policy must name its resource as "*": it applies to this key only.
-            Action: "kms:*",
-            Resource: "*",
-          },
+          accountAdministersKey({ partition, accountId }),
           {
             Sid: "CloudWatchLogsEncryptsThisLogGroup",
             Effect: "Allow",

@@ -24,3 +24,21 @@ export function trustPolicy(
     },
   ]);
 }
+
+/**
+ * The first statement of every key policy here: the account administers the key, and
+ * IAM policies in the account may grant its use (as they do to this program's roles).
+ * A key policy must name its resource as "*": it applies to that key only.
+ */
+export function accountAdministersKey(account: {
+  partition: pulumi.Input<string>;
+  accountId: pulumi.Input<string>;
+}): aws.iam.PolicyStatement {
+  return {
+    Sid: "AccountAdministersTheKey",
+    Effect: "Allow",
+    Principal: { AWS: pulumi.interpolate`arn:${account.partition}:iam::${account.accountId}:root` },
+    Action: "kms:*",
+    Resource: "*",
+  };
+}

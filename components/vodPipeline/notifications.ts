@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AccountContext } from "../common/account";
-import { policyDocument } from "../common/iam";
+import { accountAdministersKey, policyDocument } from "../common/iam";
 
 /** The MediaConvert job states that are reported: a job either finishes or fails. */
 export const REPORTED_JOB_STATES = ["COMPLETE", "ERROR"];
@@ -27,7 +27,7 @@ export interface NotificationsArgs {
  */
 export function createNotifications(args: NotificationsArgs) {
   const { name, parent, applicationName, deadLetterQueue, notificationEmail } = args;
-  const { partition, accountId } = args.account;
+  const { accountId } = args.account;
   const opts = { parent };
 
   // A customer-managed key, because EventBridge and CloudWatch cannot publish to a
@@ -39,14 +39,7 @@ export function createNotifications(args: NotificationsArgs) {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policyDocument([
-        {
-          Sid: "AccountAdministersTheKey",
-          Effect: "Allow",
-          Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
-          // A key policy must name its resource as "*": it applies to this key only.
-          Action: "kms:*",
-          Resource: "*",
-        },
+        accountAdministersKey(args.account),
         {
           // No source condition here: SNS calls KMS on the publisher's behalf, and
           // the topic policy already limits who may publish.

@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AccountContext } from "../common/account";
-import { policyDocument } from "../common/iam";
+import { accountAdministersKey, policyDocument } from "../common/iam";
 
 /** What a role needs on the key to write objects (multipart uploads read the data key too). */
 export const KEY_WRITE_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"];
@@ -30,16 +30,7 @@ export function createOutputKey(args: {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: policyDocument([
-        {
-          Sid: "AccountAdministersTheKey",
-          Effect: "Allow",
-          Principal: {
-            AWS: pulumi.interpolate`arn:${account.partition}:iam::${account.accountId}:root`,
-          },
-          // A key policy must name its resource as "*": it applies to this key only.
-          Action: "kms:*",
-          Resource: "*",
-        },
+        accountAdministersKey(account),
         {
           Sid: "CloudFrontDecryptsForThisDistribution",
           Effect: "Allow",

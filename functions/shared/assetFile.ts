@@ -1,7 +1,7 @@
 /**
  * `<prefix>/asset.json`: one small file per asset that the player reads to say
- * "still processing", "ready" (and how to play it) or "failed". No imports, so
- * the player's browser code can share these types.
+ * "still processing", "ready" (and how to play it) or "failed". The player's
+ * browser code shares these types, so this module imports types only.
  *
  * - PROCESSING: written by the convert function once the job exists, only if no
  *   file is there yet.
@@ -10,6 +10,7 @@
  *   file already describes a COMPLETE (older) encode; or by the convert function,
  *   only if no file is there yet, for an upload it refused (not a video).
  */
+import type { DrmType } from "./drm";
 
 /**
  * What the convert function read from the upload before it made the job (with
@@ -55,8 +56,10 @@ export interface AssetMetadata {
   readonly drm?: {
     /** The SPEKE resource id the keys were made for: the `cid` of license tokens. */
     readonly contentId: string;
-    readonly dash: { readonly url: string; readonly systems: ["Widevine", "PlayReady"] };
-    readonly hls: { readonly url: string; readonly systems: ["FairPlay"] };
+    /** DASH, CENC: Widevine and PlayReady. */
+    readonly dash: { readonly url: string; readonly systems: readonly DrmType[] };
+    /** HLS, SAMPLE-AES: FairPlay. */
+    readonly hls: { readonly url: string; readonly systems: readonly DrmType[] };
   };
   /** For ERROR: MediaConvert's error code and message. */
   readonly error?: { readonly code?: number; readonly message?: string };

@@ -2,35 +2,19 @@
  * The asset's metadata file (`<path>/<name>/asset.json`) and what the page does
  * with it: play it, or say why not. Pure.
  */
+import type { AssetMetadata } from "../../functions/shared/assetFile";
+import type { DrmType } from "../../functions/shared/drm";
 import { MESSAGES, PlayerMessage, processingFailed } from "./messages";
 import { MediaSource, mimeTypeOf, sameOriginUrl } from "./request";
 
 /** The DRM systems the convert job packages for, as the metadata file names them. */
-export type DrmSystem = "Widevine" | "PlayReady" | "FairPlay";
+export type DrmSystem = DrmType;
 
-/** `asset.json`, as the metadata function writes it. */
-export interface PlayerAsset {
-  readonly status: "PROCESSING" | "COMPLETE" | "ERROR";
-  readonly assetId?: string;
-  readonly jobId: string;
-  readonly input?: string;
-  readonly completedAt?: string;
-  readonly durationSeconds?: number;
-  /** The clear HLS manifest. */
-  readonly hls?: string;
-  readonly mp4?: string;
-  readonly thumbnails?: { readonly first: string; readonly last: string; readonly count: number };
-  readonly renditions: ReadonlyArray<{ readonly width: number; readonly height: number }>;
-  readonly drm?: AssetDrm;
-  readonly error?: { readonly code?: number; readonly message?: string };
-}
+/** `asset.json`, as the convert and metadata functions write it (one definition for both). */
+export type PlayerAsset = AssetMetadata;
 
 /** The encrypted outputs of an asset and the content id its keys were made for. */
-export interface AssetDrm {
-  readonly contentId: string;
-  readonly dash: { readonly url: string; readonly systems: readonly DrmSystem[] };
-  readonly hls: { readonly url: string; readonly systems: readonly DrmSystem[] };
-}
+export type AssetDrm = NonNullable<AssetMetadata["drm"]>;
 
 /** What to play for an asset. */
 export interface AssetPlayback {
