@@ -14,12 +14,9 @@ import { accountContext } from "./common/account";
 import { lambdaFunction } from "./common/lambdaFunction";
 import { PrivateBucket } from "./privateBucket";
 import { LicenseTokenService, LicenseTokenServiceArgs } from "./licenseTokenService";
-import { cspOrigin } from "../player/csp";
-import { PALLYCON_LICENSE_URL, pallyconFairplayCertificateUrl } from "../player/src/config";
 import { CustomDomainArgs, validateCustomDomain } from "./vodPipeline/customDomain";
 import { createDelivery, SESSION_PATH, TOKEN_PATH } from "./vodPipeline/delivery";
 import { createOriginAccess, OriginAccessKind } from "./vodPipeline/originAccess";
-import { deployPlayer } from "./vodPipeline/player";
 import { createNotifications } from "./vodPipeline/notifications";
 import { createObservability } from "./vodPipeline/observability";
 import { createOutputKey, KEY_WRITE_ACTIONS } from "./vodPipeline/outputKey";
@@ -28,14 +25,9 @@ import {
   DEFAULT_ACCELERATION_MODE,
   DEFAULT_JOB_PRIORITY,
 } from "./vodPipeline/queue";
-import {
-  createSignedCookieKeys,
-  DEFAULT_SESSION_SECONDS,
-  matchingPrivateKey,
-  validateSignedCookies,
-  VodSignedCookiesArgs,
-} from "./vodPipeline/signedCookies";
+import { validateSignedCookies, VodSignedCookiesArgs } from "./vodPipeline/signedCookies";
 import { createTranscoding } from "./vodPipeline/transcoding";
+import { createViewerAccess } from "./vodPipeline/viewerAccess";
 
 /** Arguments of {@link VodPipeline}. */
 export interface VodPipelineArgs {
@@ -138,9 +130,6 @@ export interface VodDrmArgs {
   /** Keep the clear HLS ladder and MP4 too (unencrypted copies). @default false */
   readonly keepClearOutputs?: boolean;
 }
-
-/** Where players send license requests: PallyCon's license server (and its FairPlay certificates). */
-const PALLYCON_LICENSE_ORIGIN = cspOrigin(PALLYCON_LICENSE_URL);
 
 /** How long failed events stay in the dead-letter queue: SQS's maximum, 14 days. */
 const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
@@ -258,57 +247,21 @@ export class VodPipeline extends pulumi.ComponentResource {
     );
     const assetMetadataFiles = pulumi.interpolate`${this.output.arn}/*/${OUTPUT_LAYOUT.metadata}`;
 
-    // With signed cookies: the key group the media behaviours trust. The cookies grant the
-    // playback domain, which without a custom domain is the distribution's own name, known
-    // once it exists: a deferred output, bound below.
-    const cookieKeys = args.signedCookies
-      ? createSignedCookieKeys({
-          name,
-          parent: this,
-          applicationName,
-          publicKeyPem: args.signedCookies.publicKeyPem,
-        })
-      : undefined;
-    const [cookieDomain, bindCookieDomain] = pulumi.deferredOutput<string>();
-
+    // What viewers reach besides the media: the token service, signed-cookie keys and
+    // the player page.
     const corsAllowedOrigins = args.corsAllowedOrigins ?? [];
-    if (args.licenseTokens) {
-      // PallyCon license tokens for signed-in viewers of encrypted assets, served on the
-      // distribution at /token (and signed cookies at /session); other sites' players
-      // (the CORS origins) may call it too.
-      const cookies = args.signedCookies;
-      this.licenseTokenService = new LicenseTokenService(
-        `${name}-tokens`,
-        {
-          ...args.licenseTokens,
-          allowedOrigins: corsAllowedOrigins,
-          logRetentionDays,
-          signedCookies:
-            cookies && cookieKeys
-              ? {
-                  keyPairId: cookieKeys.publicKey.id,
-                  privateKeyPem: matchingPrivateKey(cookies.privateKeyPem, cookies.publicKeyPem),
-                  playbackDomain: cookieDomain,
-                  sessionSeconds: cookies.sessionSeconds ?? DEFAULT_SESSION_SECONDS,
-                }
-              : undefined,
-        },
-        parent,
-      );
-    }
-
-    // The player page, its settings and its security headers.
-    const player = deployPlayer({
+    const viewing = createViewerAccess({
       name,
       parent: this,
-      bucket: this.output.bucketName,
-      config: pulumi.output(args.licenseTokens?.siteId).apply((siteId) => ({
-        tokenUrl: this.licenseTokenService ? TOKEN_PATH : undefined,
-        sessionUrl: cookieKeys ? SESSION_PATH : undefined,
-        fairplayCertificateUrl: siteId ? pallyconFairplayCertificateUrl(siteId) : undefined,
-      })),
-      connectSources: [PALLYCON_LICENSE_ORIGIN],
+      applicationName,
+      output: this.output,
+      corsAllowedOrigins,
+      logRetentionDays,
+      licenseTokens: args.licenseTokens,
+      signedCookies: args.signedCookies,
     });
+    this.licenseTokenService = viewing.licenseTokenService;
+    const { player, cookieKeys } = viewing;
 
     const { distribution, playbackHost, playbackOrigin } = createDelivery({
       name,
@@ -334,7 +287,7 @@ export class VodPipeline extends pulumi.ComponentResource {
       accessLogRetentionDays: args.cdnAccessLogs ? logRetentionDays : undefined,
     });
     this.distribution = distribution;
-    bindCookieDomain(playbackHost);
+    viewing.bindPlaybackHost(playbackHost);
     if (this.licenseTokenService) {
       this.licenseTokenUrl = pulumi.interpolate`${playbackOrigin}${TOKEN_PATH}`;
     }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleFunction, FunctionName } from "../../functions/bundle";
+import { functionBundle, FunctionName } from "../../functions/bundle";
 import { policyDocument, trustPolicy } from "./iam";
 
 /** Async invocations are retried this many times before the event goes to the dead-letter queue. */
@@ -87,7 +87,8 @@ export function lambdaFunction(args: LambdaFunctionArgs): DeployedFunction {
     opts,
   );
 
-  const bundle = bundleFunction(fn);
+  // The code is still being bundled (esbuild's own process): the asset waits for it.
+  const bundle = functionBundle(fn);
   const lambda = new aws.lambda.Function(
     resourceName,
     {
