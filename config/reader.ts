@@ -1,0 +1,132 @@
+/**
+ * Reading stack config: every problem is collected under its key, so that all of them
+ * are reported together, and secrets are read with `requireSecret`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_DEFAULTS, DECLARED_CONFIG_KEYS, SECRET_CONFIG_KEYS } from "./keys";
+
+/** A configuration error that names the key; the program stops at `pulumi preview`. */
+export class ConfigError extends pulumi.RunError {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Reads this project's config and collects what is wrong with it. */
+export class ConfigReader {
+  readonly config = new pulumi.Config();
+  readonly problems: string[] = [];
+
+  /** `<project>:<name>`, as users set it. */
+  readonly key = (name: string) => `${pulumi.getProject()}:${name}`;
+
+  /** A value, or the fallback; Pulumi's own getters throw for a wrongly typed value. */
+  readonly read = <T>(get: () => T | undefined, fallback: T): T => {
+    try {
+      return get() ?? fallback;
+    } catch (e) {
+      this.problems.push(e instanceof Error ? e.message : String(e));
+      return fallback;
+    }
+  };
+
+  /** Records `message` under the key unless `ok`. */
+  readonly check = (name: string, ok: boolean, message: string): void => {
+    if (!ok) this.problems.push(`${this.key(name)}: ${message}`);
+  };
+
+  readonly flag = (name: keyof typeof CONFIG_DEFAULTS) =>
+    this.read(() => this.config.getBoolean(name), CONFIG_DEFAULTS[name] as boolean);
+
+  readonly number = (name: keyof typeof CONFIG_DEFAULTS) =>
+    this.read(() => this.config.getNumber(name), CONFIG_DEFAULTS[name] as number);
+
+  /**
+   * A secret the enabled feature `neededBy` requires, read with `requireSecret`. Its
+   * absence is reported with the command that sets it. `validate` sees the plain value
+   * only to check its shape; its message never includes the value.
+   */
+  readonly secret = (
+    name: (typeof SECRET_CONFIG_KEYS)[number],
+    neededBy: keyof typeof CONFIG_DEFAULTS,
+    validate: (plain: string) => string | undefined,
+  ): pulumi.Output<string> => {
+    const fullKey = this.key(name);
+    try {
+      const secret = this.config.requireSecret(name);
+      const plain = pulumi.runtime.getConfig(fullKey) ?? "";
+      const problem = PLAN_SECRET_PLACEHOLDER.test(plain) ? undefined : validate(plain);
+      if (problem) this.problems.push(`${fullKey}: ${problem}`);
+      return secret;
+    } catch {
+      this.problems.push(
+        `${fullKey}: is required when ${neededBy} is true; set it with \`pulumi config set --secret ${fullKey} <value>\``,
+      );
+      return pulumi.secret("");
+    }
+  };
+
+  /** Reports keys of this project's namespace that `Pulumi.yaml` does not declare. */
+  readonly checkUndeclaredKeys = (): void => {
+    for (const undeclared of undeclaredKeys()) {
+      const closest = closestKey(undeclared);
+      this.check(
+        undeclared,
+        false,
+        `is not a key this program reads (Pulumi.yaml declares them)` +
+          (closest ? `; did you mean ${this.key(closest)}?` : ".") +
+          ` Remove it with \`pulumi config rm ${this.key(undeclared)}\``,
+      );
+    }
+  };
+
+  /** Throws one {@link ConfigError} listing every problem, if there is any. */
+  readonly throwIfInvalid = (): void => {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  };
+}
+
+/** Keys of this project's namespace that the stack sets but `Pulumi.yaml` does not declare. */
+function undeclaredKeys(): string[] {
+  const prefix = `${pulumi.getProject()}:`;
+  return Object.keys(pulumi.runtime.allConfig())
+    .filter((fullKey) => fullKey.startsWith(prefix))
+    .map((fullKey) => fullKey.slice(prefix.length))
+    .filter((name) => !DECLARED_CONFIG_KEYS.includes(name))
+    .sort();
+}
+
+/** The declared key closest to a mistyped one, if it is close enough to be meant. */
+function closestKey(name: string): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const declared of DECLARED_CONFIG_KEYS) {
+    const distance = editDistance(name.toLowerCase(), declared.toLowerCase());
+    if (!best || distance < best.distance) best = { key: declared, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.key : undefined;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
+ * What the offline plan passes instead of a secret it cannot decrypt (`[secret]`) or
+ * that the stack has not set (`[secret:unset:<key>]`). Their shape is not checked.
+ */
+export const planSecretPlaceholder = (unsetKey?: string) =>
+  unsetKey ? `[secret:unset:${unsetKey}]` : "[secret]";
+const PLAN_SECRET_PLACEHOLDER = /^\[secret(:unset:[^\]]+)?\]$/;
