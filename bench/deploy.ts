@@ -8,7 +8,10 @@
  * ts-node (type-checking unless the tsconfig says `noCheck`) and requires the program.
  * Here the same entry point runs with the same environment, against Pulumi's mock
  * monitor instead of the engine, in a fresh process with an empty temporary directory:
- * ts-node's cache lives there, so every run is as cold as on a CI runner.
+ * ts-node's cache lives there, so every run is as cold as on a CI runner. The target is
+ * for a CI runner's first deploy, with an empty build cache too (the bundles are built
+ * while the program loads); a developer's deploy, with the bundles cached, is shown
+ * beside it.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -50,15 +53,29 @@ pulumi.runtime.setMocks({
 require(require.resolve("@pulumi/pulumi/runtime/settings", { paths: [root] })).getMonitor().signalAndWaitForShutdown = (_request, done) => done(null, {});
 `;
 
-/** Wall time of `node <args>` in a fresh process with a fresh temporary directory. */
-function timeNode(root: string, args: string[], env: Record<string, string>): number {
+/**
+ * Wall time of `node <args>` in a fresh process with a fresh temporary directory, and
+ * with an empty build cache in it if `emptyBuildCache`.
+ */
+function timeNode(
+  root: string,
+  args: string[],
+  env: Record<string, string>,
+  emptyBuildCache = false,
+): number {
   const temp = mkdtempSync(path.join(tmpdir(), "deploy-bench-"));
   try {
     const started = process.hrtime.bigint();
     const result = spawnSync(process.execPath, args, {
       cwd: root,
       encoding: "utf8",
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: temp, ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TMPDIR: temp,
+        ...(emptyBuildCache && { VOD_BUILD_CACHE: path.join(temp, "build-cache") }),
+        ...env,
+      },
     });
     const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
     if (result.status !== 0) {
@@ -90,21 +107,31 @@ export function benchDeploy(root: string): Figure[] {
   };
   const nodeArgs = options.nodeargs?.split(/\s+/).filter(Boolean) ?? [];
 
-  const host: number[] = [];
+  const cold: number[] = [];
+  const warm: number[] = [];
   const sdk: number[] = [];
+  // Fills the project's build cache for the warm runs; not timed.
+  timeNode(root, [...nodeArgs, "-e", HOST], hostEnv);
   for (let run = 0; run < RUNS; run++) {
     sdk.push(timeNode(root, ["-e", 'require("@pulumi/pulumi"); require("@pulumi/aws");'], {}));
-    host.push(timeNode(root, [...nodeArgs, "-e", HOST], hostEnv));
+    cold.push(timeNode(root, [...nodeArgs, "-e", HOST], hostEnv, true));
+    warm.push(timeNode(root, [...nodeArgs, "-e", HOST], hostEnv));
   }
-  const [hostMs, sdkMs] = [median(host), median(sdk)];
-  const ratio = hostMs / sdkMs;
+  const sdkMs = median(sdk);
+  const [coldMs, warmMs] = [median(cold), median(warm)];
   const setting = options.tsconfig ? `tsconfig ${options.tsconfig}` : "ts-node defaults";
+  const figure = (ms: number) =>
+    `${(ms / sdkMs).toFixed(2)}× (${Math.round(ms)} ms vs ${Math.round(sdkMs)} ms, fresh processes, median of ${RUNS})`;
   return [
     {
-      name: `deploy: cold program load as the language host runs it (${setting}) vs importing the SDKs`,
-      value: `${ratio.toFixed(2)}× (${Math.round(hostMs)} ms vs ${Math.round(sdkMs)} ms, fresh processes, median of ${RUNS})`,
+      name: `deploy: cold program load as the language host runs it (${setting}, empty build cache) vs importing the SDKs`,
+      value: figure(coldMs),
       target: `≤ ${TARGET_RATIO}×`,
-      ok: ratio <= TARGET_RATIO,
+      ok: coldMs / sdkMs <= TARGET_RATIO,
+    },
+    {
+      name: "deploy: the same with the bundles in the build cache",
+      value: figure(warmMs),
     },
   ];
 }

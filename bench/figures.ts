@@ -15,10 +15,22 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Wall time of a command in a fresh process, in milliseconds; throws if it fails. */
-export function timeCommand(command: string, args: string[], cwd: string): number {
+/**
+ * Wall time of a command in a fresh process, in milliseconds; throws if it fails.
+ * `env` is added to this process's environment.
+ */
+export function timeCommand(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): number {
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd, encoding: "utf8" });
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
   return elapsed;

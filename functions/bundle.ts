@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { buildSync } from "esbuild";
+import { cachedBuild, cachedBuildSync, CachedBuildOptions, startBuild } from "../build/cachedBuild";
 
 /** The Lambda handlers this program deploys, each a folder under `functions/`. */
 export type FunctionName = "convert" | "metadata" | "licenseToken";
@@ -15,6 +15,12 @@ export interface FunctionBundle {
   readonly files: Readonly<Record<string, string>>;
 }
 
+/** A bundle being built: its code once esbuild is done, and the files beside it now. */
+export interface PendingFunctionBundle {
+  readonly code: Promise<string>;
+  readonly files: Readonly<Record<string, string>>;
+}
+
 /**
  * What each handler needs beside its code. The convert function probes uploads with
  * MediaInfo, whose WebAssembly (2.5 MB) is loaded from a file, not bundled into the
@@ -26,22 +32,17 @@ const FILES: Record<FunctionName, Record<string, string>> = {
   licenseToken: {},
 };
 
-const bundles = new Map<FunctionName, FunctionBundle>();
-
 /**
- * Bundles `functions/<name>/index.ts` with esbuild, in memory.
+ * How `functions/<name>/index.ts` is bundled.
  *
  * The AWS SDK is bundled rather than taken from the Lambda runtime, so the deployed
  * code runs the SDK version that was tested. The output is deterministic, so an
- * unchanged handler never shows up as a diff. Bundles are cached per process.
+ * unchanged handler never shows up as a diff.
  */
-export function bundleFunction(name: FunctionName): FunctionBundle {
-  const cached = bundles.get(name);
-  if (cached) return cached;
-  const result = buildSync({
-    entryPoints: [path.join(__dirname, name, "index.ts")],
+export function bundleOptions(name: FunctionName): CachedBuildOptions {
+  return {
+    entryPoints: [path.join("functions", name, "index.ts")],
     bundle: true,
-    write: false,
     platform: "node",
     target: "node22",
     format: "cjs",
@@ -55,9 +56,40 @@ export function bundleFunction(name: FunctionName): FunctionBundle {
     keepNames: true,
     legalComments: "none",
     logLevel: "silent",
-  });
-  const code = result.outputFiles[0].text;
-  const bundle = { code, bytes: Buffer.byteLength(code), files: FILES[name] };
-  bundles.set(name, bundle);
-  return bundle;
+  };
+}
+
+/**
+ * Starts bundling handlers in esbuild's own process (or taking them from the build
+ * cache) while the program goes on loading: the program calls it first thing for the
+ * handlers every stack deploys.
+ */
+export function startFunctionBundles(names: readonly FunctionName[]): void {
+  for (const name of names) startBuild(bundleOptions(name));
+}
+
+/**
+ * A handler's bundle for deployment: its code resolves once esbuild is done, so
+ * resources are registered meanwhile. The same bytes as {@link bundleFunction}.
+ */
+export function functionBundle(name: FunctionName): PendingFunctionBundle {
+  const code = cachedBuild(bundleOptions(name)).then(
+    ([output]) => output.text,
+    (error: unknown) => {
+      throw new Error(
+        `Bundling functions/${name}/index.ts failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    },
+  );
+  return { code, files: FILES[name] };
+}
+
+/**
+ * A handler's bundle, built at once (or taken from the build cache): for tests and
+ * tools. The deployment uses {@link functionBundle}, through the same cache and
+ * options, so the tests run the bytes that are deployed.
+ */
+export function bundleFunction(name: FunctionName): FunctionBundle {
+  const [output] = cachedBuildSync(bundleOptions(name));
+  return { code: output.text, bytes: output.contents.byteLength, files: FILES[name] };
 }

@@ -93,6 +93,26 @@ export function fakeState(
         hostedZoneId: "Z2FDTNDATAQYW2",
         arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${id}`,
       };
+    case "aws:cloudfront/publicKey:PublicKey":
+      // CloudFront public key ids are upper-case letters and digits, starting with K.
+      return {
+        ...base,
+        id: `K${shortHash(type + name)
+          .toUpperCase()
+          .slice(0, 13)}`,
+      };
+    case "aws:cloudfront/keyGroup:KeyGroup": {
+      // Key group ids are UUIDs.
+      const hex = shortHash(type + name) + shortHash(`${name}-key-group`) + shortHash(name);
+      const id = [
+        hex.slice(0, 8),
+        hex.slice(8, 12),
+        hex.slice(12, 16),
+        hex.slice(16, 20),
+        hex.slice(20, 32),
+      ];
+      return { ...base, id: id.join("-") };
+    }
     case "aws:mediaconvert/queue:Queue": {
       const queueName = inputs.name ?? id;
       return {

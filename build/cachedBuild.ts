@@ -1,0 +1,341 @@
+/**
+ * esbuild builds for the deployment: run in esbuild's own process, so that bundling
+ * overlaps with loading the SDKs and registering resources, and cached on disk, so
+ * that an unchanged bundle is not built again.
+ *
+ * A cache entry is found by the build's key (esbuild's version and the build options)
+ * and is used only if every file the build depended on still has the content it had:
+ * each input esbuild read (its metafile), the `package.json` and `tsconfig.json` files
+ * that steer how those inputs resolve and compile, the listing of each input's folder
+ * (a new file can change what an import resolves to), and npm's record of the
+ * installed packages. Contents are compared by SHA-256, never by modification time,
+ * so an edited source always rebuilds. What the cache cannot vouch for (an input
+ * outside the project or in a namespace, an input edited while the build ran) is
+ * simply not stored.
+ *
+ * The cache lives in `node_modules/.cache/vod-multidrm/`: delete it at will, set
+ * `VOD_BUILD_CACHE=off` to build every time, or `VOD_BUILD_CACHE=<folder>` to move it.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import type { ChildProcess } from "node:child_process";
+import type { BuildOptions, BuildResult, Metafile } from "esbuild";
+
+/** The project's root: the default working folder of a build. */
+export const ROOT = path.resolve(__dirname, "..");
+
+/**
+ * What a cached build takes: esbuild's options for an in-memory build, without plugins
+ * (the cache could not see what they read). `absWorkingDir` defaults to {@link ROOT}.
+ */
+export type CachedBuildOptions = Omit<BuildOptions, "write" | "plugins" | "metafile">;
+
+/** One output file, as esbuild's `outputFiles` gives it. */
+export interface BuiltFile {
+  /** Absolute, as esbuild reports it. */
+  readonly path: string;
+  readonly contents: Uint8Array;
+  readonly text: string;
+}
+
+/** What is stored for one build key. */
+interface CacheEntry {
+  readonly key: string;
+  /** SHA-256 of each file the build depended on ("" for one that must stay absent). */
+  readonly files: Record<string, string>;
+  /** SHA-256 of the sorted listing of each folder holding an input. */
+  readonly folders: Record<string, string>;
+  readonly outputs: { readonly path: string; readonly base64: string }[];
+}
+
+/** Bump when {@link CacheEntry} or what goes into a key changes. */
+const ENTRY_FORMAT = 1;
+/** npm rewrites this on every install: a changed package set invalidates every entry. */
+const NPM_INSTALL_RECORD = path.join("node_modules", ".package-lock.json");
+/** Files that change how esbuild resolves and compiles the inputs of their folder and below. */
+const STEERING_FILES = ["package.json", "tsconfig.json", "jsconfig.json"];
+/**
+ * An input modified this close to the build's start may have changed while esbuild read
+ * it (some file systems keep modification times to the second): its build is not stored.
+ */
+const SETTLE_MS = 2_000;
+
+/** The cache folder, or undefined when caching is off. */
+export function cacheFolder(): string | undefined {
+  const setting = process.env.VOD_BUILD_CACHE;
+  if (setting === "off") return undefined;
+  return setting
+    ? path.resolve(setting)
+    : path.join(ROOT, "node_modules", ".cache", "vod-multidrm");
+}
+
+/** esbuild, loaded on first use: a deployment whose builds are all cached never loads it. */
+const esbuild = () => require("esbuild") as typeof import("esbuild");
+
+/** The options esbuild runs with: in memory, with a metafile, from a known folder. */
+function fullOptions(options: CachedBuildOptions) {
+  return { absWorkingDir: ROOT, ...options, write: false, metafile: true } as const;
+}
+
+let esbuildVersion: string | undefined;
+
+/** A build's cache key: esbuild's version and every option, so any change is a new key. */
+export function buildKey(options: CachedBuildOptions): string {
+  esbuildVersion ??= (
+    JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
+  const identity = JSON.stringify([ENTRY_FORMAT, esbuildVersion, fullOptions(options)]);
+  return sha256(identity);
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/**
+ * Hashes taken while looking builds up, by absolute path. Bundles share most of their
+ * inputs (the AWS SDK), and the builds a program starts together are looked up in one
+ * go, so each shared file is read once. Forgotten as soon as that synchronous run of
+ * look-ups ends, so a long-lived process (a test run) never trusts a hash taken before
+ * an edit.
+ */
+let lookUpHashes: Map<string, string> | undefined;
+function remembered(file: string, hash: () => string): string {
+  if (!lookUpHashes) {
+    lookUpHashes = new Map();
+    queueMicrotask(() => (lookUpHashes = undefined));
+  }
+  let known = lookUpHashes.get(file);
+  if (known === undefined) {
+    known = hash();
+    lookUpHashes.set(file, known);
+  }
+  return known;
+}
+
+/** The SHA-256 of a file's content, or "" if there is no such file. */
+function hashFile(file: string): string {
+  try {
+    return sha256(readFileSync(file));
+  } catch {
+    return "";
+  }
+}
+
+/** The SHA-256 of a folder's sorted listing, or "" if there is no such folder. */
+function hashFolder(folder: string): string {
+  try {
+    return sha256(readdirSync(folder).sort().join("\n"));
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * The files and folders a build depended on, relative to its working folder: its
+ * inputs, the folders holding them, the steering files from each of those folders up
+ * to the working folder, and npm's install record. Undefined when an input is outside the
+ * working folder or in a namespace (`data:`, `(disabled):`), which the cache cannot hash.
+ */
+function dependencies(metafile: Metafile): { files: string[]; folders: string[] } | undefined {
+  const files = new Set<string>([NPM_INSTALL_RECORD]);
+  const folders = new Set<string>();
+  const steered = new Set<string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    if (path.isAbsolute(input) || input.startsWith("..") || /^[(\w-]+[):]/.test(input)) {
+      return undefined;
+    }
+    files.add(input);
+    folders.add(path.dirname(input));
+    for (let folder = path.dirname(input); !steered.has(folder); folder = path.dirname(folder)) {
+      steered.add(folder);
+      for (const name of STEERING_FILES) files.add(path.join(folder, name));
+    }
+  }
+  return { files: [...files].sort(), folders: [...folders].sort() };
+}
+
+/** Where the entry for a key is stored. */
+const entryPath = (folder: string, key: string) => path.join(folder, `${key}.json`);
+
+/**
+ * The outputs stored for a build, if every file and folder they depended on is
+ * unchanged; otherwise undefined.
+ */
+export function lookUp(options: CachedBuildOptions): BuiltFile[] | undefined {
+  const folder = cacheFolder();
+  if (!folder) return undefined;
+  const key = buildKey(options);
+  let entry: CacheEntry;
+  try {
+    entry = JSON.parse(readFileSync(entryPath(folder, key), "utf8")) as CacheEntry;
+  } catch {
+    return undefined;
+  }
+  const base = fullOptions(options).absWorkingDir;
+  if (entry.key !== key) return undefined;
+  for (const [file, hash] of Object.entries(entry.files)) {
+    const absolute = path.join(base, file);
+    if (remembered(absolute, () => hashFile(absolute)) !== hash) return undefined;
+  }
+  for (const [name, hash] of Object.entries(entry.folders)) {
+    const absolute = path.join(base, name);
+    if (remembered(`${absolute}${path.sep}`, () => hashFolder(absolute)) !== hash) return undefined;
+  }
+  return entry.outputs.map((file) => builtFile(file.path, Buffer.from(file.base64, "base64")));
+}
+
+/**
+ * Stores a build's outputs under its key, unless an input may have changed while it
+ * ran. Written to a temporary file and renamed, so a concurrent reader sees a whole
+ * entry or none.
+ */
+function storeEntry(
+  options: CachedBuildOptions,
+  result: BuildResult<{ write: false; metafile: true }>,
+  startedMs: number,
+): void {
+  const folder = cacheFolder();
+  const needed = dependencies(result.metafile);
+  if (!folder || !needed) return;
+  const base = fullOptions(options).absWorkingDir;
+  for (const input of Object.keys(result.metafile.inputs)) {
+    if (statSync(path.join(base, input)).mtimeMs >= startedMs - SETTLE_MS) return;
+  }
+  const entry: CacheEntry = {
+    key: buildKey(options),
+    files: Object.fromEntries(needed.files.map((file) => [file, hashFile(path.join(base, file))])),
+    folders: Object.fromEntries(
+      needed.folders.map((name) => [name, hashFolder(path.join(base, name))]),
+    ),
+    outputs: result.outputFiles.map((file) => ({
+      path: file.path,
+      base64: Buffer.from(file.contents).toString("base64"),
+    })),
+  };
+  try {
+    mkdirSync(folder, { recursive: true });
+    const temporary = `${entryPath(folder, entry.key)}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(entry));
+    renameSync(temporary, entryPath(folder, entry.key));
+  } catch {
+    // A read-only checkout still deploys: it builds every time.
+  }
+}
+
+function builtFile(file: string, contents: Uint8Array): BuiltFile {
+  let text: string | undefined;
+  return {
+    path: file,
+    contents,
+    get text() {
+      text ??= Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).toString(
+        "utf8",
+      );
+      return text;
+    },
+  };
+}
+
+/** Builds started ahead of need, by key, until {@link cachedBuild} takes them. */
+const started = new Map<string, Promise<BuiltFile[]>>();
+/** Builds esbuild is running for this process. */
+let running = 0;
+
+/**
+ * Starts a build now, in esbuild's own process (or from the cache), for the next
+ * {@link cachedBuild} with the same options to take: call it as early as the program
+ * knows it needs the build. A started build nobody takes costs time, never an error.
+ */
+export function startBuild(options: CachedBuildOptions): void {
+  const key = buildKey(options);
+  if (started.has(key)) return;
+  const build = runBuild(options);
+  build.catch(() => undefined);
+  started.set(key, build);
+}
+
+/**
+ * A build's outputs: the one {@link startBuild} began, or a new one. Once no build is
+ * running, esbuild's process is stopped (and reaped), so none outlives the program and
+ * nothing keeps it from exiting; a later build starts it again.
+ */
+export function cachedBuild(options: CachedBuildOptions): Promise<BuiltFile[]> {
+  const key = buildKey(options);
+  const build = started.get(key);
+  started.delete(key);
+  return build ?? runBuild(options);
+}
+
+async function runBuild(options: CachedBuildOptions): Promise<BuiltFile[]> {
+  return lookUp(options) ?? (await freshBuild(options, true));
+}
+
+/**
+ * Builds in esbuild's own process, without looking in the cache (stored in it when
+ * `store` is set): what a cache hit must equal, byte for byte.
+ */
+export async function freshBuild(options: CachedBuildOptions, store = false): Promise<BuiltFile[]> {
+  const startedMs = Date.now();
+  running++;
+  try {
+    const result = await withServiceProcess(() => esbuild().build(fullOptions(options)));
+    if (store) storeEntry(options, result, startedMs);
+    return result.outputFiles.map((file) => builtFile(file.path, file.contents));
+  } finally {
+    if (--running === 0) await stopService();
+  }
+}
+
+/** esbuild's service process, once a build has started it. */
+let service: ChildProcess | undefined;
+
+/**
+ * Runs `start`, noting the process esbuild spawns for its service if it spawns one
+ * (it does on the first build, and on the first after a stop). esbuild does not expose
+ * it, and stopping must wait for it: see {@link stopService}.
+ */
+function withServiceProcess<T>(start: () => T): T {
+  const childProcess = require("node:child_process") as typeof import("node:child_process");
+  const spawn = childProcess.spawn;
+  childProcess.spawn = ((...args: Parameters<typeof spawn>) => {
+    service = spawn(...args);
+    return service;
+  }) as typeof spawn;
+  try {
+    return start();
+  } finally {
+    childProcess.spawn = spawn;
+  }
+}
+
+/**
+ * Stops esbuild's service process and waits for it to exit. esbuild kills it, but has
+ * it unref'd: a program that ends right after would leave it unreaped, a zombie under
+ * an init that does not reap (as in many containers).
+ */
+async function stopService(): Promise<void> {
+  const child = service;
+  service = undefined;
+  await esbuild().stop();
+  if (child && child.exitCode === null && child.signalCode === null) {
+    child.ref();
+    await new Promise((resolve) => child.once("exit", resolve));
+  }
+}
+
+/**
+ * The same build, synchronously and through the same cache, for tests and tools that
+ * need the outputs at once. Deployments use {@link cachedBuild}.
+ */
+export function cachedBuildSync(options: CachedBuildOptions): BuiltFile[] {
+  const cached = lookUp(options);
+  if (cached) return cached;
+  const startedMs = Date.now();
+  const result = esbuild().buildSync(fullOptions(options));
+  storeEntry(options, result, startedMs);
+  return result.outputFiles.map((file) => builtFile(file.path, file.contents));
+}

@@ -1,0 +1,150 @@
+import * as assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import * as aws from "@pulumi/aws";
+import { CachedBuildOptions, cachedBuild, freshBuild, lookUp } from "../build/cachedBuild";
+import { lambdaFunction } from "../components/common/lambdaFunction";
+import { bundleFunction, bundleOptions, FunctionName } from "../functions/bundle";
+import { named, runProgram } from "./support/mockProgram";
+
+const FUNCTIONS: FunctionName[] = ["convert", "metadata", "licenseToken"];
+/** A modification time long past. */
+const SETTLED = new Date("2026-01-01T00:00:00Z");
+
+/** The text of one file of a Lambda function's archive, as the engine received it. */
+async function archived(code: any, file: string): Promise<string> {
+  const assets = await code.assets;
+  return assets[file].text ?? assets[file].path;
+}
+
+/** Runs `body` with the build cache in a fresh folder, or off; puts the setting back. */
+async function withCache<T>(setting: string, body: () => Promise<T>): Promise<T> {
+  const previous = process.env.VOD_BUILD_CACHE;
+  process.env.VOD_BUILD_CACHE = setting;
+  try {
+    return await body();
+  } finally {
+    if (previous === undefined) delete process.env.VOD_BUILD_CACHE;
+    else process.env.VOD_BUILD_CACHE = previous;
+  }
+}
+
+describe("the Lambda bundles the program deploys", () => {
+  for (const fn of FUNCTIONS) {
+    it(`deploys ${fn}'s bundle byte for byte as esbuild builds it afresh`, async () => {
+      const plan = await runProgram(() => {
+        const parent = new aws.sqs.Queue("parent");
+        lambdaFunction({
+          name: "vod",
+          fn,
+          parent,
+          description: fn,
+          environment: {},
+          statements: [],
+          logRetentionDays: 30,
+        });
+      });
+      const code = named(plan, "aws:lambda/function:Function", `vod-${fn}`).inputs.code;
+      const [fresh] = await freshBuild(bundleOptions(fn));
+      assert.ok((await archived(code, "index.js")) === fresh.text, "index.js differs");
+      // What the tests run (bundleFunction) is what is deployed.
+      assert.ok(bundleFunction(fn).code === fresh.text, "bundleFunction differs");
+    });
+  }
+
+  it("ships MediaInfo's WebAssembly beside the convert function's code", async () => {
+    const plan = await runProgram(() => {
+      lambdaFunction({
+        name: "vod",
+        fn: "convert",
+        parent: new aws.sqs.Queue("parent"),
+        description: "convert",
+        environment: {},
+        statements: [],
+        logRetentionDays: 30,
+      });
+    });
+    const code = named(plan, "aws:lambda/function:Function", "vod-convert").inputs.code;
+    assert.equal(
+      await archived(code, "MediaInfoModule.wasm"),
+      require.resolve("mediainfo.js/MediaInfoModule.wasm"),
+    );
+  });
+});
+
+describe("the build cache", () => {
+  let project: string;
+  let cache: string;
+  const options: CachedBuildOptions = {
+    entryPoints: ["entry.ts"],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    logLevel: "silent",
+  };
+  const build = () => withCache(cache, () => cachedBuild({ ...options, absWorkingDir: project }));
+  const find = () => withCache(cache, async () => lookUp({ ...options, absWorkingDir: project }));
+  /** Writes a project file, always with the same old date: settled, so its build may be stored. */
+  const write = (file: string, text: string) => {
+    writeFileSync(path.join(project, file), text);
+    utimesSync(path.join(project, file), SETTLED, SETTLED);
+  };
+
+  beforeEach(() => {
+    project = mkdtempSync(path.join(tmpdir(), "build-cache-project-"));
+    cache = mkdtempSync(path.join(tmpdir(), "build-cache-"));
+    write("entry.ts", 'import { answer } from "./answer";\nconsole.log(answer);\n');
+    write("answer.js", "exports.answer = 41;\n");
+  });
+  afterEach(() => {
+    rmSync(project, { recursive: true, force: true });
+    rmSync(cache, { recursive: true, force: true });
+  });
+
+  it("gives back, from a hit, the bytes of the build that stored it", async () => {
+    const [built] = await build();
+    assert.equal(readdirSync(cache).length, 1, "one entry stored");
+    const [hit] = (await find())!;
+    assert.deepEqual(Buffer.from(hit.contents), Buffer.from(built.contents));
+    assert.match(hit.text, /41/);
+  });
+
+  it("rebuilds after a source edit that keeps its size and modification time", async () => {
+    await build();
+    // Same length, same date: only the content tells.
+    write("answer.js", "exports.answer = 42;\n");
+    assert.equal(await find(), undefined, "the stored build is not used");
+    const [rebuilt] = await build();
+    assert.match(rebuilt.text, /42/);
+    assert.doesNotMatch(rebuilt.text, /41/);
+  });
+
+  it("rebuilds when a new file changes what an import resolves to", async () => {
+    await build();
+    // esbuild prefers answer.ts to answer.js for "./answer".
+    write("answer.ts", "export const answer: number = 43;\n");
+    assert.equal(await find(), undefined);
+    assert.match((await build())[0].text, /43/);
+  });
+
+  it("rebuilds when a package.json that steers resolution changes", async () => {
+    await build();
+    write("package.json", '{ "name": "changed" }\n');
+    assert.equal(await find(), undefined);
+  });
+
+  it("does not store a build whose inputs were edited just before or while it ran", async () => {
+    writeFileSync(path.join(project, "answer.js"), "exports.answer = 44;\n");
+    await build();
+    assert.equal(readdirSync(cache).length, 0);
+  });
+
+  it("is not consulted when turned off", async () => {
+    await build();
+    assert.equal(
+      await withCache("off", async () => lookUp({ ...options, absWorkingDir: project })),
+      undefined,
+    );
+  });
+});
