@@ -90,7 +90,6 @@ async function main(args: string[]): Promise<number> {
   const stack = flags.stack!;
   const configFile = flags["config-file"] ? path.resolve(flags["config-file"]) : undefined;
   const config = readPlanConfig(ROOT, stack, configFile);
-  useEsbuildWithoutWorkerThreads();
   const plan = await runUnderMocks(config, () => import("../index"));
 
   const policyConfig = flags["policy-config"]
@@ -127,29 +126,6 @@ async function main(args: string[]): Promise<number> {
     console.log(`\n${PLACEHOLDER_NOTE}`);
   }
   return violations.some((v) => v.enforcementLevel === "mandatory") ? 2 : 0;
-}
-
-/**
- * The Lambda handlers are bundled with esbuild's asynchronous API, whose process the
- * program stops (and reaps) once its builds are done. The player page is still built
- * with esbuild's synchronous API, which by default runs esbuild's service process from a
- * worker thread: nothing ever waits for that process, so it outlives the plan (a zombie
- * under an init that does not reap). Without worker threads each synchronous build runs
- * esbuild as a child process that is waited for. tsx has loaded esbuild already, so the
- * program gets its own copy, loaded with the setting, which esbuild reads once at load.
- * The setting is then put back: a worker thread tsx's copy starts later must not see it,
- * or it never answers. Remove this once player/build.ts builds through build/cachedBuild.
- */
-function useEsbuildWithoutWorkerThreads(): void {
-  const setting = process.env.ESBUILD_WORKER_THREADS;
-  process.env.ESBUILD_WORKER_THREADS = "0";
-  try {
-    delete require.cache[require.resolve("esbuild")];
-    require("esbuild");
-  } finally {
-    if (setting === undefined) delete process.env.ESBUILD_WORKER_THREADS;
-    else process.env.ESBUILD_WORKER_THREADS = setting;
-  }
 }
 
 /** Strings longer than this (bundled code, page assets) are shown by size in --json. */

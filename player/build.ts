@@ -8,7 +8,13 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { buildSync } from "esbuild";
+import {
+  BuiltFile,
+  CachedBuildOptions,
+  cachedBuild,
+  cachedBuildSync,
+  startBuild,
+} from "../build/cachedBuild";
 
 /** One file of the page, with the headers S3 should serve it with. */
 export interface PlayerFile {
@@ -28,43 +34,64 @@ export interface PlayerFile {
 export const PAGE_CACHE_CONTROL = "public, max-age=60";
 export const ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable";
 
-/** The page's entry point and HTML template. */
-const SOURCE = path.join(__dirname, "src", "main.ts");
+/** The page's HTML template. */
 const TEMPLATE = path.join(__dirname, "index.html");
 /** Video.js's icon font, inlined in its CSS as the only data: URL. */
 const DATA_FONT =
   /url\(\s*["']?data:application\/font-woff;charset=utf-8;base64,([A-Za-z0-9+/=]+)["']?\s*\)/g;
 
+/**
+ * The page's script and stylesheet, bundled by esbuild (in its own process, through the
+ * build cache the Lambda bundles use). Entry points are relative to the project root.
+ */
+export const PLAYER_BUILD: CachedBuildOptions = {
+  entryPoints: { player: path.join("player", "src", "main.ts") },
+  bundle: true,
+  outdir: "out",
+  platform: "browser",
+  format: "iife",
+  // The browsers that have MSE/EME with the APIs the page uses (fetch, async, URL).
+  target: ["chrome100", "edge100", "firefox100", "safari15"],
+  minify: true,
+  legalComments: "eof",
+  define: { "process.env.NODE_ENV": '"production"' },
+  loader: { ".css": "css" },
+  logLevel: "silent",
+};
+
+/** Starts the build early (from `prebuild.ts`), so it overlaps with loading the program. */
+export function startPlayerBuild(): void {
+  startBuild(PLAYER_BUILD);
+}
+
+let files: Promise<PlayerFile[]> | undefined;
+
+/** The page's files as the deployment uses them: built once per process, asynchronously. */
+export function playerFiles(): Promise<PlayerFile[]> {
+  files ??= cachedBuild(PLAYER_BUILD).then(filesFrom);
+  return files;
+}
+
 let cached: PlayerFile[] | undefined;
 
-/** The page's files, built once per process by {@link bundlePlayer}. */
+/** The page's files, built once per process by {@link bundlePlayer}: for tests and tools. */
 export function buildPlayer(): PlayerFile[] {
   cached ??= bundlePlayer();
   return cached;
 }
 
 /**
- * Bundles the page. Deterministic: unchanged sources give byte-identical files
- * with the same names, so an unchanged page is no diff.
+ * Bundles the page synchronously. Deterministic: unchanged sources give byte-identical
+ * files with the same names, so an unchanged page is no diff.
  */
 export function bundlePlayer(): PlayerFile[] {
-  const result = buildSync({
-    entryPoints: { player: SOURCE },
-    bundle: true,
-    write: false,
-    outdir: "out",
-    platform: "browser",
-    format: "iife",
-    // The browsers that have MSE/EME with the APIs the page uses (fetch, async, URL).
-    target: ["chrome100", "edge100", "firefox100", "safari15"],
-    minify: true,
-    legalComments: "eof",
-    define: { "process.env.NODE_ENV": '"production"' },
-    loader: { ".css": "css" },
-    logLevel: "silent",
-  });
+  return filesFrom(cachedBuildSync(PLAYER_BUILD));
+}
+
+/** The page's files from esbuild's outputs: the font moved out of the CSS, names hashed. */
+function filesFrom(outputs: readonly BuiltFile[]): PlayerFile[] {
   const output = (extension: string) => {
-    const file = result.outputFiles.find((f) => f.path.endsWith(extension));
+    const file = outputs.find((f) => f.path.endsWith(extension));
     if (!file) throw new Error(`the player build produced no ${extension} file`);
     return file.text;
   };

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { buildPlayer, PAGE_CACHE_CONTROL } from "../../player/build";
+import { PAGE_CACHE_CONTROL, playerFiles } from "../../player/build";
 import { PLAYER_SECURITY_HEADERS, playerContentSecurityPolicy } from "../../player/csp";
 import { PlayerConfig, resolvePlayerConfig } from "../../player/src/config";
 
@@ -55,31 +55,41 @@ export interface PlayerDeployment {
   readonly pageUrlPath: typeof PLAYER_PAGE_PATH;
 }
 
-/** Text files are stored as text (readable diffs); the rest as base64. */
-const isText = (contentType: string) => /^(text\/|application\/json)/.test(contentType);
+/** The page's files by role: one each, whatever their hashed names. */
+export const PLAYER_ROLES = ["page", "script", "stylesheet", "font"] as const;
 
 /** Deploys the player page; see the module comment. */
 export function deployPlayer(args: DeployPlayerArgs): PlayerDeployment {
   const { name, parent, bucket } = args;
   const opts = { parent };
 
-  // The built page: the same files the browser tests load.
-  const objects = buildPlayer().map(
-    (file) =>
-      new aws.s3.BucketObjectv2(
-        `${name}-player-${file.role}`,
-        {
-          bucket,
-          key: `${PLAYER_PREFIX}${file.path}`,
-          contentType: file.contentType,
-          cacheControl: file.cacheControl,
-          ...(isText(file.contentType)
-            ? { content: file.body.toString("utf8") }
-            : { contentBase64: file.body.toString("base64") }),
-        },
-        opts,
-      ),
-  );
+  // The built page: the same files the browser tests load. Built asynchronously (it
+  // overlaps with loading the program), so each object takes its file from a promise.
+  const objects = PLAYER_ROLES.map((role) => {
+    const file = pulumi.output(
+      playerFiles().then((built) => {
+        const found = built.filter((f) => f.role === role);
+        if (found.length !== 1) {
+          throw new Error(`the player build has ${found.length} ${role} files, not one`);
+        }
+        return found[0];
+      }),
+    );
+    return new aws.s3.BucketObjectv2(
+      `${name}-player-${role}`,
+      {
+        bucket,
+        key: pulumi.interpolate`${PLAYER_PREFIX}${file.path}`,
+        contentType: file.contentType,
+        cacheControl: file.cacheControl,
+        // Text files are stored as text (readable diffs); the font as base64.
+        ...(role === "font"
+          ? { contentBase64: file.apply((f) => f.body.toString("base64")) }
+          : { content: file.apply((f) => f.body.toString("utf8")) }),
+      },
+      opts,
+    );
+  });
 
   // The page's runtime settings, read by the page at start.
   objects.push(
