@@ -1,13 +1,17 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  CONVERT_UPLOAD_METRICS,
   createObservability,
   dashboardNameFor,
   DashboardBody,
   MetricOptions,
   MetricWidget,
+  FUNCTION_METRICS_NAMESPACE,
   ObservabilityArgs,
 } from "../components/vodPipeline/observability";
+import { CONVERT_METRICS } from "../functions/convert/handler";
+import { METRICS_NAMESPACE } from "../functions/shared/observability";
 import { PlannedStack } from "../plan/mockCloud";
 import { named, ofType, runProgram } from "./support/mockProgram";
 
@@ -161,6 +165,28 @@ describe("observability", () => {
         "StandbyTime/Average",
       ]);
       for (const line of linesOf(duration)) assert.deepEqual(line.dimensions, QUEUE_DIMENSION);
+    });
+
+    it("charts what the convert function counts per upload: jobs, duplicates, refusals, throttling", () => {
+      const uploads = chart(plan, "Uploads");
+      assert.equal(uploads.properties.region, REGION);
+      assert.deepEqual(metricsOf(uploads), [
+        "JobsCreated/Sum",
+        "DuplicateUploads/Sum",
+        "UploadsRejected/Sum",
+        "JobsThrottled/Sum",
+      ]);
+      for (const line of linesOf(uploads)) {
+        assert.equal(line.namespace, "VodMultiDrm");
+        assert.deepEqual(line.dimensions, { service: "convert", application: "vod-test" });
+      }
+    });
+
+    it("names the function metrics exactly as the convert function emits them", () => {
+      assert.equal(FUNCTION_METRICS_NAMESPACE, METRICS_NAMESPACE);
+      for (const [key, name] of Object.entries(CONVERT_UPLOAD_METRICS)) {
+        assert.equal(CONVERT_METRICS[key as keyof typeof CONVERT_METRICS], name, key);
+      }
     });
 
     it("charts the dead-letter queue's depth", () => {

@@ -183,6 +183,19 @@ export function metricLine(spec: MetricSpec): MetricLine {
  * and throttles, and CloudFront (requests, error rates, and the cache hit rate when the
  * additional metrics are on).
  */
+/**
+ * The namespace and names of the convert function's own metrics, as it emits them
+ * (`functions/shared/observability.ts`, `functions/convert/handler.ts`; a test keeps
+ * them equal). Declared here so the program does not load the functions' code.
+ */
+export const FUNCTION_METRICS_NAMESPACE = "VodMultiDrm";
+export const CONVERT_UPLOAD_METRICS = {
+  jobsCreated: "JobsCreated",
+  duplicateUploads: "DuplicateUploads",
+  uploadsRejected: "UploadsRejected",
+  jobsThrottled: "JobsThrottled",
+} as const;
+
 export function dashboardBody(inputs: DashboardInputs): DashboardBody {
   const { region } = inputs;
   const queue = { Queue: inputs.queueArn };
@@ -208,6 +221,14 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
     stat,
     label,
   });
+  // What the convert function counts per upload (embedded metrics, see functions/shared/observability.ts).
+  const uploads = (metricName: string, label: string): MetricSpec => ({
+    namespace: FUNCTION_METRICS_NAMESPACE,
+    metricName,
+    dimensions: { service: "convert", application: inputs.applicationName },
+    stat: "Sum",
+    label,
+  });
   const percent = { left: { min: 0, max: 100 } };
 
   const charts: Chart[] = [
@@ -226,6 +247,16 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
         mediaConvert(MEDIACONVERT_METRICS.transcoding, "Average", "transcoding (average)"),
         mediaConvert(MEDIACONVERT_METRICS.transcoding, "Maximum", "transcoding (maximum)"),
         mediaConvert(MEDIACONVERT_METRICS.standby, "Average", "waiting in the queue (average)"),
+      ],
+    },
+    {
+      title: "Uploads",
+      region,
+      metrics: [
+        uploads(CONVERT_UPLOAD_METRICS.jobsCreated, "jobs created"),
+        uploads(CONVERT_UPLOAD_METRICS.duplicateUploads, "duplicates (no second job)"),
+        uploads(CONVERT_UPLOAD_METRICS.uploadsRejected, "refused (not a video)"),
+        uploads(CONVERT_UPLOAD_METRICS.jobsThrottled, "throttled (retried)"),
       ],
     },
     {
