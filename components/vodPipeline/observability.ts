@@ -178,12 +178,6 @@ export function metricLine(spec: MetricSpec): MetricLine {
 }
 
 /**
- * The dashboard: a note that code made it and the job-failure alarm's state, then
- * MediaConvert jobs and their durations, the dead-letter queue, each function's errors
- * and throttles, and CloudFront (requests, error rates, and the cache hit rate when the
- * additional metrics are on).
- */
-/**
  * The namespace and names of the convert function's own metrics, as it emits them
  * (`functions/shared/observability.ts`, `functions/convert/handler.ts`; a test keeps
  * them equal). Declared here so the program does not load the functions' code.
@@ -196,6 +190,12 @@ export const CONVERT_UPLOAD_METRICS = {
   jobsThrottled: "JobsThrottled",
 } as const;
 
+/**
+ * The dashboard: a note that code made it and the job-failure alarm's state, then
+ * uploads, MediaConvert jobs and their durations, the dead-letter queue, each function's errors
+ * and throttles, and CloudFront (requests, error rates, and the cache hit rate when the
+ * additional metrics are on).
+ */
 export function dashboardBody(inputs: DashboardInputs): DashboardBody {
   const { region } = inputs;
   const queue = { Queue: inputs.queueArn };
