@@ -21,7 +21,7 @@ import {
   SPEKE_URL,
 } from "./support/convertSettings";
 import { invokeBundle, runNode } from "./support/bundledFunction";
-import { writeConvertBundle } from "./support/convertBundle";
+import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
 import { LocalDynamoDb, startDynamoDb } from "./support/dynamoDb";
 import { FakeS3, startFakeS3 } from "./support/fakeS3";
 import {
@@ -315,17 +315,11 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     return (event: Parameters<typeof handler>[0]) => handler(event, lambdaContext());
   };
   /** The environment of the bundled function, with every endpoint pointed at a local server. */
-  const deployedEnvironment = (environment: Record<string, string>) => ({
-    PATH: process.env.PATH,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "AKIDTEST",
-    AWS_SECRET_ACCESS_KEY: "test-secret",
-    AWS_ENDPOINT_URL_MEDIACONVERT: fake.endpoint,
-    AWS_ENDPOINT_URL_S3: fakeS3.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
-    ...environment,
-    IDEMPOTENCY_TABLE: table,
-  });
+  const localEnvironment = (settings: Record<string, string>) =>
+    deployedEnvironment(
+      { mediaConvert: fake.endpoint, s3: fakeS3.endpoint, dynamoDb: dynamoDb.endpoint, table },
+      settings,
+    );
   before(async () => {
     dynamoDb = await startDynamoDb();
   });
@@ -487,7 +481,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     const event = s3Event(uploadRecord("bundled/clip.mov"));
     // Asynchronously: the local servers answer from this process's event loop.
     const run = await runNode(["-e", invokeBundle(writeConvertBundle(), event)], {
-      env: deployedEnvironment(CONVERT_ENVIRONMENT),
+      env: localEnvironment(CONVERT_ENVIRONMENT),
     });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(fake.jobs.length, 1);
@@ -520,7 +514,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     const event = s3Event(
       uploadRecord("bundled/twice.mp4", { versionId: "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd" }),
     );
-    const env = deployedEnvironment(CONVERT_ENVIRONMENT);
+    const env = localEnvironment(CONVERT_ENVIRONMENT);
     const first = await runNode(["-e", invokeBundle(bundle, event)], { env });
     clock.offset = 2 * 60_000;
     const second = await runNode(["-e", invokeBundle(bundle, event)], { env });
@@ -536,7 +530,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     fake = await startFakeMediaConvert();
     const event = s3Event(uploadRecord("bundled/drm.mov"));
     const run = await runNode(["-e", invokeBundle(writeConvertBundle(), event)], {
-      env: deployedEnvironment(DRM_CONVERT_ENVIRONMENT),
+      env: localEnvironment(DRM_CONVERT_ENVIRONMENT),
     });
     assert.equal(run.code, 0, run.stderr);
     const settings = fake.calls[0].body.settings;

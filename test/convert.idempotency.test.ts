@@ -9,7 +9,7 @@ import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/co
 import { uploadRecordStore } from "../functions/convert/idempotency";
 import { UPLOAD_RECORD_SECONDS } from "../functions/convert/idempotencyTable";
 import { invokeBundle } from "./support/bundledFunction";
-import { writeConvertBundle } from "./support/convertBundle";
+import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
 import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "./support/convertSettings";
 import { LocalDynamoDb, startDynamoDb, TEST_CREDENTIALS } from "./support/dynamoDb";
 import {
@@ -193,17 +193,10 @@ describe("convert: exactly one job per upload", () => {
     const startedAt = Date.now();
     const child = spawn(process.execPath, ["-e", invokeBundle(bundlePath, event)], {
       stdio: "ignore",
-      env: {
-        PATH: process.env.PATH,
-        AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: "AKIDTEST",
-        AWS_SECRET_ACCESS_KEY: "test-secret",
-        AWS_ENDPOINT_URL_MEDIACONVERT: fake.endpoint,
-        AWS_ENDPOINT_URL_S3: fakeS3.endpoint,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
-        ...CONVERT_ENVIRONMENT,
-        IDEMPOTENCY_TABLE: table,
-      },
+      env: deployedEnvironment(
+        { mediaConvert: fake.endpoint, s3: fakeS3.endpoint, dynamoDb: dynamoDb.endpoint, table },
+        CONVERT_ENVIRONMENT,
+      ),
     });
     while (fake.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     child.kill("SIGKILL");

@@ -16,7 +16,7 @@ import {
 } from "../functions/convert/probe";
 import type { SourceFacts } from "../functions/shared/assetFile";
 import { invokeBundle, runNode } from "./support/bundledFunction";
-import { writeConvertBundle } from "./support/convertBundle";
+import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
 import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "./support/convertSettings";
 import { LocalDynamoDb, startDynamoDb, TEST_CREDENTIALS } from "./support/dynamoDb";
 import { FakeMediaConvert, startFakeMediaConvert } from "./support/fakeMediaConvert";
@@ -460,17 +460,10 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
         uploadRecord("bundled/notes.mp4"),
       );
       const run = await runNode(["-e", invokeBundle(writeConvertBundle(), event)], {
-        env: {
-          PATH: process.env.PATH,
-          AWS_REGION: "us-east-1",
-          AWS_ACCESS_KEY_ID: "AKIDTEST",
-          AWS_SECRET_ACCESS_KEY: "test-secret",
-          AWS_ENDPOINT_URL_MEDIACONVERT: fake.endpoint,
-          AWS_ENDPOINT_URL_S3: fakeS3.endpoint,
-          AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
-          ...CONVERT_ENVIRONMENT,
-          IDEMPOTENCY_TABLE: table,
-        },
+        env: deployedEnvironment(
+          { mediaConvert: fake.endpoint, s3: fakeS3.endpoint, dynamoDb: dynamoDb.endpoint, table },
+          CONVERT_ENVIRONMENT,
+        ),
       });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(fake.jobs.length, 1, "the text file makes no job, and fails nothing");
