@@ -135,16 +135,24 @@ function hashFolder(folder: string): string {
 }
 
 /**
+ * esbuild's name for a module a package's `browser` field maps to `false`: built as an
+ * empty module, so its content is not an input. What disables it is the importing
+ * package's `package.json`, a steering file of the importer, which is an input.
+ */
+const DISABLED = "(disabled):";
+
+/**
  * The files and folders a build depended on, relative to its working folder: its
  * inputs, the folders holding them, the steering files from each of those folders up
  * to the working folder, and npm's install record. Undefined when an input is outside the
- * working folder or in a namespace (`data:`, `(disabled):`), which the cache cannot hash.
+ * working folder or in another namespace (`data:`), which the cache cannot hash.
  */
 function dependencies(metafile: Metafile): { files: string[]; folders: string[] } | undefined {
   const files = new Set<string>([NPM_INSTALL_RECORD]);
   const folders = new Set<string>();
   const steered = new Set<string>();
   for (const input of Object.keys(metafile.inputs)) {
+    if (input.startsWith(DISABLED)) continue;
     if (path.isAbsolute(input) || input.startsWith("..") || /^[(\w-]+[):]/.test(input)) {
       return undefined;
     }
@@ -203,6 +211,7 @@ function storeEntry(
   if (!folder || !needed) return;
   const base = fullOptions(options).absWorkingDir;
   for (const input of Object.keys(result.metafile.inputs)) {
+    if (input.startsWith(DISABLED)) continue;
     if (statSync(path.join(base, input)).mtimeMs >= startedMs - SETTLE_MS) return;
   }
   const entry: CacheEntry = {

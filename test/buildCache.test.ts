@@ -140,6 +140,19 @@ describe("the build cache", () => {
     assert.equal(readdirSync(cache).length, 0);
   });
 
+  it("stores a build with a module a browser field disables, and drops it when the field changes", async () => {
+    // video.js's dependencies map `min-document` to false for browsers: the player build has
+    // such an input, named "(disabled):…", with no content of its own to hash.
+    const browser = { ...options, platform: "browser" as const, absWorkingDir: project };
+    write("package.json", '{ "browser": { "./answer.js": false } }\n');
+    const [built] = await withCache(cache, () => cachedBuild(browser));
+    assert.doesNotMatch(built.text, /41/, "the module is disabled");
+    assert.equal(readdirSync(cache).length, 1, "the build is stored");
+    assert.ok(await withCache(cache, async () => lookUp(browser)), "and found");
+    write("package.json", "{}\n");
+    assert.equal(await withCache(cache, async () => lookUp(browser)), undefined);
+  });
+
   it("is not consulted when turned off", async () => {
     await build();
     assert.equal(
