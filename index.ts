@@ -85,39 +85,47 @@ function drmEndpointModule(): { DrmEndpoint: typeof DrmEndpoint } {
   return require("./components/drmEndpoint");
 }
 
-/** Upload videos here: `aws s3 cp movie.mp4 s3://<uploadBucketName>/<path>/`. */
-export const uploadBucketName = vod.uploadBucketName;
-/** The CloudFront domain that serves every asset. */
-export const playbackDomain = vod.playbackDomain;
-/** Watch an upload here once its job completes (it says so while it is processing). */
-export const playerUrlPattern = vod.playerUrlPattern;
-/** Each asset's metadata file: status, manifests, thumbnails and, with DRM, its content id. */
-export const assetMetadataUrlPattern = vod.assetMetadataUrlPattern;
-/** Where an upload's clear HLS manifest appears once its job completes. */
-export const playbackUrlPattern = vod.playbackUrlPattern;
-/** The stack's CloudWatch dashboard. */
-export const dashboardName = vod.dashboard.dashboardName;
-/** Job COMPLETE/ERROR events and dead-letter alarms are published here. */
-export const notificationTopicArn = vod.notificationTopicArn;
-/** Events that failed after every retry wait here for 14 days. */
-export const deadLetterQueueUrl = vod.deadLetterQueueUrl;
-
-/** The player asks here for PallyCon license tokens (a JWT from your identity provider required). */
-export const licenseTokenUrl = vod.licenseTokenUrl;
-
-/** With signed cookies, the player gets a viewer's cookies here (a JWT required). */
-export const sessionUrl = vod.sessionUrl;
-
-/** The SPEKE key server URL for packagers (the gateway adds the enc-token). */
-export const kmsSpekeUrl = gateway?.spekeUrl;
-/** A signed `GET` answers `SUCCESS` when the gateway and the KMS are up. */
-export const kmsHeartbeatUrl = gateway?.heartbeatUrl;
-/** Grant `execute-api:Invoke` on this to let another role request keys. */
-export const kmsExecuteApiArn = gateway?.executeApiArn;
-
-/** MediaLive's HLS destinations, with their WebDAV credentials (secret). */
-export const liveIngestEndpoints = live?.ingestEndpoints;
-export const liveContentId = live ? config.liveChannel?.contentId : undefined;
-export const liveHlsUrl = live?.hlsPlaybackUrl;
-export const liveDashUrl = live?.dashPlaybackUrl;
-export const liveCmafUrl = live?.cmafPlaybackUrl;
+// The stack's outputs. A feature that is off has none: an undefined output would only
+// make Pulumi warn on every preview.
+export = {
+  /** Upload videos here: `aws s3 cp movie.mp4 s3://<uploadBucketName>/<path>/`. */
+  uploadBucketName: vod.uploadBucketName,
+  /** The CloudFront domain that serves every asset. */
+  playbackDomain: vod.playbackDomain,
+  /** Watch an upload here once its job completes (it says so while it is processing). */
+  playerUrlPattern: vod.playerUrlPattern,
+  /** Each asset's metadata file: status, manifests, thumbnails and, with DRM, its content id. */
+  assetMetadataUrlPattern: vod.assetMetadataUrlPattern,
+  /** Where an upload's clear HLS manifest appears once its job completes. */
+  playbackUrlPattern: vod.playbackUrlPattern,
+  /** The stack's CloudWatch dashboard. */
+  dashboardName: vod.dashboard.dashboardName,
+  /** Job COMPLETE/ERROR events and dead-letter alarms are published here. */
+  notificationTopicArn: vod.notificationTopicArn,
+  /** Events that failed after every retry wait here for 14 days. */
+  deadLetterQueueUrl: vod.deadLetterQueueUrl,
+  ...(vod.licenseTokenUrl && {
+    /** The player asks here for PallyCon license tokens (a JWT from your identity provider required). */
+    licenseTokenUrl: vod.licenseTokenUrl,
+  }),
+  ...(vod.sessionUrl && {
+    /** With signed cookies, the player gets a viewer's cookies here (a JWT required). */
+    sessionUrl: vod.sessionUrl,
+  }),
+  ...(gateway && {
+    /** The SPEKE key server URL for packagers (the gateway adds the enc-token). */
+    kmsSpekeUrl: gateway.spekeUrl,
+    /** A signed `GET` answers `SUCCESS` when the gateway and the KMS are up. */
+    kmsHeartbeatUrl: gateway.heartbeatUrl,
+    /** Grant `execute-api:Invoke` on this to let another role request keys. */
+    kmsExecuteApiArn: gateway.executeApiArn,
+  }),
+  ...(live && {
+    /** MediaLive's HLS destinations, with their WebDAV credentials (secret). */
+    liveIngestEndpoints: live.ingestEndpoints,
+    liveContentId: config.liveChannel!.contentId,
+    liveHlsUrl: live.hlsPlaybackUrl,
+    liveDashUrl: live.dashPlaybackUrl,
+  }),
+  ...(live?.cmafPlaybackUrl && { liveCmafUrl: live.cmafPlaybackUrl }),
+};

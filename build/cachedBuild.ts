@@ -17,13 +17,35 @@
  * `VOD_BUILD_CACHE=off` to build every time, or `VOD_BUILD_CACHE=<folder>` to move it.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import * as path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import type { BuildOptions, BuildResult, Metafile } from "esbuild";
 
-/** The project's root: the default working folder of a build. */
-export const ROOT = path.resolve(__dirname, "..");
+/**
+ * The project's root, the folder holding `Pulumi.yaml`: the default working folder of a
+ * build. Looked for upwards from this module's folder, which is `build/` when the sources
+ * run as they are (tests, the plan) and the cache folder when `pulumi up` runs the
+ * program's bundle (`main.js`).
+ */
+export const ROOT = projectRoot(__dirname);
+
+function projectRoot(from: string): string {
+  for (let folder = from; ; folder = path.dirname(folder)) {
+    if (existsSync(path.join(folder, "Pulumi.yaml"))) return folder;
+    if (path.dirname(folder) === folder) {
+      throw new Error(`No Pulumi.yaml in ${from} or any folder above it`);
+    }
+  }
+}
 
 /**
  * What a cached build takes: esbuild's options for an in-memory build, without plugins
@@ -249,34 +271,39 @@ function builtFile(file: string, contents: Uint8Array): BuiltFile {
   };
 }
 
-/** Builds started ahead of need, by key, until {@link cachedBuild} takes them. */
-const started = new Map<string, Promise<BuiltFile[]>>();
+/**
+ * Builds under way, by key: every request for one of them shares it until it settles.
+ * Forgotten then, so a later request (after an edit, in a long-lived process) looks again.
+ */
+const pending = new Map<string, Promise<BuiltFile[]>>();
 /** Builds esbuild is running for this process. */
 let running = 0;
 
 /**
- * Starts a build now, in esbuild's own process (or from the cache), for the next
- * {@link cachedBuild} with the same options to take: call it as early as the program
- * knows it needs the build. A started build nobody takes costs time, never an error.
+ * Starts a build now, in esbuild's own process (or from the cache), for the
+ * {@link cachedBuild} calls with the same options to share: call it as early as the
+ * program knows it needs the build. A started build nobody takes costs time, never an
+ * error.
  */
 export function startBuild(options: CachedBuildOptions): void {
-  const key = buildKey(options);
-  if (started.has(key)) return;
-  const build = runBuild(options);
-  build.catch(() => undefined);
-  started.set(key, build);
+  cachedBuild(options).catch(() => undefined);
 }
 
 /**
- * A build's outputs: the one {@link startBuild} began, or a new one. Once no build is
- * running, esbuild's process is stopped (and reaped), so none outlives the program and
- * nothing keeps it from exiting; a later build starts it again.
+ * A build's outputs: the one under way with the same options, or a new one. Once no
+ * build is running, esbuild's process is stopped (and reaped), so none outlives the
+ * program and nothing keeps it from exiting; a later build starts it again.
  */
 export function cachedBuild(options: CachedBuildOptions): Promise<BuiltFile[]> {
   const key = buildKey(options);
-  const build = started.get(key);
-  started.delete(key);
-  return build ?? runBuild(options);
+  let build = pending.get(key);
+  if (!build) {
+    build = runBuild(options);
+    pending.set(key, build);
+    const settled = () => pending.delete(key);
+    build.then(settled, settled);
+  }
+  return build;
 }
 
 async function runBuild(options: CachedBuildOptions): Promise<BuiltFile[]> {

@@ -90,7 +90,7 @@ async function main(args: string[]): Promise<number> {
   const stack = flags.stack!;
   const configFile = flags["config-file"] ? path.resolve(flags["config-file"]) : undefined;
   const config = readPlanConfig(ROOT, stack, configFile);
-  const plan = await runUnderMocks(config, () => import("../index"));
+  const plan = await runUnderMocks(config, async () => require("../index"));
 
   const policyConfig = flags["policy-config"]
     ? (JSON.parse(readFileSync(path.resolve(flags["policy-config"]), "utf8")) as PolicyConfig)

@@ -13,6 +13,7 @@ import {
   CachedBuildOptions,
   cachedBuild,
   cachedBuildSync,
+  ROOT,
   startBuild,
 } from "../build/cachedBuild";
 
@@ -35,7 +36,7 @@ export const PAGE_CACHE_CONTROL = "public, max-age=60";
 export const ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable";
 
 /** The page's HTML template. */
-const TEMPLATE = path.join(__dirname, "index.html");
+const TEMPLATE = path.join(ROOT, "player", "index.html");
 /** Video.js's icon font, inlined in its CSS as the only data: URL. */
 const DATA_FONT =
   /url\(\s*["']?data:application\/font-woff;charset=utf-8;base64,([A-Za-z0-9+/=]+)["']?\s*\)/g;

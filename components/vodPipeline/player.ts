@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PAGE_CACHE_CONTROL, playerFiles } from "../../player/build";
+import { PAGE_CACHE_CONTROL, PlayerFile, playerFiles } from "../../player/build";
 import { PLAYER_SECURITY_HEADERS, playerContentSecurityPolicy } from "../../player/csp";
 import { PlayerConfig, resolvePlayerConfig } from "../../player/src/config";
 
@@ -65,27 +65,27 @@ export function deployPlayer(args: DeployPlayerArgs): PlayerDeployment {
 
   // The built page: the same files the browser tests load. Built asynchronously (it
   // overlaps with loading the program), so each object takes its file from a promise.
+  // Only strings are made outputs: `pulumi.output` would copy a Buffer byte by byte.
   const objects = PLAYER_ROLES.map((role) => {
-    const file = pulumi.output(
-      playerFiles().then((built) => {
-        const found = built.filter((f) => f.role === role);
-        if (found.length !== 1) {
-          throw new Error(`the player build has ${found.length} ${role} files, not one`);
-        }
-        return found[0];
-      }),
-    );
+    const file = playerFiles().then((built) => {
+      const found = built.filter((f) => f.role === role);
+      if (found.length !== 1) {
+        throw new Error(`the player build has ${found.length} ${role} files, not one`);
+      }
+      return found[0];
+    });
+    const fileOutput = <T>(read: (file: PlayerFile) => T) => pulumi.output(file.then(read));
     return new aws.s3.BucketObjectv2(
       `${name}-player-${role}`,
       {
         bucket,
-        key: pulumi.interpolate`${PLAYER_PREFIX}${file.path}`,
-        contentType: file.contentType,
-        cacheControl: file.cacheControl,
+        key: fileOutput((f) => `${PLAYER_PREFIX}${f.path}`),
+        contentType: fileOutput((f) => f.contentType),
+        cacheControl: fileOutput((f) => f.cacheControl),
         // Text files are stored as text (readable diffs); the font as base64.
         ...(role === "font"
-          ? { contentBase64: file.apply((f) => f.body.toString("base64")) }
-          : { content: file.apply((f) => f.body.toString("utf8")) }),
+          ? { contentBase64: fileOutput((f) => f.body.toString("base64")) }
+          : { content: fileOutput((f) => f.body.toString("utf8")) }),
       },
       opts,
     );

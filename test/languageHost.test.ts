@@ -1,0 +1,127 @@
+/**
+ * The program as `pulumi preview` and `pulumi up` run it: package.json's `main` (main.js)
+ * under the Node.js language host's entry point, with TypeScript support off as
+ * Pulumi.yaml says, against Pulumi's mock monitor.
+ */
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { HostRun, runUnderLanguageHost } from "./support/languageHost";
+
+const ROOT = path.resolve(__dirname, "..");
+const FULL_STACK = path.join(ROOT, "test", "stacks", "Pulumi.full.yaml");
+
+/** The resources the offline plan registers for a stack, as `type::name`. */
+function planned(...args: string[]): string[] {
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "plan/cli.ts", ...args, "--json"],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+    },
+  );
+  assert.equal(result.status, 0, result.stderr);
+  const plan = JSON.parse(result.stdout) as { resources: { type: string; name: string }[] };
+  return plan.resources.map((r) => `${r.type}::${r.name}`).sort();
+}
+
+function registered(run: HostRun): string[] {
+  return run
+    .report!.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")
+    .map((r) => `${r.type}::${r.name}`)
+    .sort();
+}
+
+describe("the program as the language host runs it", () => {
+  let dev: HostRun;
+  before(function () {
+    this.timeout(120_000);
+    dev = runUnderLanguageHost(ROOT, "dev");
+  });
+
+  it("runs with TypeScript support off: package.json's main bundles and runs index.ts", () => {
+    const project = parse(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+    assert.equal(project.runtime.options.typescript, false);
+    assert.equal(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).main, "main.js");
+    assert.equal(dev.status, 0, dev.stderr);
+    assert.ok(!dev.report!.packages.includes("ts-node"), "ts-node is not loaded");
+  });
+
+  it("registers the resources the offline plan shows", () => {
+    assert.deepEqual(registered(dev), planned("--stack", "dev"));
+  });
+
+  it("tells the engine where each resource is declared, in the TypeScript sources", () => {
+    for (const resource of dev.report!.resources) {
+      if (resource.type === "pulumi:pulumi:Stack") continue;
+      const declared = resource.stack.find(
+        (frame) => !frame.includes(`${path.sep}node_modules${path.sep}`),
+      );
+      assert.ok(declared, `${resource.type}::${resource.name} has no frame in the project`);
+      assert.match(
+        path.relative(ROOT, declared),
+        /^(index|(components|functions|player|build|config)\/.+)\.ts:\d+$/,
+        `${resource.type}::${resource.name} is placed at ${declared}`,
+      );
+    }
+  });
+
+  it("exports only outputs with values: Pulumi warns about none", () => {
+    assert.deepEqual(dev.report!.outputs.sort(), [
+      "assetMetadataUrlPattern",
+      "dashboardName",
+      "deadLetterQueueUrl",
+      "notificationTopicArn",
+      "playbackDomain",
+      "playbackUrlPattern",
+      "playerUrlPattern",
+      "uploadBucketName",
+    ]);
+    assert.doesNotMatch(dev.stderr, /warning/);
+  });
+
+  it("does not load the aws-native provider's SDK for a stack without the live channel", () => {
+    assert.ok(dev.report!.packages.includes("@pulumi/aws"));
+    assert.ok(!dev.report!.packages.includes("@pulumi/aws-native"));
+  });
+
+  it("runs every feature, with each feature's outputs", function () {
+    this.timeout(120_000);
+    const full = runUnderLanguageHost(ROOT, "full", { stackFile: FULL_STACK });
+    assert.equal(full.status, 0, full.stderr);
+    assert.deepEqual(registered(full), planned("--stack", "full", "--config-file", FULL_STACK));
+    for (const output of ["kmsSpekeUrl", "licenseTokenUrl", "liveHlsUrl", "liveCmafUrl"]) {
+      assert.ok(full.report!.outputs.includes(output), output);
+    }
+    assert.ok(full.report!.packages.includes("@pulumi/aws-native"));
+    assert.doesNotMatch(full.stderr, /warning/);
+  });
+});
+
+describe("main.js, the program's entry point", () => {
+  let project: string;
+  beforeEach(() => {
+    // A project of its own, with this project's packages and entry point.
+    project = mkdtempSync(path.join(tmpdir(), "entry-point-"));
+    writeFileSync(path.join(project, "main.js"), readFileSync(path.join(ROOT, "main.js")));
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
+  });
+  afterEach(() => rmSync(project, { recursive: true, force: true }));
+
+  it("stops a deploy whose sources do not parse with a message naming the file and line", async () => {
+    writeFileSync(path.join(project, "index.ts"), 'import "./broken";\n');
+    writeFileSync(path.join(project, "broken.ts"), "export const a = ;\n");
+    const { buildProgram } = require(path.join(project, "main.js"));
+    await assert.rejects(buildProgram(), (error: Error) => {
+      // A RunError: the language host prints its message alone, without a stack trace.
+      assert.ok(pulumi.RunError.isInstance(error));
+      assert.match(error.message, /^Bundling the program failed: broken\.ts:1:18: Unexpected ";"$/);
+      return true;
+    });
+  });
+});
