@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./common/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { DRM_SYSTEM_IDS, isValidContentId } from "../functions/shared/drm";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import * as aws from "@pulumi/aws";
+import * as aws from "./common/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountContext } from "./common/account";
 import { accountAdministersKey, policyDocument, trustPolicy } from "./common/iam";

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./common/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Arguments of {@link PrivateBucket}. */

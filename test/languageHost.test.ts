@@ -85,9 +85,12 @@ describe("the program as the language host runs it", () => {
     assert.doesNotMatch(dev.stderr, /warning/);
   });
 
-  it("does not load the aws-native provider's SDK for a stack without the live channel", () => {
-    assert.ok(dev.report!.packages.includes("@pulumi/aws"));
-    assert.ok(!dev.report!.packages.includes("@pulumi/aws-native"));
+  it("loads only the AWS services it uses, and no aws-native without the live channel", () => {
+    const { modules, packages } = dev.report!;
+    assert.ok(modules.includes("@pulumi/aws/s3/index.js"));
+    assert.ok(!modules.includes("@pulumi/aws/index.js"), "@pulumi/aws's index loads every service");
+    assert.ok(!modules.includes("@pulumi/aws/ec2/index.js"));
+    assert.ok(!packages.includes("@pulumi/aws-native"));
   });
 
   it("runs every feature, with each feature's outputs", function () {

@@ -1,4 +1,4 @@
-import type * as aws from "@pulumi/aws";
+import type * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /** An IAM policy document from typed statements. */

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { functionBundle, FunctionName } from "../../functions/bundle";
 import { policyDocument, trustPolicy } from "./iam";

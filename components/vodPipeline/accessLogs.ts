@@ -4,7 +4,7 @@
  * delivery source lives in us-east-1, so the whole delivery is made there.
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../common/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Where CloudFront's log delivery is configured. */

@@ -3,7 +3,7 @@
  * CloudFront requires, DNS-validated) and, with a Route 53 zone, its records.
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../common/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /** A custom domain: its names, and where its certificate comes from. */

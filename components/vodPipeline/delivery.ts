@@ -3,7 +3,7 @@
  * the token service's routes on the same distribution; and, with signed cookies, the
  * trusted key group on every behaviour that serves media.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../common/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PrivateBucket } from "../privateBucket";
 import { createAccessLogs } from "./accessLogs";

@@ -7,7 +7,7 @@
  * a string partition key `id`, and a TTL on `expiration`.
  * @see https://docs.aws.amazon.com/powertools/typescript/latest/features/idempotency/
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../common/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   IDEMPOTENCY_EXPIRY_ATTRIBUTE,

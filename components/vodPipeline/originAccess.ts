@@ -4,7 +4,7 @@
  * and the only way to read SSE-KMS objects).
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../common/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BucketReader } from "../privateBucket";
 

@@ -4,7 +4,7 @@
  * cache policy for a page that changes with each deploy. The distribution serves
  * them through an ordered cache behaviour for {@link PLAYER_PATH_PATTERN}.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../common/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PAGE_CACHE_CONTROL, PlayerFile, playerFiles } from "../../player/build";
 import { PLAYER_SECURITY_HEADERS, playerContentSecurityPolicy } from "../../player/csp";

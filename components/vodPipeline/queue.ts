@@ -9,7 +9,7 @@
  * The job settings helpers are pure and live with the convert function, which must not
  * load `@pulumi/aws`; they are re-exported here for the program and its config.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../common/aws";
 import type * as pulumi from "@pulumi/pulumi";
 
 export interface TranscodingQueueArgs {

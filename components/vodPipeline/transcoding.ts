@@ -2,7 +2,7 @@
  * Transcoding: the stack's MediaConvert queue and role, the idempotency table, and the
  * convert function that S3 invokes for each uploaded video.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../common/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type {
   AutomatedAbrLimits,

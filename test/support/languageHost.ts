@@ -36,6 +36,8 @@ export interface HostReport {
   readonly outputs: string[];
   /** Packages the process loaded, by name (`@pulumi/aws-native`, …). */
   readonly packages: string[];
+  /** The modules it loaded from packages, by path below `node_modules/`. */
+  readonly modules: string[];
 }
 
 export interface HostRun {
@@ -69,7 +71,7 @@ pulumi.runtime.setMocks({
 const monitor = fromRoot("@pulumi/pulumi/runtime/settings").getMonitor();
 // The engine answers this at the end of a run; the mock monitor does not implement it.
 monitor.signalAndWaitForShutdown = (_request, done) => done(null, {});
-const report = { resources: [], outputs: [], packages: [] };
+const report = { resources: [], outputs: [], packages: [], modules: [] };
 const registerResource = monitor.registerResource.bind(monitor);
 monitor.registerResource = (request, done) => {
   const frames = request.getStacktrace()?.getFramesList() ?? [];
@@ -88,7 +90,8 @@ monitor.registerResourceOutputs = (request, done) => {
   return registerOutputs(request, done);
 };
 process.on("exit", () => {
-  report.packages = [...new Set(Object.keys(require.cache).map((file) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(file)?.[1]).filter(Boolean))];
+  report.modules = Object.keys(require.cache).map((file) => /node_modules\\/(.*)$/.exec(file)?.[1]).filter(Boolean);
+  report.packages = [...new Set(report.modules.map((file) => /^((?:@[^/]+\\/)?[^/]+)\\//.exec(file)?.[1]))];
   require("fs").writeFileSync(process.env.HOST_REPORT, JSON.stringify(report));
 });
 `;
