@@ -31,7 +31,7 @@ export async function buildCacheFigures(): Promise<Figure[]> {
     });
     const build = await time(() => freshBuild(options));
     figures.push({
-      name: `build cache, ${name} bundles: verifying a hit vs building (median of ${RUNS})`,
+      name: `build cache, ${name} ${group.length > 1 ? "bundles" : "bundle"}: verifying a hit vs building (median of ${RUNS})`,
       value: `${verify.toFixed(0)} ms vs ${build.toFixed(0)} ms`,
       target: "verifying is cheaper",
       ok: verify < build,

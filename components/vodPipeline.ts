@@ -1,5 +1,5 @@
-import * as aws from "./common/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "./common/aws";
 import {
   AutomatedAbrLimits,
   DEFAULT_LADDER,

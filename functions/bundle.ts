@@ -6,6 +6,7 @@ import {
   CachedBuildOptions,
   startBuild,
 } from "../build/cachedBuild";
+import { deploymentFile } from "../build/deploymentFiles";
 
 /** The Lambda handlers this program deploys, each a folder under `functions/`. */
 export type FunctionName = "convert" | "metadata" | "licenseToken";
@@ -21,9 +22,12 @@ export interface FunctionBundle {
   readonly files: Readonly<Record<string, string>>;
 }
 
-/** A bundle being built: its code once esbuild is done, and the files beside it now. */
+/**
+ * A bundle being built: once esbuild is done, its `index.js` on disk (a path relative to
+ * the project, see build/deploymentFiles.ts); the files beside it now.
+ */
 export interface PendingFunctionBundle {
-  readonly code: Promise<string>;
+  readonly indexFile: Promise<string>;
   readonly files: Readonly<Record<string, string>>;
 }
 
@@ -105,15 +109,15 @@ export function startFunctionBundles(names: readonly FunctionName[]): void {
  * resources are registered meanwhile. The same bytes as {@link bundleFunction}.
  */
 export function functionBundle(name: FunctionName): PendingFunctionBundle {
-  const code = cachedBuild(bundleOptions(groupOf(name))).then(
-    (outputs) => outputOf(name, outputs).text,
+  const indexFile = cachedBuild(bundleOptions(groupOf(name))).then(
+    (outputs) => deploymentFile("index.js", outputOf(name, outputs).contents),
     (error: unknown) => {
       throw new Error(
         `Bundling functions/${name}/index.ts failed: ${error instanceof Error ? error.message : String(error)}`,
       );
     },
   );
-  return { code, files: FILES[name] };
+  return { indexFile, files: FILES[name] };
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -6,16 +7,16 @@ import * as aws from "@pulumi/aws";
 import { CachedBuildOptions, cachedBuild, freshBuild, lookUp } from "../build/cachedBuild";
 import { lambdaFunction } from "../components/common/lambdaFunction";
 import { BUNDLE_GROUPS, bundleFunction, bundleOptions, FunctionName } from "../functions/bundle";
-import { named, runProgram } from "./support/mockProgram";
+import { assetBytes, named, runProgram } from "./support/mockProgram";
 
 const FUNCTIONS: FunctionName[] = ["convert", "metadata", "licenseToken"];
 /** A modification time long past. */
 const SETTLED = new Date("2026-01-01T00:00:00Z");
 
-/** The text of one file of a Lambda function's archive, as the engine received it. */
+/** The text of one file of a Lambda function's archive, as the engine reads it. */
 async function archived(code: any, file: string): Promise<string> {
   const assets = await code.assets;
-  return assets[file].text ?? assets[file].path;
+  return (await assetBytes(assets[file])).toString("utf8");
 }
 
 /** Runs `body` with the build cache in a fresh folder, or off; puts the setting back. */
@@ -69,10 +70,29 @@ describe("the Lambda bundles the program deploys", () => {
       });
     });
     const code = named(plan, "aws:lambda/function:Function", "vod-convert").inputs.code;
-    assert.equal(
-      await archived(code, "MediaInfoModule.wasm"),
-      require.resolve("mediainfo.js/MediaInfoModule.wasm"),
-    );
+    const wasm = (await code.assets)["MediaInfoModule.wasm"];
+    assert.equal(await wasm.path, require.resolve("mediainfo.js/MediaInfoModule.wasm"));
+  });
+
+  it("hands the engine each bundle as a file named by its content, not as text for the state", async () => {
+    const plan = await runProgram(() => {
+      lambdaFunction({
+        name: "vod",
+        fn: "metadata",
+        parent: new aws.sqs.Queue("parent"),
+        description: "metadata",
+        environment: {},
+        statements: [],
+        logRetentionDays: 30,
+      });
+    });
+    const code = named(plan, "aws:lambda/function:Function", "vod-metadata").inputs.code;
+    const index = (await code.assets)["index.js"];
+    assert.equal(await index.text, undefined, "not a StringAsset");
+    const file = await index.path;
+    assert.match(file, /^node_modules\/\.cache\/vod-multidrm\/deploy\/[0-9a-f]{32}\/index\.js$/);
+    const hash = createHash("sha256").update(bundleFunction("metadata").code).digest("hex");
+    assert.equal(file.split("/")[4], hash.slice(0, 32), "the folder is the content's hash");
   });
 });
 

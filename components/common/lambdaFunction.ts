@@ -1,5 +1,5 @@
-import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "./aws";
 import { functionBundle, FunctionName } from "../../functions/bundle";
 import { policyDocument, trustPolicy } from "./iam";
 
@@ -98,7 +98,7 @@ export function lambdaFunction(args: LambdaFunctionArgs): DeployedFunction {
       architectures: ["arm64"],
       handler: "index.handler",
       code: new pulumi.asset.AssetArchive({
-        "index.js": new pulumi.asset.StringAsset(bundle.code),
+        "index.js": new pulumi.asset.FileAsset(bundle.indexFile),
         // Files the handler reads beside itself (the convert function's MediaInfo WebAssembly).
         ...Object.fromEntries(
           Object.entries(bundle.files).map(([name, file]) => [

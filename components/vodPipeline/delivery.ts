@@ -3,8 +3,8 @@
  * the token service's routes on the same distribution; and, with signed cookies, the
  * trusted key group on every behaviour that serves media.
  */
-import * as aws from "../common/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "../common/aws";
 import type { PrivateBucket } from "../privateBucket";
 import { createAccessLogs } from "./accessLogs";
 import {

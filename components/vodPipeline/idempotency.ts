@@ -7,8 +7,8 @@
  * a string partition key `id`, and a TTL on `expiration`.
  * @see https://docs.aws.amazon.com/powertools/typescript/latest/features/idempotency/
  */
-import * as aws from "../common/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import * as aws from "../common/aws";
 import {
   IDEMPOTENCY_EXPIRY_ATTRIBUTE,
   IDEMPOTENCY_KEY_ATTRIBUTE,

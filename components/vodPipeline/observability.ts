@@ -7,8 +7,8 @@
  * so every widget can be read and tested as data.
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
-import * as aws from "../common/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "../common/aws";
 
 export interface ObservabilityArgs {
   /** The owning component's name; resources are `${name}-<role>`. */

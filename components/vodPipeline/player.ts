@@ -4,8 +4,10 @@
  * cache policy for a page that changes with each deploy. The distribution serves
  * them through an ordered cache behaviour for {@link PLAYER_PATH_PATTERN}.
  */
-import * as aws from "../common/aws";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { deploymentFile } from "../../build/deploymentFiles";
+import * as aws from "../common/aws";
 import { PAGE_CACHE_CONTROL, PlayerFile, playerFiles } from "../../player/build";
 import { PLAYER_SECURITY_HEADERS, playerContentSecurityPolicy } from "../../player/csp";
 import { PlayerConfig, resolvePlayerConfig } from "../../player/src/config";
@@ -82,10 +84,16 @@ export function deployPlayer(args: DeployPlayerArgs): PlayerDeployment {
         key: fileOutput((f) => `${PLAYER_PREFIX}${f.path}`),
         contentType: fileOutput((f) => f.contentType),
         cacheControl: fileOutput((f) => f.cacheControl),
-        // Text files are stored as text (readable diffs); the font as base64.
-        ...(role === "font"
-          ? { contentBase64: fileOutput((f) => f.body.toString("base64")) }
-          : { content: fileOutput((f) => f.body.toString("utf8")) }),
+        // The page is sent as text, for readable diffs. The script, stylesheet and font
+        // are named by their hash (a change is a new object) and large: they are uploaded
+        // from disk, which keeps them out of the stack's state.
+        ...(role === "page"
+          ? { content: fileOutput((f) => f.body.toString("utf8")) }
+          : {
+              source: new pulumi.asset.FileAsset(
+                file.then((f) => deploymentFile(path.basename(f.path), f.body)),
+              ),
+            }),
       },
       opts,
     );

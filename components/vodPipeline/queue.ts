@@ -9,8 +9,8 @@
  * The job settings helpers are pure and live with the convert function, which must not
  * load `@pulumi/aws`; they are re-exported here for the program and its config.
  */
-import * as aws from "../common/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import * as aws from "../common/aws";
 
 export interface TranscodingQueueArgs {
   /** The owning component's name; the queue is `${name}-queue`. */

@@ -4,8 +4,8 @@
  * key (in its Secrets Manager secret) and issues the cookies on `POST /session`.
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-trusted-signers.html
  */
-import * as aws from "../common/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "../common/aws";
 import { SESSION_SECONDS_RANGE } from "../../functions/licenseToken/settings";
 import { isKeyPair, validatePublicKeyPem } from "../../functions/licenseToken/signedCookies";
 

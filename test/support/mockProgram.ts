@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { PlannedResource, PlannedStack, runUnderMocks } from "../../plan/mockCloud";
 
 /** Runs `program` under the mock runtime for a test stack with the given config. */
@@ -31,3 +33,13 @@ export function statementsOf(policy: string): Array<Record<string, any>> {
 
 /** A statement's actions as a list. */
 export const actionsOf = (statement: Record<string, any>): string[] => [statement.Action].flat();
+
+/**
+ * The bytes an asset input holds: a `StringAsset`'s text, or the file a `FileAsset`
+ * names (relative to the project, as the engine reads it).
+ */
+export async function assetBytes(asset: any): Promise<Buffer> {
+  const text = await asset.text;
+  if (text !== undefined) return Buffer.from(text);
+  return readFileSync(path.resolve(__dirname, "..", "..", await asset.path));
+}

@@ -1,0 +1,70 @@
+/**
+ * Built files the deployment uploads (the Lambda handlers' code, the player's script,
+ * stylesheet and font), written to disk and given to Pulumi as `FileAsset`s.
+ *
+ * A `StringAsset` is sent inline with its resource's registration and its text is kept
+ * in the stack's state, in the inputs and again in the outputs: megabytes that every
+ * checkpoint of every `pulumi up` would write. A `FileAsset` keeps a path and a hash.
+ * The path is relative to the project and named by the content's SHA-256, so the same
+ * bytes have the same path on every machine, and changed bytes a changed path.
+ */
+import { createHash } from "node:crypto";
+import {
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import * as path from "node:path";
+import { ROOT } from "./cachedBuild";
+
+/** Relative to the project's root, as the engine resolves a `FileAsset`'s path. */
+export const DEPLOYMENT_FILES = path.join("node_modules", ".cache", "vod-multidrm", "deploy");
+/** Files no deployment has used for this long are deleted (a long `up` still reads its own). */
+const PRUNE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+let pruned = false;
+
+/**
+ * Writes `contents` as `<DEPLOYMENT_FILES>/<sha256>/<name>` unless it is there already,
+ * and returns that path.
+ */
+export function deploymentFile(name: string, contents: string | Uint8Array): string {
+  const hash = createHash("sha256").update(contents).digest("hex").slice(0, 32);
+  const relative = path.join(DEPLOYMENT_FILES, hash, name);
+  const file = path.join(ROOT, relative);
+  const folder = path.dirname(file);
+  try {
+    const now = new Date();
+    // In use again: keep it from being pruned.
+    utimesSync(folder, now, now);
+    statSync(file);
+  } catch {
+    mkdirSync(folder, { recursive: true });
+    // Written whole and renamed, so a concurrent deployment never reads half a file.
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, contents);
+    renameSync(temporary, file);
+  }
+  if (!pruned) {
+    pruned = true;
+    prune(path.join(ROOT, DEPLOYMENT_FILES));
+  }
+  return relative;
+}
+
+/** Deletes the files of earlier builds that no deployment has used for a day. */
+function prune(root: string): void {
+  const cutoff = Date.now() - PRUNE_AFTER_MS;
+  for (const entry of readdirSync(root)) {
+    const folder = path.join(root, entry);
+    try {
+      if (statSync(folder).mtimeMs < cutoff) rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // Removed by a concurrent deployment.
+    }
+  }
+}
