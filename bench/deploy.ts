@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { runUnderLanguageHost } from "../test/support/languageHost";
 import { Figure, median, timeCommand } from "./figures";
 
-const RUNS = 5;
+const RUNS = 7;
 const TARGET_RATIO = 3;
 
 /** Wall time of the dev stack under the language host; throws if it fails. */

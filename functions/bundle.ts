@@ -70,6 +70,7 @@ export function bundleOptions(group: readonly FunctionName[]): CachedBuildOption
     entryPoints: Object.fromEntries(
       group.map((name) => [name, path.join("functions", name, "index.ts")]),
     ),
+    // Only names the outputs: builds stay in memory.
     outdir: "bundles",
     bundle: true,
     platform: "node",
