@@ -51,18 +51,18 @@ export function deploymentFile(name: string, contents: string | Uint8Array): str
   }
   if (!pruned) {
     pruned = true;
-    prune(path.join(ROOT, DEPLOYMENT_FILES));
+    pruneDeploymentFiles(path.join(ROOT, DEPLOYMENT_FILES));
   }
   return relative;
 }
 
-/** Deletes the files of earlier builds that no deployment has used for a day. */
-function prune(root: string): void {
+/** Deletes the files of earlier builds in `folder` that no deployment has used for a day. */
+export function pruneDeploymentFiles(folder: string): void {
   const cutoff = Date.now() - PRUNE_AFTER_MS;
-  for (const entry of readdirSync(root)) {
-    const folder = path.join(root, entry);
+  for (const entry of readdirSync(folder)) {
+    const files = path.join(folder, entry);
     try {
-      if (statSync(folder).mtimeMs < cutoff) rmSync(folder, { recursive: true, force: true });
+      if (statSync(files).mtimeMs < cutoff) rmSync(files, { recursive: true, force: true });
     } catch {
       // Removed by a concurrent deployment.
     }

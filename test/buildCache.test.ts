@@ -1,10 +1,19 @@
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
-import { CachedBuildOptions, cachedBuild, freshBuild, lookUp } from "../build/cachedBuild";
+import { CachedBuildOptions, cachedBuild, freshBuild, lookUp, ROOT } from "../build/cachedBuild";
+import { deploymentFile, pruneDeploymentFiles } from "../build/deploymentFiles";
 import { lambdaFunction } from "../components/common/lambdaFunction";
 import { BUNDLE_GROUPS, bundleFunction, bundleOptions, FunctionName } from "../functions/bundle";
 import { assetBytes, named, runProgram } from "./support/mockProgram";
@@ -196,5 +205,33 @@ describe("the build cache", () => {
       await withCache("off", async () => lookUp({ ...options, absWorkingDir: project })),
       undefined,
     );
+  });
+});
+
+describe("the files the deployment uploads", () => {
+  const DAYS_AGO = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+
+  it("are written once per content, under a path named by it, relative to the project", () => {
+    const text = `deployment file ${Date.now()} ${Math.random()}\n`;
+    const first = deploymentFile("index.js", text);
+    assert.equal(deploymentFile("index.js", text), first, "the same content, the same path");
+    assert.notEqual(deploymentFile("index.js", `${text}.`), first, "other content, another path");
+    assert.ok(!path.isAbsolute(first));
+    assert.equal(readFileSync(path.join(ROOT, first), "utf8"), text);
+  });
+
+  it("are deleted once no deployment has used them for a day", () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "deployment-files-"));
+    try {
+      for (const name of ["old", "recent"]) {
+        mkdirSync(path.join(folder, name));
+        writeFileSync(path.join(folder, name, "index.js"), name);
+      }
+      utimesSync(path.join(folder, "old"), DAYS_AGO, DAYS_AGO);
+      pruneDeploymentFiles(folder);
+      assert.deepEqual(readdirSync(folder), ["recent"]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,15 @@
  */
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -115,6 +123,22 @@ describe("main.js, the program's entry point", () => {
     symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
   });
   afterEach(() => rmSync(project, { recursive: true, force: true }));
+
+  it("writes the bundle under a name of its content, and deletes bundles unused for a day", async () => {
+    writeFileSync(path.join(project, "index.ts"), "export const answer: number = 42;\n");
+    const { buildProgram } = require(path.join(project, "main.js"));
+    const first: string = await buildProgram();
+    assert.match(path.basename(first), /^program-[0-9a-f]{16}\.js$/);
+    assert.equal(require(first).answer, 42);
+    const folder = path.dirname(first);
+    const old = path.join(folder, "program-0000000000000000.js");
+    writeFileSync(old, "");
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
+    assert.equal(await buildProgram(), first, "the same sources, the same bundle");
+    assert.ok(!existsSync(old), "an old bundle is deleted");
+    assert.ok(existsSync(first));
+  });
 
   it("stops a deploy whose sources do not parse with a message naming the file and line", async () => {
     writeFileSync(path.join(project, "index.ts"), 'import "./broken";\n');
