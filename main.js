@@ -110,4 +110,3 @@ function describe(error) {
  */
 module.exports = async () => require(await buildProgram());
 module.exports.buildProgram = buildProgram;
-module.exports.PROGRAM_BUILD = PROGRAM_BUILD;
