@@ -53,24 +53,29 @@ async function buildProgram() {
     const result = await esbuild.build(PROGRAM_BUILD);
     code = result.outputFiles[0].contents;
   } catch (error) {
-    const { RunError } = require("@pulumi/pulumi");
-    throw new RunError(`Bundling the program failed: ${describe(error)}`);
+    throw runError(`Bundling the program failed: ${describe(error)}`);
   } finally {
     // The program starts esbuild again for the Lambda bundles, and stops it when they are built.
     await esbuild.stop();
   }
   const name = `program-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.js`;
   const file = path.join(PROGRAM_FOLDER, name);
-  fs.mkdirSync(PROGRAM_FOLDER, { recursive: true });
-  if (fs.existsSync(file)) {
-    // In use again: keep it from being pruned.
-    const now = new Date();
-    fs.utimesSync(file, now, now);
-  } else {
-    // Written whole and renamed, so a concurrent deploy never loads half a file.
-    const temporary = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, code);
-    fs.renameSync(temporary, file);
+  try {
+    fs.mkdirSync(PROGRAM_FOLDER, { recursive: true });
+    if (fs.existsSync(file)) {
+      // In use again: keep it from being pruned.
+      const now = new Date();
+      fs.utimesSync(file, now, now);
+    } else {
+      // Written whole and renamed, so a concurrent deploy never loads half a file.
+      const temporary = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(temporary, code);
+      fs.renameSync(temporary, file);
+    }
+  } catch (error) {
+    throw runError(
+      `Deploying needs a writable node_modules/.cache/vod-multidrm/ in the project: ${describe(error)}`,
+    );
   }
   pruneExcept(name);
   return file;
@@ -91,6 +96,15 @@ function pruneExcept(current) {
       // Removed by a concurrent deploy.
     }
   }
+}
+
+/**
+ * An error the language host reports by its message alone, without a stack trace.
+ * @param {string} message
+ */
+function runError(message) {
+  const { RunError } = require("@pulumi/pulumi");
+  return new RunError(message);
 }
 
 /** @param {unknown} error */

@@ -43,11 +43,17 @@ export function deploymentFile(name: string, contents: string | Uint8Array): str
     utimesSync(folder, now, now);
     statSync(file);
   } catch {
-    mkdirSync(folder, { recursive: true });
-    // Written whole and renamed, so a concurrent deployment never reads half a file.
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, contents);
-    renameSync(temporary, file);
+    try {
+      mkdirSync(folder, { recursive: true });
+      // Written whole and renamed, so a concurrent deployment never reads half a file.
+      const temporary = `${file}.${process.pid}.tmp`;
+      writeFileSync(temporary, contents);
+      renameSync(temporary, file);
+    } catch (error) {
+      throw new Error(
+        `Deploying needs a writable ${DEPLOYMENT_FILES} in the project: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
   if (!pruned) {
     pruned = true;

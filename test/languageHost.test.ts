@@ -7,6 +7,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -138,6 +139,32 @@ describe("main.js, the program's entry point", () => {
     assert.equal(await buildProgram(), first, "the same sources, the same bundle");
     assert.ok(!existsSync(old), "an old bundle is deleted");
     assert.ok(existsSync(first));
+  });
+
+  it("says what it needs when it cannot write its bundle", async () => {
+    // A project whose node_modules holds the packages main.js loads, and a file where the
+    // cache folder would go.
+    const own = mkdtempSync(path.join(tmpdir(), "entry-point-unwritable-"));
+    try {
+      writeFileSync(path.join(own, "main.js"), readFileSync(path.join(ROOT, "main.js")));
+      writeFileSync(path.join(own, "index.ts"), "export const answer = 42;\n");
+      mkdirSync(path.join(own, "node_modules", "@pulumi"), { recursive: true });
+      for (const name of ["esbuild", "@esbuild", "@pulumi/pulumi"]) {
+        symlinkSync(path.join(ROOT, "node_modules", name), path.join(own, "node_modules", name));
+      }
+      writeFileSync(path.join(own, "node_modules", ".cache"), "");
+      const { buildProgram } = require(path.join(own, "main.js"));
+      await assert.rejects(buildProgram(), (error: Error) => {
+        assert.ok(pulumi.RunError.isInstance(error));
+        assert.match(
+          error.message,
+          /^Deploying needs a writable node_modules\/\.cache\/vod-multidrm\/ in the project: /,
+        );
+        return true;
+      });
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it("stops a deploy whose sources do not parse with a message naming the file and line", async () => {
