@@ -100,11 +100,18 @@ function pruneExcept(current) {
 
 /**
  * An error the language host reports by its message alone, without a stack trace.
+ *
+ * Its stack is the message too: the host still formats the stack with `util.inspect`
+ * for its telemetry, and Node 22's inspect loops, allocating gigabytes for seconds, on
+ * frames such as `node_modules/@pulumi/resource.ts`, where the SDK's own source maps
+ * place its code. An error made here, after an `await`, has such frames.
  * @param {string} message
  */
 function runError(message) {
   const { RunError } = require("@pulumi/pulumi");
-  return new RunError(message);
+  const error = new RunError(message);
+  error.stack = `RunError: ${message}`;
+  return error;
 }
 
 /** @param {unknown} error */

@@ -175,7 +175,20 @@ describe("main.js, the program's entry point", () => {
       // A RunError: the language host prints its message alone, without a stack trace.
       assert.ok(pulumi.RunError.isInstance(error));
       assert.match(error.message, /^Bundling the program failed: broken\.ts:1:18: Unexpected ";"$/);
+      // The host formats the stack anyway, and Node's inspect loops for seconds on the
+      // SDK's frames an error made after an await has: it carries none.
+      assert.equal(error.stack, `RunError: ${error.message}`);
       return true;
     });
+    // As `pulumi preview` runs it: the message, and the host's status for a reported error.
+    writeFileSync(path.join(project, "Pulumi.yaml"), readFileSync(path.join(ROOT, "Pulumi.yaml")));
+    writeFileSync(
+      path.join(project, "package.json"),
+      readFileSync(path.join(ROOT, "package.json")),
+    );
+    writeFileSync(path.join(project, "Pulumi.dev.yaml"), "config: {}\n");
+    const run = runUnderLanguageHost(project, "dev");
+    assert.equal(run.status, 32, run.stderr);
+    assert.match(run.stderr, /error: \[runtime\] Bundling the program failed: broken\.ts:1:18/);
   });
 });
