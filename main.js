@@ -104,7 +104,7 @@ function pruneExcept(current) {
  * Its stack is the message too: the host still formats the stack with `util.inspect`
  * for its telemetry, and Node 22's inspect loops, allocating gigabytes for seconds, on
  * frames such as `node_modules/@pulumi/resource.ts`, where the SDK's own source maps
- * place its code. An error made here, after an `await`, has such frames.
+ * place its code. An error made after an `await` has such frames.
  * @param {string} message
  */
 function runError(message) {
@@ -129,5 +129,15 @@ function describe(error) {
  * The language host calls an exported function and awaits it, inside the stack, and takes
  * what it returns as the stack's outputs: here, the program's exports.
  */
-module.exports = async () => require(await buildProgram());
+module.exports = async () => {
+  const file = await buildProgram();
+  try {
+    return require(file);
+  } catch (error) {
+    const { RunError } = require("@pulumi/pulumi");
+    // A stack configuration error, say: reported by its message alone (see runError).
+    if (RunError.isInstance(error)) error.stack = `RunError: ${error.message}`;
+    throw error;
+  }
+};
 module.exports.buildProgram = buildProgram;
