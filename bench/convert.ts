@@ -15,7 +15,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
 import { S3Client } from "@aws-sdk/client-s3";
 import { bundleFunction } from "../functions/bundle";
-import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
+import { createConvertHandler } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
 import { mediaInfoProbe, PROBE_LIMITS, ProbeOutcome } from "../functions/convert/probe";
 import { writeConvertBundle } from "../test/support/convertBundle";
@@ -23,6 +23,7 @@ import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "../test/support/convertSe
 import { startDynamoDb } from "../test/support/dynamoDb";
 import {
   FakeMediaConvert,
+  mediaConvertClientFor,
   startFakeMediaConvert,
   THROTTLED,
   TOKEN_WINDOW_MS,
@@ -34,11 +35,12 @@ import { ffmpegMissing, FFMPEG_INSTALL_COMMAND } from "../test/support/sourceMed
 import { probeFinding } from "../test/support/sourceProbe";
 import { Figure, median } from "./figures";
 
+const BENCH_CREDENTIALS = { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" };
 const ENV = {
   PATH: process.env.PATH,
   AWS_REGION: "us-east-1",
-  AWS_ACCESS_KEY_ID: "AKIDBENCH",
-  AWS_SECRET_ACCESS_KEY: "bench",
+  AWS_ACCESS_KEY_ID: BENCH_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: BENCH_CREDENTIALS.secretAccessKey,
   ...CONVERT_ENVIRONMENT,
 };
 const COLD_RUNS = 9;
@@ -57,7 +59,7 @@ const instantS3 = { send: async () => ({}) } as unknown as S3Client;
 function instantDynamoDb(): DynamoDBClient {
   return new DynamoDBClient({
     region: "us-east-1",
-    credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" },
+    credentials: BENCH_CREDENTIALS,
     requestHandler: {
       handle: async () => ({
         response: {
@@ -178,12 +180,7 @@ async function benchBurst(): Promise<Figure[]> {
     failure: (call) => (call % 10 === 0 ? THROTTLED : undefined),
     now: () => Date.now() + clock.offset,
   });
-  const client = new MediaConvertClient({
-    endpoint: fake.endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" },
-    maxAttempts: MEDIACONVERT_MAX_ATTEMPTS,
-  });
+  const client = mediaConvertClientFor(fake, BENCH_CREDENTIALS);
   const handler = createConvertHandler(CONVERT_SETTINGS, {
     mediaConvert: client,
     s3: instantS3,
@@ -289,7 +286,7 @@ async function benchProbe(): Promise<Figure[]> {
   const s3 = new S3Client({
     endpoint: fakeS3.endpoint,
     region: "us-east-1",
-    credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" },
+    credentials: BENCH_CREDENTIALS,
     forcePathStyle: true,
   });
   const probe = mediaInfoProbe(s3, {

@@ -22,10 +22,11 @@ import {
 } from "./support/convertSettings";
 import { invokeBundle, runNode } from "./support/bundledFunction";
 import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
-import { LocalDynamoDb, startDynamoDb } from "./support/dynamoDb";
+import { LocalDynamoDb, startDynamoDb, TEST_CREDENTIALS } from "./support/dynamoDb";
 import { FakeS3, startFakeS3 } from "./support/fakeS3";
 import {
   FakeMediaConvert,
+  mediaConvertClientFor,
   startFakeMediaConvert,
   THROTTLED,
   UNAVAILABLE,
@@ -35,8 +36,6 @@ import { capturingLogs, metricTotals } from "./support/logCapture";
 import { s3Event, uploadRecord } from "./support/s3Events";
 import { sourceMediaFor } from "./support/sourceMedia";
 import { LANDSCAPE_720P, probeFinding } from "./support/sourceProbe";
-
-const CREDENTIALS = { accessKeyId: "AKIDTEST", secretAccessKey: "test-secret" };
 
 /** S3's answer to a conditional write whose condition failed. */
 const preconditionFailed = () =>
@@ -48,11 +47,11 @@ const preconditionFailed = () =>
   });
 
 describe("convert handler with a mocked client", () => {
-  const client = new MediaConvertClient({ region: "us-east-1", credentials: CREDENTIALS });
+  const client = new MediaConvertClient({ region: "us-east-1", credentials: TEST_CREDENTIALS });
   const mediaConvert = mockClient(client);
-  const s3Client = new S3Client({ region: "us-east-1", credentials: CREDENTIALS });
+  const s3Client = new S3Client({ region: "us-east-1", credentials: TEST_CREDENTIALS });
   const s3 = mockClient(s3Client);
-  const dynamoDbClient = new DynamoDBClient({ region: "us-east-1", credentials: CREDENTIALS });
+  const dynamoDbClient = new DynamoDBClient({ region: "us-east-1", credentials: TEST_CREDENTIALS });
   const dynamoDb = mockClient(dynamoDbClient);
   const handlerFor = (settings = CONVERT_SETTINGS) => {
     const handler = createConvertHandler(settings, {
@@ -297,16 +296,11 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
   let tables = 0;
   const handlerFor = (endpoint: string, settings = CONVERT_SETTINGS) => {
     const handler = createConvertHandler(settings, {
-      mediaConvert: new MediaConvertClient({
-        endpoint,
-        region: "us-east-1",
-        credentials: CREDENTIALS,
-        maxAttempts: MEDIACONVERT_MAX_ATTEMPTS,
-      }),
+      mediaConvert: mediaConvertClientFor({ endpoint }),
       s3: new S3Client({
         endpoint: fakeS3.endpoint,
         region: "us-east-1",
-        credentials: CREDENTIALS,
+        credentials: TEST_CREDENTIALS,
       }),
       // These tests are about MediaConvert: the probe is tested in convert.probe.test.ts.
       probe: probeFinding(),

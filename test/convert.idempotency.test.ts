@@ -2,10 +2,9 @@ import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
-import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
+import { createConvertHandler } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
 import { UPLOAD_RECORD_SECONDS } from "../functions/convert/idempotencyTable";
 import { invokeBundle } from "./support/bundledFunction";
@@ -16,6 +15,7 @@ import {
   FakeMediaConvert,
   FakeMediaConvertOptions,
   FORBIDDEN,
+  mediaConvertClientFor,
   startFakeMediaConvert,
   TOKEN_WINDOW_MS,
 } from "./support/fakeMediaConvert";
@@ -90,12 +90,7 @@ describe("convert: exactly one job per upload", () => {
     const handler = createConvertHandler(
       { ...CONVERT_SETTINGS, idempotencyTable: table },
       {
-        mediaConvert: new MediaConvertClient({
-          endpoint: fake.endpoint,
-          region: "us-east-1",
-          credentials: TEST_CREDENTIALS,
-          maxAttempts: MEDIACONVERT_MAX_ATTEMPTS,
-        }),
+        mediaConvert: mediaConvertClientFor(fake),
         s3: new S3Client({
           endpoint: fakeS3.endpoint,
           region: "us-east-1",

@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
+import { createConvertHandler } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
 import { outputSizes } from "../functions/convert/jobSettings";
 import { DEFAULT_LADDER } from "../functions/convert/ladder";
@@ -19,7 +18,11 @@ import { invokeBundle, runNode } from "./support/bundledFunction";
 import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
 import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "./support/convertSettings";
 import { LocalDynamoDb, startDynamoDb, TEST_CREDENTIALS } from "./support/dynamoDb";
-import { FakeMediaConvert, startFakeMediaConvert } from "./support/fakeMediaConvert";
+import {
+  FakeMediaConvert,
+  mediaConvertClientFor,
+  startFakeMediaConvert,
+} from "./support/fakeMediaConvert";
 import { ACCESS_DENIED, FakeS3, FakeS3Options, SLOW_DOWN, startFakeS3 } from "./support/fakeS3";
 import { lambdaContext } from "./support/lambdaContext";
 import { capturingLogs, metricTotals } from "./support/logCapture";
@@ -332,12 +335,7 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
       const handler = createConvertHandler(
         { ...CONVERT_SETTINGS, idempotencyTable: table },
         {
-          mediaConvert: new MediaConvertClient({
-            endpoint: fake.endpoint,
-            region: "us-east-1",
-            credentials: TEST_CREDENTIALS,
-            maxAttempts: MEDIACONVERT_MAX_ATTEMPTS,
-          }),
+          mediaConvert: mediaConvertClientFor(fake),
           s3,
           probe: mediaInfoProbe(s3, { wasmPath: WASM, ...(limits ? { limits } : {}) }),
           uploadRecords: uploadRecordStore(table, dynamoDb.client),

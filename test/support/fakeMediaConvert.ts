@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createServer, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
+import { MEDIACONVERT_MAX_ATTEMPTS } from "../../functions/convert/handler";
+import { TEST_CREDENTIALS } from "./dynamoDb";
 
 /** A CreateJob request body as it arrives on the wire (REST-JSON, camelCase). */
 export type CreateJobBody = Record<string, any>;
@@ -141,5 +144,21 @@ export async function startFakeMediaConvert(
         // Stalled calls keep their connections open.
         server.closeAllConnections();
       }),
+  });
+}
+
+/**
+ * A MediaConvert client for the fake, configured as the deployed convert function
+ * configures its own (the same retry attempts), with test credentials.
+ */
+export function mediaConvertClientFor(
+  fake: Pick<FakeMediaConvert, "endpoint">,
+  credentials: typeof TEST_CREDENTIALS = TEST_CREDENTIALS,
+): MediaConvertClient {
+  return new MediaConvertClient({
+    endpoint: fake.endpoint,
+    region: "us-east-1",
+    credentials,
+    maxAttempts: MEDIACONVERT_MAX_ATTEMPTS,
   });
 }
