@@ -100,17 +100,23 @@ function pruneExcept(current) {
 
 /**
  * An error the language host reports by its message alone, without a stack trace.
- *
- * Its stack is the message too: the host still formats the stack with `util.inspect`
- * for its telemetry, and Node 22's inspect loops, allocating gigabytes for seconds, on
- * frames such as `node_modules/@pulumi/resource.ts`, where the SDK's own source maps
- * place its code. An error made after an `await` has such frames.
  * @param {string} message
  */
 function runError(message) {
   const { RunError } = require("@pulumi/pulumi");
-  const error = new RunError(message);
-  error.stack = `RunError: ${message}`;
+  return withoutStack(new RunError(message));
+}
+
+/**
+ * Makes a `RunError`'s stack its message. The host never shows that stack, but still
+ * formats it with `util.inspect` for its telemetry, and Node 22's inspect loops,
+ * allocating gigabytes for seconds, on frames such as `node_modules/@pulumi/resource.ts`,
+ * where the SDK's own source maps place its code. An error made after an `await` has
+ * such frames.
+ * @param {import("@pulumi/pulumi").RunError} error
+ */
+function withoutStack(error) {
+  error.stack = `RunError: ${error.message}`;
   return error;
 }
 
@@ -134,9 +140,8 @@ module.exports = async () => {
   try {
     return require(file);
   } catch (error) {
-    const { RunError } = require("@pulumi/pulumi");
-    // A stack configuration error, say: reported by its message alone (see runError).
-    if (RunError.isInstance(error)) error.stack = `RunError: ${error.message}`;
+    // A stack configuration error, say.
+    if (require("@pulumi/pulumi").RunError.isInstance(error)) withoutStack(error);
     throw error;
   }
 };
