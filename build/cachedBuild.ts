@@ -113,8 +113,20 @@ export function buildKey(options: CachedBuildOptions): string {
   return sha256(identity);
 }
 
-function sha256(data: string | Uint8Array): string {
+/** The SHA-256 of `data`, in hex. */
+export function sha256(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
+}
+
+/**
+ * Writes a file whole (its folder made if need be): written beside it and renamed, so a
+ * concurrent reader sees the whole file or none.
+ */
+export function writeWhole(file: string, contents: string | Uint8Array): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, file);
 }
 
 /**
@@ -220,8 +232,7 @@ export function lookUp(options: CachedBuildOptions): BuiltFile[] | undefined {
 
 /**
  * Stores a build's outputs under its key, unless an input may have changed while it
- * ran. Written to a temporary file and renamed, so a concurrent reader sees a whole
- * entry or none.
+ * ran. Written whole, so a concurrent reader sees a whole entry or none.
  */
 function storeEntry(
   options: CachedBuildOptions,
@@ -248,10 +259,7 @@ function storeEntry(
     })),
   };
   try {
-    mkdirSync(folder, { recursive: true });
-    const temporary = `${entryPath(folder, entry.key)}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(entry));
-    renameSync(temporary, entryPath(folder, entry.key));
+    writeWhole(entryPath(folder, entry.key), JSON.stringify(entry));
   } catch {
     // A read-only checkout still deploys: it builds every time.
   }

@@ -8,18 +8,9 @@
  * The path is relative to the project and named by the content's SHA-256, so the same
  * bytes have the same path on every machine, and changed bytes a changed path.
  */
-import { createHash } from "node:crypto";
-import {
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
+import { readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import * as path from "node:path";
-import { ROOT } from "./cachedBuild";
+import { ROOT, sha256, writeWhole } from "./cachedBuild";
 
 /** Relative to the project's root, as the engine resolves a `FileAsset`'s path. */
 export const DEPLOYMENT_FILES = path.join("node_modules", ".cache", "vod-multidrm", "deploy");
@@ -33,7 +24,7 @@ let pruned = false;
  * and returns that path.
  */
 export function deploymentFile(name: string, contents: string | Uint8Array): string {
-  const hash = createHash("sha256").update(contents).digest("hex").slice(0, 32);
+  const hash = sha256(contents).slice(0, 32);
   const relative = path.join(DEPLOYMENT_FILES, hash, name);
   const file = path.join(ROOT, relative);
   const folder = path.dirname(file);
@@ -44,11 +35,7 @@ export function deploymentFile(name: string, contents: string | Uint8Array): str
     statSync(file);
   } catch {
     try {
-      mkdirSync(folder, { recursive: true });
-      // Written whole and renamed, so a concurrent deployment never reads half a file.
-      const temporary = `${file}.${process.pid}.tmp`;
-      writeFileSync(temporary, contents);
-      renameSync(temporary, file);
+      writeWhole(file, contents);
     } catch (error) {
       throw new Error(
         `Deploying needs a writable ${DEPLOYMENT_FILES} in the project: ${error instanceof Error ? error.message : String(error)}`,
