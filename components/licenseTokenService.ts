@@ -5,7 +5,7 @@ import {
   LicensePolicySettings,
   validateLicensePolicy,
 } from "../functions/licenseToken/policy";
-import { SESSION_ROUTE } from "../functions/licenseToken/session";
+import { routeKey, SESSION_ROUTE, TOKEN_ROUTE } from "../functions/licenseToken/routes";
 import { SESSION_SECONDS_RANGE } from "../functions/licenseToken/settings";
 import { SITE_ID_PATTERN } from "../functions/licenseToken/token";
 import { lambdaFunction } from "./common/lambdaFunction";
@@ -68,11 +68,6 @@ export interface SessionCookiesArgs {
   /** How long a session's cookies are accepted, in seconds (60 to 604800). */
   readonly sessionSeconds: number;
 }
-
-/** The token route: a player posts `{ cid, drmType }` and gets a token back. */
-export const TOKEN_ROUTE = { method: "POST", path: "/token" } as const;
-/** The session route (with signed cookies): a player posts and gets CloudFront signed cookies. */
-export { SESSION_ROUTE } from "../functions/licenseToken/session";
 
 /** How long browsers may reuse a CORS preflight answer. */
 const CORS_MAX_AGE_SECONDS = 600;
@@ -249,7 +244,7 @@ export class LicenseTokenService extends pulumi.ComponentResource {
       `${name}-token`,
       {
         apiId: this.api.id,
-        routeKey: `${TOKEN_ROUTE.method} ${TOKEN_ROUTE.path}`,
+        routeKey: routeKey(TOKEN_ROUTE),
         authorizationType: "JWT",
         authorizerId: authorizer.id,
         target: pulumi.interpolate`integrations/${integration.id}`,
@@ -263,7 +258,7 @@ export class LicenseTokenService extends pulumi.ComponentResource {
           `${name}-session`,
           {
             apiId: this.api.id,
-            routeKey: `${SESSION_ROUTE.method} ${SESSION_ROUTE.path}`,
+            routeKey: routeKey(SESSION_ROUTE),
             authorizationType: "JWT",
             authorizerId: authorizer.id,
             target: pulumi.interpolate`integrations/${integration.id}`,

@@ -46,6 +46,14 @@ function registered(run: HostRun): string[] {
     .sort();
 }
 
+/**
+ * Packages the Lambda handlers run with (the AWS SDK, Powertools) that a deployment
+ * loaded: none should be. The handlers are bundled, not run, by the program.
+ */
+function functionRuntimePackages(packages: readonly string[]): string[] {
+  return packages.filter((name) => /^@aws-(sdk|lambda-powertools)\//.test(name));
+}
+
 describe("the program as the language host runs it", () => {
   let dev: HostRun;
   before(function () {
@@ -100,6 +108,7 @@ describe("the program as the language host runs it", () => {
     assert.ok(!modules.includes("@pulumi/aws/index.js"), "@pulumi/aws's index loads every service");
     assert.ok(!modules.includes("@pulumi/aws/ec2/index.js"));
     assert.ok(!packages.includes("@pulumi/aws-native"));
+    assert.deepEqual(functionRuntimePackages(packages), []);
   });
 
   it("stops at a bad setting with a message naming its key", () => {
@@ -121,6 +130,7 @@ describe("the program as the language host runs it", () => {
       assert.ok(full.report!.outputs.includes(output), output);
     }
     assert.ok(full.report!.packages.includes("@pulumi/aws-native"));
+    assert.deepEqual(functionRuntimePackages(full.report!.packages), []);
     assert.doesNotMatch(full.stderr, /warning/);
   });
 });

@@ -4,6 +4,7 @@
  * trusted key group on every behaviour that serves media.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { SESSION_ROUTE, TOKEN_ROUTE } from "../../functions/licenseToken/routes";
 import * as aws from "../common/aws";
 import type { PrivateBucket } from "../privateBucket";
 import { createAccessLogs } from "./accessLogs";
@@ -33,11 +34,11 @@ export const ERROR_CACHING_SECONDS = 5;
 /** What `https://<domain>/` serves: the player page (and never a bucket listing). */
 export const DEFAULT_ROOT_OBJECT = "player/index.html";
 
-/** The token service's origin, and the paths the player posts to on the distribution. */
+/** The token service's origin, and the paths the player posts to on the distribution: the service's own routes. */
 export const TOKEN_ORIGIN_ID = "license-tokens";
-export const TOKEN_PATH = "/token";
+export const TOKEN_PATH = TOKEN_ROUTE.path;
 /** Where the player gets its signed cookies (with signed cookies on). */
-export const SESSION_PATH = "/session";
+export const SESSION_PATH = SESSION_ROUTE.path;
 /**
  * AWS-managed policies for the token route: no caching (every answer is per viewer),
  * and every viewer header but Host forwarded, Authorization included (allowed because

@@ -6,7 +6,8 @@ import type {
 import { count, createObservability, instrumented, Observability } from "../shared/observability";
 import type { PallyConKeys } from "./keys";
 import { planTokenRequest } from "./request";
-import { createSessionHandler, SESSION_ROUTE_KEY } from "./session";
+import { routeKey, SESSION_ROUTE } from "./routes";
+import { createSessionHandler } from "./session";
 import type { TokenServiceSettings } from "./settings";
 import { createLicenseToken, DrmType, formatTimestamp, TOKEN_VALIDITY_SECONDS } from "./token";
 
@@ -124,7 +125,7 @@ export function createServiceHandler(deps: TokenHandlerDependencies) {
     ? createSessionHandler({ ...deps, settings: cookies, observability })
     : undefined;
   return (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context) =>
-    session && event.routeKey === SESSION_ROUTE_KEY
+    session && event.routeKey === routeKey(SESSION_ROUTE)
       ? session(event, context)
       : token(event, context);
 }

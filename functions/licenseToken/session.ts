@@ -13,10 +13,6 @@ import type { SignedCookieSettings } from "./settings";
 import { playbackResource, setCookieHeaders, signedCookies } from "./signedCookies";
 import { formatTimestamp } from "./token";
 
-/** The route's method and path, as API Gateway names it in `routeKey`. */
-export const SESSION_ROUTE = { method: "POST", path: "/session" } as const;
-export const SESSION_ROUTE_KEY = `${SESSION_ROUTE.method} ${SESSION_ROUTE.path}`;
-
 /**
  * The session route's metrics (namespace `VodMultiDrm`, dimension `service` =
  * `licenseToken`), one count per request.
