@@ -27,7 +27,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import * as path from "node:path";
-import type { ChildProcess } from "node:child_process";
+import type { ChildProcess, SpawnOptions } from "node:child_process";
 import type { BuildOptions, BuildResult, Metafile } from "esbuild";
 
 /**
@@ -338,15 +338,32 @@ export async function freshBuild(options: CachedBuildOptions, store = false): Pr
 let service: ChildProcess | undefined;
 
 /**
+ * Go's garbage collector settings for esbuild's service process. esbuild's command line
+ * turns the collector off for a one-shot build, whose memory is given back when the
+ * process ends; its JavaScript API keeps it on, for a service that may live long. This
+ * one lives only for the builds under way (see {@link freshBuild}), and collecting took
+ * about a third of its CPU time: a cold build of the handlers and the page takes about
+ * 0.23 s instead of 0.33 s, with a peak of about 200 MB instead of 170 MB. Should a
+ * build's heap near the memory limit, Go collects after all. Settings already in the
+ * environment are kept. Not for {@link cachedBuildSync}: esbuild keeps its synchronous
+ * service for the life of the process.
+ */
+const ESBUILD_GO_ENVIRONMENT = { GOGC: "off", GOMEMLIMIT: "1GiB" } as const;
+
+/**
  * Runs `start`, noting the process esbuild spawns for its service if it spawns one
- * (it does on the first build, and on the first after a stop). esbuild does not expose
- * it, and stopping must wait for it: see {@link stopService}.
+ * (it does on the first build, and on the first after a stop), and starting that
+ * process with {@link ESBUILD_GO_ENVIRONMENT}. esbuild does not expose the process, and
+ * stopping must wait for it: see {@link stopService}.
  */
 function withServiceProcess<T>(start: () => T): T {
   const childProcess = require("node:child_process") as typeof import("node:child_process");
   const spawn = childProcess.spawn;
-  childProcess.spawn = ((...args: Parameters<typeof spawn>) => {
-    service = spawn(...args);
+  childProcess.spawn = ((command: string, args: readonly string[], options: SpawnOptions) => {
+    service = spawn(command, args, {
+      ...options,
+      env: { ...ESBUILD_GO_ENVIRONMENT, ...(options.env ?? process.env) },
+    });
     return service;
   }) as typeof spawn;
   try {

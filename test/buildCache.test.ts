@@ -9,6 +9,7 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
+import type { ChildProcess, SpawnOptions } from "node:child_process";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
@@ -205,6 +206,51 @@ describe("the build cache", () => {
       await withCache("off", async () => lookUp({ ...options, absWorkingDir: project })),
       undefined,
     );
+  });
+});
+
+describe("esbuild's service process", () => {
+  const TINY: CachedBuildOptions = {
+    stdin: { contents: "export const x = 1;" },
+    logLevel: "silent",
+  };
+
+  /** Runs `build`, recording each esbuild process it starts and the environment it gets. */
+  async function started(build: () => Promise<unknown>) {
+    const childProcess = require("node:child_process") as typeof import("node:child_process");
+    const spawn = childProcess.spawn;
+    const processes: { env: NodeJS.ProcessEnv; child: ChildProcess }[] = [];
+    childProcess.spawn = ((command: string, args: readonly string[], options: SpawnOptions) => {
+      const child = spawn(command, args, options);
+      processes.push({ env: options.env ?? process.env, child });
+      return child;
+    }) as typeof spawn;
+    try {
+      await build();
+    } finally {
+      childProcess.spawn = spawn;
+    }
+    return processes;
+  }
+
+  it("runs with Go's garbage collector off, and only as long as the builds under way", async () => {
+    const [service, ...more] = await started(() => freshBuild(TINY));
+    assert.equal(more.length, 0);
+    assert.equal(service.env.GOGC, "off");
+    assert.equal(service.env.GOMEMLIMIT, "1GiB", "Go collects should a build near 1 GiB");
+    assert.equal(service.env.PATH, process.env.PATH, "the rest of the environment is passed on");
+    assert.ok(service.child.exitCode !== null || service.child.signalCode !== null, "stopped");
+    assert.equal(process.env.GOGC, undefined, "this process's environment is untouched");
+  });
+
+  it("keeps Go settings the environment already has", async () => {
+    process.env.GOGC = "200";
+    try {
+      const [service] = await started(() => freshBuild(TINY));
+      assert.equal(service.env.GOGC, "200");
+    } finally {
+      delete process.env.GOGC;
+    }
   });
 });
 
