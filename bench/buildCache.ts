@@ -1,6 +1,7 @@
 /**
- * Whether the build cache pays: verifying a hit (hashing every file a bundle depended
- * on) against building the bundles again, for each group of Lambda handlers built together.
+ * Whether the build cache pays: verifying a hit (hashing the project files a bundle
+ * depended on, and npm's install record for its packages) against building the bundles
+ * again, for each group of Lambda handlers built together.
  */
 import { cachedBuild, freshBuild, lookUp } from "../build/cachedBuild";
 import { BUNDLE_GROUPS, bundleOptions } from "../functions/bundle";

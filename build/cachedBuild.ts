@@ -5,11 +5,15 @@
  *
  * A cache entry is found by the build's key (esbuild's version and the build options)
  * and is used only if every file the build depended on still has the content it had:
- * each input esbuild read (its metafile), the `package.json` and `tsconfig.json` files
- * that steer how those inputs resolve and compile, the listing of each input's folder
- * (a new file can change what an import resolves to), and npm's record of the
- * installed packages. Contents are compared by SHA-256, never by modification time,
- * so an edited source always rebuilds. What the cache cannot vouch for (an input
+ * each of the project's own inputs esbuild read (its metafile), the `package.json` and
+ * `tsconfig.json` files that steer how those inputs resolve and compile, the listing of
+ * each input's folder (a new file can change what an import resolves to), and npm's
+ * record of the installed packages. Contents are compared by SHA-256, never by
+ * modification time, so an edited source always rebuilds. Installed packages (inputs
+ * under `node_modules/`, most of a handler's thousand inputs) are vouched for by npm's
+ * record alone, which names each package's version and integrity and is rewritten by
+ * every install, as webpack treats its managed paths: a file edited by hand inside
+ * `node_modules/` needs the cache deleted. What the cache cannot vouch for (an input
  * outside the project or in a namespace, an input edited while the build ran) is
  * simply not stored.
  *
@@ -72,7 +76,7 @@ interface CacheEntry {
 }
 
 /** Bump when {@link CacheEntry} or what goes into a key changes. */
-const ENTRY_FORMAT = 1;
+const ENTRY_FORMAT = 2;
 /** npm rewrites this on every install: a changed package set invalidates every entry. */
 const NPM_INSTALL_RECORD = path.join("node_modules", ".package-lock.json");
 /** Files that change how esbuild resolves and compiles the inputs of their folder and below. */
@@ -175,21 +179,36 @@ function hashFolder(folder: string): string {
  */
 const DISABLED = "(disabled):";
 
+/** Whether an input is a file of an installed package, which npm's install record stands for. */
+const isPackageFile = (input: string) => input.split(/[\\/]/).includes("node_modules");
+
 /**
- * The files and folders a build depended on, relative to its working folder: its
- * inputs, the folders holding them, the steering files from each of those folders up
- * to the working folder, and npm's install record. Undefined when an input is outside the
- * working folder or in another namespace (`data:`), which the cache cannot hash.
+ * The project's own inputs of a build, relative to its working folder: neither installed
+ * packages nor modules esbuild disabled. Undefined when an input is outside the working
+ * folder or in another namespace (`data:`), which the cache cannot hash.
  */
-function dependencies(metafile: Metafile): { files: string[]; folders: string[] } | undefined {
-  const files = new Set<string>([NPM_INSTALL_RECORD]);
-  const folders = new Set<string>();
-  const steered = new Set<string>();
+function projectInputs(metafile: Metafile): string[] | undefined {
+  const inputs: string[] = [];
   for (const input of Object.keys(metafile.inputs)) {
     if (input.startsWith(DISABLED)) continue;
     if (path.isAbsolute(input) || input.startsWith("..") || /^[(\w-]+[):]/.test(input)) {
       return undefined;
     }
+    if (!isPackageFile(input)) inputs.push(input);
+  }
+  return inputs;
+}
+
+/**
+ * The files and folders a build depended on, relative to its working folder: the
+ * project's inputs, the folders holding them, the steering files from each of those
+ * folders up to the working folder, and npm's install record for the packages.
+ */
+function dependencies(inputs: readonly string[]): { files: string[]; folders: string[] } {
+  const files = new Set<string>([NPM_INSTALL_RECORD]);
+  const folders = new Set<string>();
+  const steered = new Set<string>();
+  for (const input of inputs) {
     files.add(input);
     folders.add(path.dirname(input));
     for (let folder = path.dirname(input); !steered.has(folder); folder = path.dirname(folder)) {
@@ -240,13 +259,13 @@ function storeEntry(
   startedMs: number,
 ): void {
   const folder = cacheFolder();
-  const needed = dependencies(result.metafile);
-  if (!folder || !needed) return;
+  const inputs = projectInputs(result.metafile);
+  if (!folder || !inputs) return;
   const base = fullOptions(options).absWorkingDir;
-  for (const input of Object.keys(result.metafile.inputs)) {
-    if (input.startsWith(DISABLED)) continue;
+  for (const input of inputs) {
     if (statSync(path.join(base, input)).mtimeMs >= startedMs - SETTLE_MS) return;
   }
+  const needed = dependencies(inputs);
   const entry: CacheEntry = {
     key: buildKey(options),
     files: Object.fromEntries(needed.files.map((file) => [file, hashFile(path.join(base, file))])),

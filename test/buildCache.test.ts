@@ -167,6 +167,27 @@ describe("the build cache", () => {
     assert.equal(await find(), undefined);
   });
 
+  it("vouches for installed packages by npm's install record, which every install rewrites", async () => {
+    mkdirSync(path.join(project, "node_modules", "dep"), { recursive: true });
+    write("node_modules/dep/index.js", "exports.answer = 46;\n");
+    write(
+      "node_modules/.package-lock.json",
+      '{ "packages": { "node_modules/dep": { "version": "1.0.0" } } }\n',
+    );
+    write("entry.ts", 'import { answer } from "dep";\nconsole.log(answer);\n');
+    await build();
+    assert.ok(await find(), "stored");
+    // Like webpack's managed paths: a package's own files are not read again.
+    write("node_modules/dep/index.js", "exports.answer = 47;\n");
+    assert.ok(await find(), "a hand edit inside node_modules goes unseen");
+    write(
+      "node_modules/.package-lock.json",
+      '{ "packages": { "node_modules/dep": { "version": "1.0.1" } } }\n',
+    );
+    assert.equal(await find(), undefined, "a new install record rebuilds");
+    assert.match((await build())[0].text, /47/);
+  });
+
   it("does not store a build whose inputs were edited just before or while it ran", async () => {
     writeFileSync(path.join(project, "answer.js"), "exports.answer = 44;\n");
     await build();
