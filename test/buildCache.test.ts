@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import type { ChildProcess, SpawnOptions } from "node:child_process";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import { CachedBuildOptions, cachedBuild, freshBuild, lookUp, ROOT } from "../build/cachedBuild";
@@ -254,11 +254,12 @@ describe("esbuild's service process", () => {
     return processes;
   }
 
-  it("runs with Go's garbage collector off, and only as long as the builds under way", async () => {
+  it("runs with Go's garbage collector off, a core left to the program, and only as long as the builds under way", async () => {
     const [service, ...more] = await started(() => freshBuild(TINY));
     assert.equal(more.length, 0);
     assert.equal(service.env.GOGC, "off");
     assert.equal(service.env.GOMEMLIMIT, "1GiB", "Go collects should a build near 1 GiB");
+    assert.equal(service.env.GOMAXPROCS, String(Math.max(1, availableParallelism() - 1)));
     assert.equal(service.env.PATH, process.env.PATH, "the rest of the environment is passed on");
     assert.ok(service.child.exitCode !== null || service.child.signalCode !== null, "stopped");
     assert.equal(process.env.GOGC, undefined, "this process's environment is untouched");
