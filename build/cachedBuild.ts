@@ -363,10 +363,10 @@ let service: ChildProcess | undefined;
  *
  * - The garbage collector is off, as esbuild's command line turns it off for a one-shot
  *   build, whose memory is given back when the process ends (its JavaScript API keeps it
- *   on, for a service that may live long). Collecting took about a third of the
- *   service's CPU time: a cold build of the handlers and the page takes about 0.23 s
- *   instead of 0.33 s, with a peak of about 200 MB instead of 170 MB. Should a build's
- *   heap near the memory limit, Go collects after all.
+ *   on, for a service that may live long). Collecting took about a fifth of the
+ *   service's CPU time: a cold build of the handlers and the page on one thread takes
+ *   about 0.41 s instead of 0.53 s, with a peak of about 200 MB instead of 170 MB.
+ *   Should a build's heap near the memory limit, Go collects after all.
  * - It uses every core but one: the program's main thread, which loads the SDK and
  *   registers resources meanwhile, is a deployment's critical path, and esbuild's
  *   threads slowed it down. On two cores, a cold deployment of the dev stack takes about
