@@ -162,13 +162,13 @@ export class VodPipeline extends pulumi.ComponentResource {
   public readonly uploadBucketName: pulumi.Output<string>;
   /** The domain that serves the output: the custom domain's first alias, or CloudFront's. */
   public readonly playbackDomain: pulumi.Output<string>;
-  /** The metadata file of an upload `<path>/<name>.<ext>`: manifests, DRM and status. */
+  /** The metadata file of the upload `<key>`: manifests, DRM and status. */
   public readonly assetMetadataUrlPattern: pulumi.Output<string>;
-  /** The clear HLS manifest URL of an upload `<path>/<name>.<ext>`, when clear outputs are made. */
+  /** The clear HLS manifest URL of the upload `<key>`, when clear outputs are made. */
   public readonly playbackUrlPattern: pulumi.Output<string>;
   public readonly notificationTopicArn: pulumi.Output<string>;
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
-  /** The player page for an upload `<path>/<name>.<ext>`. */
+  /** The player page for the upload `<key>`. */
   public readonly playerUrlPattern: pulumi.Output<string>;
   /** Where the player gets license tokens; undefined without the token service. */
   public readonly licenseTokenUrl?: pulumi.Output<string>;
@@ -415,9 +415,9 @@ export class VodPipeline extends pulumi.ComponentResource {
 
     this.uploadBucketName = this.source.bucketName;
     this.playbackDomain = playbackHost;
-    this.playerUrlPattern = pulumi.interpolate`${playbackOrigin}/${player.pageUrlPath}?asset=<path>/<name>`;
-    this.assetMetadataUrlPattern = pulumi.interpolate`${playbackOrigin}/<path>/<name>/${OUTPUT_LAYOUT.metadata}`;
-    this.playbackUrlPattern = pulumi.interpolate`${playbackOrigin}/<path>/<name>/${HLS_MANIFEST_PATH}`;
+    this.playerUrlPattern = pulumi.interpolate`${playbackOrigin}/${player.pageUrlPath}?asset=<key>`;
+    this.assetMetadataUrlPattern = pulumi.interpolate`${playbackOrigin}/<key>/${OUTPUT_LAYOUT.metadata}`;
+    this.playbackUrlPattern = pulumi.interpolate`${playbackOrigin}/<key>/${HLS_MANIFEST_PATH}`;
     this.notificationTopicArn = this.notificationTopic.arn;
     this.deadLetterQueueUrl = this.deadLetterQueue.url;
     this.registerOutputs({

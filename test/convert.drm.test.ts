@@ -166,7 +166,7 @@ describe("convert: planning a DRM record", () => {
 
   it("plans the asset file next to the outputs, and a PROCESSING marker from the job's metadata", () => {
     const submitted = plan("films/Le+Film.mp4");
-    assert.equal(submitted.assetFileKey, `films/Le Film/${OUTPUT_LAYOUT.metadata}`);
+    assert.equal(submitted.assetFileKey, `films/Le Film.mp4/${OUTPUT_LAYOUT.metadata}`);
     assert.deepEqual(processingMarker(submitted.request, "job-1"), {
       status: "PROCESSING",
       jobId: "job-1",

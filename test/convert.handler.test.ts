@@ -106,9 +106,11 @@ describe("convert handler with a mocked client", () => {
 
   it("logs JSON lines with the service, the Lambda context and the event's fields", async () => {
     mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: "job-1", Role: "r", Settings: {} } });
-    const { logs } = await capturingLogs(() => handler(s3Event(uploadRecord("a.mp4"))));
+    const { logs } = await capturingLogs(() => handler(s3Event(uploadRecord("a%23.mp4"))));
     const [submitted] = logs;
     assert.equal(submitted.message, "job submitted");
+    assert.equal(submitted.key, "a#.mp4");
+    assert.match(submitted.assetFile, /^a_\.mp4~[0-9a-f]{8}\/asset\.json$/, "where the outputs go");
     assert.equal(submitted.service, "convert");
     assert.equal(submitted.function_name, "vod-convert");
     assert.match(submitted.function_request_id, /^req-/);
@@ -196,7 +198,7 @@ describe("convert handler with a mocked client", () => {
     const [call] = s3.commandCalls(PutObjectCommand);
     const input = call.args[0].input;
     assert.equal(input.Bucket, CONVERT_SETTINGS.destinationBucket);
-    assert.equal(input.Key, "trailers/My Movie/asset.json");
+    assert.equal(input.Key, "trailers/My Movie.mp4/asset.json");
     assert.equal(input.IfNoneMatch, "*");
     assert.equal(input.IfMatch, undefined);
     assert.equal(input.ContentType, "application/json");
@@ -360,7 +362,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     const hls = body.settings.outputGroups[0];
     assert.equal(
       hls.outputGroupSettings.hlsGroupSettings.destination,
-      "s3://vod-output-test/uploads/My Movie/hls/index",
+      "s3://vod-output-test/uploads/My Movie.mp4/hls/index",
     );
     assert.equal(hls.outputs[2].videoDescription.codecSettings.h264Settings.bitrate, 3_000_000);
     assert.doesNotMatch(JSON.stringify(body), /cannedAcl/i);
@@ -381,7 +383,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
       ["FILE_GROUP_SETTINGS", "DASH_ISO_GROUP_SETTINGS", "HLS_GROUP_SETTINGS"],
     );
     const dash = groups[1].outputGroupSettings.dashIsoGroupSettings;
-    assert.equal(dash.destination, "s3://vod-output-test/drm/clip/dash/index");
+    assert.equal(dash.destination, "s3://vod-output-test/drm/clip.mp4/dash/index");
     assert.deepEqual(dash.encryption, {
       playbackDeviceCompatibility: "CENC_V1",
       spekeKeyProvider: {
@@ -391,7 +393,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
       },
     });
     const hls = groups[2].outputGroupSettings.hlsGroupSettings;
-    assert.equal(hls.destination, "s3://vod-output-test/drm/clip/hls-fairplay/index");
+    assert.equal(hls.destination, "s3://vod-output-test/drm/clip.mp4/hls-fairplay/index");
     assert.deepEqual(hls.encryption, {
       type: "SPEKE",
       encryptionMethod: "SAMPLE_AES",
@@ -415,9 +417,9 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     const puts = fakeS3.calls.filter((c) => c.method === "PUT");
     assert.deepEqual(
       puts.map((c) => [c.path, c.headers["if-none-match"]]),
-      [["vod-output-test/dup/clip/asset.json", "*"]],
+      [["vod-output-test/dup/clip.mp4/asset.json", "*"]],
     );
-    const stored = JSON.parse(fakeS3.objects.get("vod-output-test/dup/clip/asset.json")!.body);
+    const stored = JSON.parse(fakeS3.objects.get("vod-output-test/dup/clip.mp4/asset.json")!.body);
     assert.equal(stored.status, "PROCESSING");
     assert.equal(stored.jobId, fake.jobs[0].id);
     assert.deepEqual(
@@ -490,7 +492,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     assert.equal(submitted.function_name, "vod-convert");
     assert.ok(submitted.probe.loadMs >= 0, "the first probe loads MediaInfo");
     assert.ok(lines.some((line) => line._aws?.CloudWatchMetrics?.[0].Namespace === "VodMultiDrm"));
-    const marker = fakeS3.objects.get("vod-output-test/bundled/clip/asset.json");
+    const marker = fakeS3.objects.get("vod-output-test/bundled/clip.mov/asset.json");
     assert.equal(JSON.parse(marker!.body).status, "PROCESSING");
     assert.equal(marker!.headers["if-none-match"], "*");
     const [record] = await dynamoDb.items(table);
@@ -532,7 +534,9 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
       settings.outputGroups.map((g: any) => g.name),
       ["Thumbnails", "DASH", "HLS FairPlay"],
     );
-    const marker = JSON.parse(fakeS3.objects.get("vod-output-test/bundled/drm/asset.json")!.body);
+    const marker = JSON.parse(
+      fakeS3.objects.get("vod-output-test/bundled/drm.mov/asset.json")!.body,
+    );
     assert.equal(marker.contentId, fake.calls[0].body.userMetadata.contentId);
   });
 

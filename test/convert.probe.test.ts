@@ -366,7 +366,7 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
         ],
       );
       assert.match(body.userMetadata.source, /^size=1280x720 dar=1\.7778 rotation=270 /);
-      const marker = assetFile("phone/IMG_0001");
+      const marker = assetFile("phone/IMG_0001.mov");
       assert.equal(marker.status, "PROCESSING");
       assert.deepEqual([marker.source.width, marker.source.rotation], [1280, 270]);
       const submitted = logs.find((l) => l.message === "job submitted")!;
@@ -393,7 +393,7 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
           ],
         );
         assert.deepEqual(metricTotals(metrics), { UploadsSkipped: 1, UploadsRejected: 1 });
-        const marker = assetFile(`refused/${name}`);
+        const marker = assetFile(`refused/${name}.mp4`);
         assert.equal(marker.status, "ERROR");
         assert.equal(marker.jobId, undefined);
         assert.equal(
@@ -470,7 +470,7 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
         hls.outputs.map((o: any) => `${o.videoDescription.width}x${o.videoDescription.height}`),
         ["360x640", "540x960", "720x1280"],
       );
-      assert.equal(assetFile("bundled/notes").status, "ERROR");
+      assert.equal(assetFile("bundled/notes.mp4").status, "ERROR");
       const lines = run.stdout
         .trim()
         .split("\n")

@@ -61,15 +61,25 @@ describe("convert: object keys", () => {
     }
   });
 
-  it("puts outputs under the upload's path and name without extension", () => {
-    assert.equal(outputPrefixFor("uploads/2024/My Movie.mp4"), "uploads/2024/My Movie");
-    assert.equal(outputPrefixFor("clip.final.MOV"), "clip.final");
-    assert.equal(outputPrefixFor("映画/予告編.mp4"), "映画/予告編");
+  it("puts outputs under the upload's key, extension included", () => {
+    assert.equal(outputPrefixFor("uploads/2024/My Movie.mp4"), "uploads/2024/My Movie.mp4");
+    assert.equal(outputPrefixFor("clip.final.MOV"), "clip.final.MOV");
+    assert.equal(outputPrefixFor("映画/予告編.mp4"), "映画/予告編.mp4");
   });
 
-  it("replaces characters MediaConvert or URLs treat specially", () => {
-    assert.equal(outputPrefixFor("a/$dt$ #1?.mp4"), "a/_dt_ _1_");
-    assert.equal(outputPrefixFor("../x//y.mp4"), "_/x/_/y");
+  it("keeps uploads that differ only in their extension apart", () => {
+    assert.notEqual(outputPrefixFor("movie.mp4"), outputPrefixFor("movie.mov"));
+  });
+
+  it("replaces characters MediaConvert or URLs treat specially, and marks the prefix with the key's hash", () => {
+    assert.equal(outputPrefixFor("a/$dt$ #1?.mp4"), "a/_dt_ _1_.mp4~51e0d324");
+    assert.equal(outputPrefixFor("../x//y.mp4"), "_/x/_/y.mp4~d3e33fef");
+  });
+
+  it("never gives two keys one prefix when replacing characters makes them alike", () => {
+    const prefixes = ["a_b.mp4", "a$b.mp4", "a#b.mp4", "a~b.mp4"].map(outputPrefixFor);
+    assert.equal(new Set(prefixes).size, 4, prefixes.join(" "));
+    assert.equal(prefixes[0], "a_b.mp4", "a key that needs nothing replaced is its own prefix");
   });
 
   it("keeps a 1 KB key's outputs within S3's key limit, uniquely", () => {
@@ -94,7 +104,7 @@ describe("convert: planning a record", () => {
     );
     assert.equal(
       request.Settings!.OutputGroups![0].OutputGroupSettings!.HlsGroupSettings!.Destination,
-      "s3://vod-output-test/uploads/My Movie _ 映画/hls/index",
+      "s3://vod-output-test/uploads/My Movie _ 映画.mp4~ba9fa3b6/hls/index",
     );
   });
 

@@ -31,7 +31,7 @@ const completeDetail = {
   outputGroupDetails: [
     {
       type: "HLS_GROUP",
-      playlistFilePaths: ["s3://vod-output-test/a/hls/index.m3u8"],
+      playlistFilePaths: ["s3://vod-output-test/a.mp4/hls/index.m3u8"],
       outputDetails: [],
     },
   ],
@@ -84,13 +84,13 @@ describe("metadata handler", () => {
     const [call] = s3.commandCalls(PutObjectCommand);
     const input = call.args[0].input;
     assert.equal(input.Bucket, "vod-output-test");
-    assert.equal(input.Key, "a/asset.json");
+    assert.equal(input.Key, "a.mp4/asset.json");
     assert.equal(input.ContentType, "application/json");
     assert.equal(input.CacheControl, "max-age=30");
     assert.equal(input.ACL, undefined);
     const body = JSON.parse(String(input.Body));
     assert.equal(body.status, "COMPLETE");
-    assert.equal(body.hls, "https://d.cloudfront.net/a/hls/index.m3u8");
+    assert.equal(body.hls, "https://d.cloudfront.net/a.mp4/hls/index.m3u8");
   });
 
   it("always writes a COMPLETE file, unconditionally: the newest encode is what plays", async () => {
@@ -142,7 +142,7 @@ describe("metadata handler on ERROR events", () => {
     s3.on(PutObjectCommand).resolves({});
     await capturingLogs(() => handler(event(errorDetail)));
     const [put] = puts();
-    assert.equal(put.Key, "a/asset.json");
+    assert.equal(put.Key, "a.mp4/asset.json");
     assert.equal(put.IfNoneMatch, "*");
     assert.equal(put.IfMatch, undefined);
     assert.deepEqual(JSON.parse(String(put.Body)), {
@@ -220,7 +220,7 @@ describe("metadata handler against a local S3 endpoint", () => {
     );
   });
   afterEach(() => fake.close());
-  const file = () => JSON.parse(fake.objects.get("vod-output-test/a/asset.json")!.body);
+  const file = () => JSON.parse(fake.objects.get("vod-output-test/a.mp4/asset.json")!.body);
   const seed = async (body: object) => {
     const s3 = new S3Client({
       endpoint: fake.endpoint,
@@ -230,7 +230,7 @@ describe("metadata handler against a local S3 endpoint", () => {
     await s3.send(
       new PutObjectCommand({
         Bucket: "vod-output-test",
-        Key: "a/asset.json",
+        Key: "a.mp4/asset.json",
         Body: JSON.stringify(body),
       }),
     );
@@ -238,7 +238,7 @@ describe("metadata handler against a local S3 endpoint", () => {
 
   it("sends If-None-Match and If-Match on the wire, and S3's 412 leads to the read", async () => {
     await seed({ status: "PROCESSING", jobId: "job-2" });
-    const seededEtag = fake.objects.get("vod-output-test/a/asset.json")!.etag;
+    const seededEtag = fake.objects.get("vod-output-test/a.mp4/asset.json")!.etag;
     await capturingLogs(() => handler(event(errorDetail)));
     assert.equal(file().status, "ERROR");
     const [, refused, read, replaced] = fake.calls;

@@ -13,7 +13,7 @@ const EXPECTED = {
   bucket: "vod-output-test",
   domain: "d111111abcdef8.cloudfront.net",
 };
-const PREFIX = "s3://vod-output-test/trailers/My Movie #1";
+const PREFIX = "s3://vod-output-test/trailers/My Movie.mp4";
 
 /** A COMPLETE event's detail, shaped as MediaConvert sends it for this program's job. */
 function completeDetail(overrides: Partial<JobStateDetail> = {}): JobStateDetail {
@@ -24,7 +24,7 @@ function completeDetail(overrides: Partial<JobStateDetail> = {}): JobStateDetail
     userMetadata: {
       application: "vod-test",
       assetId: "0123456789abcdef",
-      input: "s3://vod-source-test/trailers/My Movie #1.mp4",
+      input: "s3://vod-source-test/trailers/My Movie.mp4",
     },
     outputGroupDetails: [
       {
@@ -61,7 +61,7 @@ describe("metadata: the asset file", () => {
   it("is written next to the outputs, as asset.json under the asset's prefix", () => {
     const plan = planAssetMetadata(completeDetail(), EXPECTED);
     assert.equal(plan.action, "write");
-    assert.equal(plan.action === "write" && plan.key, "trailers/My Movie #1/asset.json");
+    assert.equal(plan.action === "write" && plan.key, "trailers/My Movie.mp4/asset.json");
   });
 
   it("describes playback URLs, thumbnails, duration and renditions", () => {
@@ -71,15 +71,15 @@ describe("metadata: the asset file", () => {
       status: "COMPLETE",
       assetId: "0123456789abcdef",
       jobId: "1732270000000-abc123",
-      input: "s3://vod-source-test/trailers/My Movie #1.mp4",
+      input: "s3://vod-source-test/trailers/My Movie.mp4",
       completedAt: "2026-11-22T10:05:00.000Z",
       durationSeconds: 125.4,
-      hls: "https://d111111abcdef8.cloudfront.net/trailers/My%20Movie%20%231/hls/index.m3u8",
-      mp4: "https://d111111abcdef8.cloudfront.net/trailers/My%20Movie%20%231/mp4/video.mp4",
+      hls: "https://d111111abcdef8.cloudfront.net/trailers/My%20Movie.mp4/hls/index.m3u8",
+      mp4: "https://d111111abcdef8.cloudfront.net/trailers/My%20Movie.mp4/mp4/video.mp4",
       thumbnails: {
         first:
-          "https://d111111abcdef8.cloudfront.net/trailers/My%20Movie%20%231/thumbnails/thumb.0000000.jpg",
-        last: "https://d111111abcdef8.cloudfront.net/trailers/My%20Movie%20%231/thumbnails/thumb.0000025.jpg",
+          "https://d111111abcdef8.cloudfront.net/trailers/My%20Movie.mp4/thumbnails/thumb.0000000.jpg",
+        last: "https://d111111abcdef8.cloudfront.net/trailers/My%20Movie.mp4/thumbnails/thumb.0000025.jpg",
         count: 26,
       },
       renditions: [
@@ -125,7 +125,7 @@ describe("metadata: the asset file", () => {
 });
 
 const DOMAIN = "https://d111111abcdef8.cloudfront.net";
-const DRM_PREFIX = "s3://vod-output-test/films/Le Film";
+const DRM_PREFIX = "s3://vod-output-test/films/Le Film.mp4";
 const CONTENT_ID = contentIdFor("films/Le Film.mp4");
 const LADDER_HEIGHTS = [360, 540, 720];
 const videoDetails = (height: number) => ({ widthInPx: (height * 16) / 9, heightInPx: height });
@@ -178,14 +178,14 @@ describe("metadata: the asset file of a DRM job", () => {
   };
 
   it("finds the asset's prefix from the DASH or FairPlay manifest when there is no clear HLS", () => {
-    assert.equal(written(drmCompleteDetail()).key, "films/Le Film/asset.json");
+    assert.equal(written(drmCompleteDetail()).key, "films/Le Film.mp4/asset.json");
     const dashOnlyFirst = drmCompleteDetail();
     assert.equal(
       written({
         ...dashOnlyFirst,
         outputGroupDetails: [...dashOnlyFirst.outputGroupDetails!].reverse(),
       }).key,
-      "films/Le Film/asset.json",
+      "films/Le Film.mp4/asset.json",
     );
   });
 
@@ -201,8 +201,8 @@ describe("metadata: the asset file of a DRM job", () => {
       hls: undefined,
       mp4: undefined,
       thumbnails: {
-        first: `${DOMAIN}/films/Le%20Film/thumbnails/thumb.0000000.jpg`,
-        last: `${DOMAIN}/films/Le%20Film/thumbnails/thumb.0000011.jpg`,
+        first: `${DOMAIN}/films/Le%20Film.mp4/thumbnails/thumb.0000000.jpg`,
+        last: `${DOMAIN}/films/Le%20Film.mp4/thumbnails/thumb.0000011.jpg`,
         count: 12,
       },
       renditions: [
@@ -213,10 +213,13 @@ describe("metadata: the asset file of a DRM job", () => {
       drm: {
         contentId: CONTENT_ID,
         dash: {
-          url: `${DOMAIN}/films/Le%20Film/dash/index.mpd`,
+          url: `${DOMAIN}/films/Le%20Film.mp4/dash/index.mpd`,
           systems: ["Widevine", "PlayReady"],
         },
-        hls: { url: `${DOMAIN}/films/Le%20Film/hls-fairplay/index.m3u8`, systems: ["FairPlay"] },
+        hls: {
+          url: `${DOMAIN}/films/Le%20Film.mp4/hls-fairplay/index.m3u8`,
+          systems: ["FairPlay"],
+        },
       },
     });
     assert.equal(JSON.parse(JSON.stringify(metadata)).hls, undefined, "no clear HLS in the file");
@@ -238,8 +241,8 @@ describe("metadata: the asset file of a DRM job", () => {
         ...base.outputGroupDetails!.slice(1),
       ],
     });
-    assert.equal(metadata.hls, `${DOMAIN}/films/Le%20Film/hls/index.m3u8`);
-    assert.equal(metadata.mp4, `${DOMAIN}/films/Le%20Film/mp4/video.mp4`);
+    assert.equal(metadata.hls, `${DOMAIN}/films/Le%20Film.mp4/hls/index.m3u8`);
+    assert.equal(metadata.mp4, `${DOMAIN}/films/Le%20Film.mp4/mp4/video.mp4`);
     assert.equal(metadata.drm!.contentId, CONTENT_ID);
   });
 
@@ -315,7 +318,7 @@ describe("metadata: the ERROR file", () => {
     const plan = planErrorMarker(errorDetail(), EXPECTED);
     assert.deepEqual(plan, {
       action: "write",
-      key: "trailers/My Movie _1/asset.json",
+      key: "trailers/My Movie _1.mp4~715a8df1/asset.json",
       marker: {
         status: "ERROR",
         jobId: "1732270000000-err001",
@@ -336,7 +339,7 @@ describe("metadata: the ERROR file", () => {
       }),
       EXPECTED,
     );
-    assert.equal(plan.action === "write" && plan.key, "映画/_dt_ a_/asset.json");
+    assert.equal(plan.action === "write" && plan.key, "映画/_dt_ a_.mp4~477410ff/asset.json");
   });
 
   it("is skipped, with a reason, for other applications, missing inputs and inputs cut short", () => {
@@ -380,7 +383,7 @@ describe("metadata: the source block", () => {
   const withSource = (source: string | undefined) => ({
     application: "vod-test",
     assetId: "0123456789abcdef",
-    input: "s3://vod-source-test/trailers/My Movie #1.mp4",
+    input: "s3://vod-source-test/trailers/My Movie.mp4",
     ...(source !== undefined ? { source } : {}),
   });
   const complete = (source: string | undefined) => {

@@ -47,7 +47,7 @@ function fakeFetch(answers: Record<string, [number, string]>) {
 
 describe("player page", () => {
   describe("what the URL asks for", () => {
-    it("reads an asset's metadata from <path>/<name>/asset.json on the same origin, encoded", () => {
+    it("reads an asset's metadata from <key>/asset.json on the same origin, encoded", () => {
       assert.deepEqual(parsePageRequest(`${PAGE}?asset=trailers/My+Movie`), {
         kind: "asset",
         assetPath: "trailers/My Movie",

@@ -430,8 +430,8 @@ describe("VodPipeline", () => {
       deadLetterQueueUrl,
     } = plan.outputs as Record<string, string>;
     assert.match(uploadBucketName, /^vod-source/);
-    assert.equal(playbackUrlPattern, `https://${playbackDomain}/<path>/<name>/hls/index.m3u8`);
-    assert.equal(assetMetadataUrlPattern, `https://${playbackDomain}/<path>/<name>/asset.json`);
+    assert.equal(playbackUrlPattern, `https://${playbackDomain}/<key>/hls/index.m3u8`);
+    assert.equal(assetMetadataUrlPattern, `https://${playbackDomain}/<key>/asset.json`);
     assert.match(notificationTopicArn, /^arn:aws:sns:us-east-1:123456789012:vod-notifications/);
     assert.match(
       deadLetterQueueUrl,

@@ -246,6 +246,8 @@ export function createConvertHandler(settings: ConvertSettings, deps: ConvertDep
       logger.info("job submitted", {
         key,
         jobId,
+        // Where the outputs go: the key, or its stand-in (see outputPrefixFor).
+        assetFile: plan.assetFileKey,
         assetId: request.UserMetadata?.assetId,
         contentId: request.UserMetadata?.contentId,
         source: request.UserMetadata?.source,

@@ -89,30 +89,29 @@ export function isVideoKey(key: string): boolean {
 const UNSAFE_CHARACTERS = /[$#?%+&\\:*"<>|{}^`\[\]~\u0000-\u001f\u007f]/g;
 
 /**
- * The prefix an upload's outputs go under: its path and its name without the
- * extension, with characters MediaConvert or URLs treat specially replaced by `_`.
- * `uploads/2024/My Movie.mp4` → `uploads/2024/My Movie`.
+ * The prefix an upload's outputs go under, its asset's folder: the upload's key itself,
+ * extension included, so `movie.mp4` and `movie.mov` in one folder stay apart.
+ * `trailers/My Movie.mp4` → `trailers/My Movie.mp4`, whose clear HLS is
+ * `trailers/My Movie.mp4/hls/index.m3u8`.
  *
- * A prefix too long to leave room for MediaConvert's file names is cut on a
- * character boundary and given a hash of the whole key, so it stays unique.
+ * A key that cannot be a prefix as it is gets a readable stand-in: characters
+ * MediaConvert or URLs treat specially become `_`, as do empty, `.` and `..` segments,
+ * and a key too long to leave room for MediaConvert's file names is cut on a character
+ * boundary. Such a prefix ends with `~` and 8 hex digits of the key's SHA-256, so two
+ * keys never share one: a key used as it is has no `~`, which is always replaced.
  */
 export function outputPrefixFor(key: string): string {
-  const slash = key.lastIndexOf("/");
-  const dir = key.slice(0, slash + 1);
-  const file = key.slice(slash + 1);
-  const dot = file.lastIndexOf(".");
-  const name = dot > 0 ? file.slice(0, dot) : file;
-  const segments = `${dir}${name}`
+  const readable = key
     .replace(UNSAFE_CHARACTERS, "_")
     .split("/")
     // Empty, `.` and `..` segments would make odd or escaping S3 paths.
-    .map((segment) => (segment === "" || segment === "." || segment === ".." ? "_" : segment));
-  const prefix = segments.join("/");
-  if (Buffer.byteLength(prefix) <= MAX_PREFIX_BYTES) return prefix;
+    .map((segment) => (segment === "" || segment === "." || segment === ".." ? "_" : segment))
+    .join("/");
+  if (readable === key && Buffer.byteLength(key) <= MAX_PREFIX_BYTES) return key;
 
   const suffix = `~${createHash("sha256").update(key).digest("hex").slice(0, 8)}`;
   let cut = "";
-  for (const character of prefix) {
+  for (const character of readable) {
     if (Buffer.byteLength(cut + character) + suffix.length > MAX_PREFIX_BYTES) break;
     cut += character;
   }

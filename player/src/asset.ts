@@ -1,5 +1,5 @@
 /**
- * The asset's metadata file (`<path>/<name>/asset.json`) and what the page does
+ * The asset's metadata file (`<key>/asset.json`) and what the page does
  * with it: play it, or say why not. Pure.
  */
 import type { AssetMetadata } from "../../functions/shared/assetFile";

@@ -12,7 +12,7 @@ export const MESSAGES = {
   noRequest: {
     kind: "invalid",
     title: "No video selected.",
-    detail: "Open this page with ?asset=<path>/<name> or ?src=<manifest URL>.",
+    detail: "Open this page with ?asset=<uploaded video's key> or ?src=<manifest URL>.",
   },
   notFound: {
     kind: "not-found",

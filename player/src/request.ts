@@ -1,7 +1,8 @@
 /**
  * What the page was asked to play, from its own URL. Pure.
  *
- * - `?asset=<path>/<name>`: the asset's metadata at `/<path>/<name>/asset.json` on this origin.
+ * - `?asset=<key>`: the metadata of the asset made from the upload `<key>`, at
+ *   `/<key>/asset.json` on this origin (the convert function's layout).
  * - `?src=<manifest URL>`: a manifest on this origin, absolute or root-relative.
  */
 import { invalidRequest, MESSAGES, PlayerMessage } from "./messages";
@@ -55,7 +56,7 @@ export function parsePageRequest(pageUrl: string): PageRequest {
   if (asset !== null) {
     const segments = asset.split("/").filter((segment) => segment !== "");
     if (segments.length === 0 || segments.some((s) => s === "." || s === "..")) {
-      return message(invalidRequest("?asset must be an asset's <path>/<name>."));
+      return message(invalidRequest("?asset must be the key of an uploaded video."));
     }
     const path = `/${segments.map(encodeURIComponent).join("/")}/${ASSET_METADATA_FILE}`;
     return { kind: "asset", assetPath: segments.join("/"), metadataUrl: new URL(path, page).href };
