@@ -32,7 +32,7 @@ const KEY_PROPERTIES: Record<string, (inputs: Inputs) => Record<string, unknown>
     origins: i.corsRules?.flatMap((r: Inputs) => r.allowedOrigins),
   }),
   "aws:s3/bucketNotification:BucketNotification": (i) => ({
-    suffixes: (i.lambdaFunctions ?? []).map((f: Inputs) => f.filterSuffix).join(" "),
+    events: (i.lambdaFunctions ?? []).flatMap((f: Inputs) => f.events).join(" "),
   }),
   "aws:cloudfront/distribution:Distribution": (i) => ({
     priceClass: i.priceClass,

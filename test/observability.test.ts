@@ -167,12 +167,13 @@ describe("observability", () => {
       for (const line of linesOf(duration)) assert.deepEqual(line.dimensions, QUEUE_DIMENSION);
     });
 
-    it("charts what the convert function counts per upload: jobs, duplicates, refusals, throttling", () => {
+    it("charts what the convert function counts per upload: jobs, duplicates, skips, refusals, throttling", () => {
       const uploads = chart(plan, "Uploads");
       assert.equal(uploads.properties.region, REGION);
       assert.deepEqual(metricsOf(uploads), [
         "JobsCreated/Sum",
         "DuplicateUploads/Sum",
+        "UploadsSkipped/Sum",
         "UploadsRejected/Sum",
         "JobsThrottled/Sum",
       ]);

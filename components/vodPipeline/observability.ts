@@ -186,6 +186,7 @@ export const FUNCTION_METRICS_NAMESPACE = "VodMultiDrm";
 export const CONVERT_UPLOAD_METRICS = {
   jobsCreated: "JobsCreated",
   duplicateUploads: "DuplicateUploads",
+  uploadsSkipped: "UploadsSkipped",
   uploadsRejected: "UploadsRejected",
   jobsThrottled: "JobsThrottled",
 } as const;
@@ -255,7 +256,8 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
       metrics: [
         uploads(CONVERT_UPLOAD_METRICS.jobsCreated, "jobs created"),
         uploads(CONVERT_UPLOAD_METRICS.duplicateUploads, "duplicates (no second job)"),
-        uploads(CONVERT_UPLOAD_METRICS.uploadsRejected, "refused (not a video)"),
+        uploads(CONVERT_UPLOAD_METRICS.uploadsSkipped, "skipped (not a video, empty, a folder)"),
+        uploads(CONVERT_UPLOAD_METRICS.uploadsRejected, "of which read and refused"),
         uploads(CONVERT_UPLOAD_METRICS.jobsThrottled, "throttled (retried)"),
       ],
     },

@@ -10,7 +10,6 @@ import type {
   RateControl,
   Rendition,
 } from "../../functions/convert/ladder";
-import { VIDEO_SUFFIXES } from "../../functions/convert/objectKey";
 import type { AccountContext } from "../common/account";
 import { policyDocument, trustPolicy } from "../common/iam";
 import { lambdaFunction } from "../common/lambdaFunction";
@@ -182,7 +181,7 @@ export function createTranscoding(args: TranscodingArgs) {
     ],
   });
 
-  // S3 invokes the convert function for video suffixes only.
+  // S3 invokes the convert function for every upload (see below).
   const s3Invoke = new aws.lambda.Permission(
     `${name}-convert-s3`,
     {
@@ -194,16 +193,15 @@ export function createTranscoding(args: TranscodingArgs) {
     },
     opts,
   );
-  // S3 filters are case-sensitive, so each suffix is listed in lower and upper case.
+  // Every upload, with no suffix filter: S3's filters are case-sensitive, so `.Mp4` would
+  // slip past a list of cases, and an upload a filter leaves out leaves no trace at all.
+  // The function tells videos by name (any case) and content, and logs and counts the
+  // rest as skipped.
   new aws.s3.BucketNotification(
     `${name}-source`,
     {
       bucket: source.bucket.id,
-      lambdaFunctions: uploadSuffixFilters().map((filterSuffix) => ({
-        lambdaFunctionArn: convert.fn.arn,
-        events: ["s3:ObjectCreated:*"],
-        filterSuffix,
-      })),
+      lambdaFunctions: [{ lambdaFunctionArn: convert.fn.arn, events: ["s3:ObjectCreated:*"] }],
     },
     { parent, dependsOn: [s3Invoke] },
   );
@@ -217,9 +215,4 @@ function automatedAbrEnvironment(limits: AutomatedAbrLimits): Record<string, str
   if (limits.minBitrate) variables.AUTOMATED_ABR_MIN_BITRATE = String(limits.minBitrate);
   if (limits.maxBitrate) variables.AUTOMATED_ABR_MAX_BITRATE = String(limits.maxBitrate);
   return variables;
-}
-
-/** Every suffix the upload trigger fires on: each video suffix in lower and upper case. */
-export function uploadSuffixFilters(): string[] {
-  return VIDEO_SUFFIXES.flatMap((suffix) => [suffix.toLowerCase(), suffix.toUpperCase()]);
 }

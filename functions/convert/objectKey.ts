@@ -5,8 +5,8 @@
 import { createHash } from "node:crypto";
 
 /**
- * Upload suffixes that start a job: the containers MediaConvert reads that users
- * upload. No suffix is the end of another, because S3 rejects overlapping filters.
+ * Upload suffixes that start a job, in lower case (a key's suffix matches in any case):
+ * the containers MediaConvert reads that users upload.
  * @see https://docs.aws.amazon.com/mediaconvert/latest/ug/reference-codecs-containers-input.html
  */
 export const VIDEO_SUFFIXES: readonly string[] = [
