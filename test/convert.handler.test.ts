@@ -8,7 +8,12 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { CreateJobCommand, MediaConvertClient } from "@aws-sdk/client-mediaconvert";
-import { PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
@@ -216,9 +221,13 @@ describe("convert handler with a mocked client", () => {
     assert.match(body.assetId, /^[0-9a-f]{16}$/);
   });
 
-  it("keeps an existing asset.json: S3's 412 is logged as a normal outcome", async () => {
+  it("keeps an asset.json that describes a COMPLETE encode: S3's 412, then the read, are a normal outcome", async () => {
     mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: "job-1", Role: "r", Settings: {} } });
     s3.on(PutObjectCommand).rejects(preconditionFailed());
+    s3.on(GetObjectCommand).resolves({
+      ETag: '"e"',
+      Body: { transformToString: async () => '{"status":"COMPLETE","jobId":"job-0"}' } as any,
+    });
     const { error, logs } = await capturingLogs(() => handler(s3Event(uploadRecord("a.mp4"))));
     assert.equal(error, undefined);
     assert.deepEqual(
@@ -228,7 +237,8 @@ describe("convert handler with a mocked client", () => {
         ["INFO", "status file kept"],
       ],
     );
-    assert.match(logs[1].reason, /already exists/);
+    assert.equal(logs[1].reason, "the asset has a COMPLETE encode (job job-0) that still plays");
+    assert.equal(s3.commandCalls(PutObjectCommand).length, 1, "only the refused first write");
   });
 
   it("does not fail the record when the status file cannot be written: the job exists", async () => {
@@ -427,6 +437,46 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
       ["job submitted", "status file written", "duplicate upload"],
     );
     assert.equal(logs[2].jobId, fake.jobs[0].id, "the duplicate names the job made the first time");
+  });
+
+  it("says PROCESSING again when a failed asset is uploaded anew, over the ERROR only if it is unchanged (If-Match)", async () => {
+    fake = await startFakeMediaConvert();
+    const handler = handlerFor(fake.endpoint);
+    const assetFile = "vod-output-test/again/clip.mp4/asset.json";
+    const failed = fakeS3.put(assetFile, JSON.stringify({ status: "ERROR", jobId: "job-0" }));
+    const { logs } = await capturingLogs(() => handler(s3Event(uploadRecord("again/clip.mp4"))));
+    const stored = JSON.parse(fakeS3.objects.get(assetFile)!.body);
+    assert.deepEqual([stored.status, stored.jobId], ["PROCESSING", fake.jobs[0].id]);
+    const puts = fakeS3.calls.filter((c) => c.method === "PUT");
+    assert.deepEqual(
+      puts.map((c) => [c.headers["if-none-match"], c.headers["if-match"]]),
+      [
+        ["*", undefined],
+        [undefined, failed.etag],
+      ],
+    );
+    assert.equal(logs.find((l) => l.message === "status file written")!.replaced, true);
+  });
+
+  it("keeps a COMPLETE asset.json when a new version of its upload is encoded", async () => {
+    fake = await startFakeMediaConvert();
+    const handler = handlerFor(fake.endpoint);
+    const assetFile = "vod-output-test/again/clip.mp4/asset.json";
+    const complete = JSON.stringify({ status: "COMPLETE", jobId: "job-0" });
+    fakeS3.put(assetFile, complete);
+    const { logs } = await capturingLogs(() =>
+      handler(s3Event(uploadRecord("again/clip.mp4", { versionId: "v2" }))),
+    );
+    assert.equal(fake.jobs.length, 1, "the new version is encoded");
+    assert.equal(
+      fakeS3.objects.get(assetFile)!.body,
+      complete,
+      "the playable encode is still described",
+    );
+    assert.equal(
+      logs.find((l) => l.message === "status file kept")!.reason,
+      "the asset has a COMPLETE encode (job job-0) that still plays",
+    );
   });
 
   it("retries throttling (429) and unavailability (503), then creates the job", async () => {

@@ -6,7 +6,8 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
-import { createMetadataHandler, ERROR_WRITE_ROUNDS } from "../functions/metadata/handler";
+import { createMetadataHandler } from "../functions/metadata/handler";
+import { STATUS_WRITE_ROUNDS } from "../functions/shared/statusFile";
 import { FakeS3, startFakeS3 } from "./support/fakeS3";
 import { capturingLogs as capture, metricTotals } from "./support/logCapture";
 
@@ -192,12 +193,12 @@ describe("metadata handler on ERROR events", () => {
 
   it("throws after repeated conflicts, so Lambda retries the event later", async () => {
     s3.on(PutObjectCommand).rejects(preconditionFailed());
-    s3.on(GetObjectCommand).resolves(stored({ status: "PROCESSING", jobId: "j" }, '"e"'));
+    s3.on(GetObjectCommand).resolves(stored({ status: "PROCESSING", jobId: "job-2" }, '"e"'));
     await assert.rejects(
       capturingLogs(() => handler(event(errorDetail))),
       /kept changing/,
     );
-    assert.equal(s3.commandCalls(GetObjectCommand).length, ERROR_WRITE_ROUNDS);
+    assert.equal(s3.commandCalls(GetObjectCommand).length, STATUS_WRITE_ROUNDS);
   });
 
   it("throws on any other S3 failure", async () => {
@@ -256,6 +257,13 @@ describe("metadata handler against a local S3 endpoint", () => {
     await seed({ status: "ERROR", jobId: "job-2" });
     await capturingLogs(() => handler(event(completeDetail)));
     assert.equal(file().status, "COMPLETE");
+  });
+
+  it("leaves a later job's PROCESSING file alone on a late ERROR of an earlier job", async () => {
+    await seed({ status: "PROCESSING", jobId: "job-3" });
+    const { lines } = await capturingLogs(() => handler(event(errorDetail)));
+    assert.deepEqual([file().status, file().jobId], ["PROCESSING", "job-3"]);
+    assert.equal(lines.at(-1)!.reason, "job job-3, made later, is processing the asset");
   });
 
   it("writes the ERROR file on a fresh asset", async () => {

@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import {
-  errorMayReplace,
   JobStateDetail,
   planAssetMetadata,
   planErrorMarker,
@@ -361,19 +360,6 @@ describe("metadata: the ERROR file", () => {
       reason(errorDetail({ userMetadata: { application: "vod-test", input: cut } })),
       "the job's input URL may be cut short, so its asset's prefix is unknown",
     );
-  });
-
-  it("replaces a PROCESSING file, an earlier ERROR and a file that is not JSON", () => {
-    assert.deepEqual(errorMayReplace('{"status":"PROCESSING","jobId":"j"}'), { replace: true });
-    assert.deepEqual(errorMayReplace('{"status":"ERROR","jobId":"j"}'), { replace: true });
-    assert.deepEqual(errorMayReplace("<html>"), { replace: true });
-  });
-
-  it("keeps a COMPLETE file, saying why", () => {
-    assert.deepEqual(errorMayReplace('{"status":"COMPLETE","jobId":"old-job"}'), {
-      replace: false,
-      reason: "the asset has a COMPLETE encode (job old-job) that still plays",
-    });
   });
 });
 

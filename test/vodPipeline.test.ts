@@ -372,14 +372,14 @@ describe("VodPipeline", () => {
       assert.match(target.inputs.arn, /:function:vod-metadata/);
     });
 
-    it("lets the convert function read uploads (to probe them) and write only processing markers", () => {
+    it("lets the convert function read uploads (to probe them), and read and write only asset files", () => {
       const statements = statementsOf(named(plan, ROLE_POLICY, "vod-convert").inputs.policy);
       const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith("s3:")));
       assert.deepEqual(
         s3.map((s) => [actionsOf(s), s.Resource.replace(/-[0-9a-f]{8}/, "")]),
         [
           [["s3:GetObject"], "arn:aws:s3:::vod-source/*"],
-          [["s3:PutObject"], "arn:aws:s3:::vod-output/*/asset.json"],
+          [["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::vod-output/*/asset.json"],
         ],
       );
     });

@@ -46,7 +46,7 @@ export interface TranscodingArgs {
   readonly accelerationMode: AccelerationMode;
   readonly queueConcurrentJobs?: number;
   readonly drm?: TranscodingDrm;
-  /** `<output>/*\/asset.json`: the only output objects the function writes. */
+  /** `<output>/*\/asset.json`: the only output objects the function reads and writes. */
   readonly assetMetadataFiles: pulumi.Input<string>;
 }
 
@@ -171,9 +171,11 @@ export function createTranscoding(args: TranscodingArgs) {
         Resource: pulumi.interpolate`${source.arn}/*`,
       },
       {
+        // Read first, so a new job's PROCESSING replaces an earlier failure but never a
+        // playable encode.
         Sid: "MarkAssetsAsProcessing",
         Effect: "Allow",
-        Action: "s3:PutObject",
+        Action: ["s3:GetObject", "s3:PutObject"],
         Resource: args.assetMetadataFiles,
       },
       ...outputKey,

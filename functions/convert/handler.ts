@@ -3,17 +3,12 @@ import {
   CreateJobCommandInput,
   MediaConvertClient,
 } from "@aws-sdk/client-mediaconvert";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import type { Context, S3Event } from "aws-lambda";
-import {
-  ASSET_FILE_CACHE_CONTROL,
-  ErrorMarker,
-  ProcessingMarker,
-  SourceFacts,
-} from "../shared/assetFile";
-import { isConditionalConflict, isPreconditionFailed } from "../shared/conditionalWrite";
+import type { ErrorMarker, ProcessingMarker, SourceFacts } from "../shared/assetFile";
 import { count, createObservability, instrumented, Observability } from "../shared/observability";
+import { statusMayReplace, writeStatusFile } from "../shared/statusFile";
 import {
   isAlreadyInProgress,
   isStoreFailure,
@@ -96,7 +91,7 @@ type Submission = SubmittedJob & { readonly duplicate?: true; readonly retries: 
  *
  * An upload the probe finds is not a video (a text file named `.mp4`, an audio-only
  * file) is a logged skip, and its asset gets an ERROR `asset.json` saying why. Once a
- * new job exists, its asset gets a PROCESSING `asset.json` (see {@link writeStatusFile}).
+ * new job exists, its asset gets a PROCESSING `asset.json` (see {@link markAsset}).
  */
 export function createConvertHandler(settings: ConvertSettings, deps: ConvertDependencies) {
   const { mediaConvert, s3, uploadRecords, probe } = deps;
@@ -183,7 +178,7 @@ export function createConvertHandler(settings: ConvertSettings, deps: ConvertDep
         logger.info("skipped", { key, reason: probed.reason, probe: summary });
         if (probed.kind === "rejected") {
           count(metrics, CONVERT_METRICS.uploadsRejected);
-          await writeStatusFile(s3, logger, settings.destinationBucket, assetFileKeyFor(screened), {
+          await markAsset(s3, logger, settings.destinationBucket, assetFileKeyFor(screened), {
             key,
             file: rejectedUploadMarker(screened, probed.reason),
           });
@@ -261,7 +256,7 @@ export function createConvertHandler(settings: ConvertSettings, deps: ConvertDep
         });
         continue;
       }
-      await writeStatusFile(s3, logger, settings.destinationBucket, plan.assetFileKey, {
+      await markAsset(s3, logger, settings.destinationBucket, plan.assetFileKey, {
         key,
         jobId,
         file: processingMarker(request, jobId),
@@ -290,15 +285,15 @@ function probeSummary(stats: ProbeStats) {
 }
 
 /**
- * Writes a status `asset.json` (PROCESSING once the job exists, ERROR for a refused
- * upload) only if none exists (`If-None-Match: *`), so it never hides a COMPLETE or
- * ERROR file from an earlier encode: S3's 412 is the expected answer then, and is logged.
+ * Writes a status `asset.json`: PROCESSING once a job exists, over an earlier job's
+ * PROCESSING or ERROR but never over a COMPLETE encode that still plays (see
+ * {@link statusMayReplace}); ERROR for a refused upload only where there is no file.
  *
  * Never throws. The file is only a status hint: for a job, the metadata function
  * writes the full file when the job ends. So a failed write is a warning, and the
- * player says "missing" until then.
+ * player says what the file there says until then.
  */
-async function writeStatusFile(
+async function markAsset(
   s3: S3Client,
   logger: Observability["logger"],
   bucket: string,
@@ -311,31 +306,22 @@ async function writeStatusFile(
     assetFile: key,
     status: status.file.status,
   };
+  const { jobId, file } = status;
+  const mayReplace =
+    file.status === "PROCESSING" && jobId
+      ? (current: string) => statusMayReplace(current, { status: "PROCESSING", jobId })
+      : undefined;
   try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: JSON.stringify(status.file, null, 2),
-        ContentType: "application/json",
-        CacheControl: ASSET_FILE_CACHE_CONTROL,
-        IfNoneMatch: "*",
-      }),
-    );
-    logger.info("status file written", fields);
-  } catch (error) {
-    if (isPreconditionFailed(error)) {
-      logger.info("status file kept", {
+    const outcome = await writeStatusFile(s3, bucket, key, file, mayReplace);
+    if (outcome.written) {
+      logger.info("status file written", {
         ...fields,
-        reason: "an asset.json already exists (an earlier encode of this key)",
-      });
-    } else if (isConditionalConflict(error)) {
-      logger.info("status file kept", {
-        ...fields,
-        reason: "another write to asset.json was under way",
+        ...(outcome.replaced && { replaced: true }),
       });
     } else {
-      logger.warn("status file not written", { ...fields, error });
+      logger.info("status file kept", { ...fields, reason: outcome.reason });
     }
+  } catch (error) {
+    logger.warn("status file not written", { ...fields, error });
   }
 }

@@ -266,26 +266,3 @@ export function planErrorMarker(detail: JobStateDetail, expected: MetadataExpect
     },
   };
 }
-
-/**
- * Whether an ERROR file may replace the asset file that is there now. A COMPLETE
- * file is an earlier successful encode that still plays: it is kept. PROCESSING,
- * an earlier ERROR, or a file that is not ours (unparsable) is replaced.
- */
-export function errorMayReplace(
-  current: string,
-): { readonly replace: true } | { readonly replace: false; readonly reason: string } {
-  let parsed: { status?: unknown; jobId?: unknown } | undefined;
-  try {
-    parsed = JSON.parse(current);
-  } catch {
-    return { replace: true };
-  }
-  if (parsed?.status === "COMPLETE") {
-    return {
-      replace: false,
-      reason: `the asset has a COMPLETE encode (job ${String(parsed.jobId)}) that still plays`,
-    };
-  }
-  return { replace: true };
-}

@@ -3,12 +3,14 @@
  * "still processing", "ready" (and how to play it) or "failed". The player's
  * browser code shares these types, so this module imports types only.
  *
- * - PROCESSING: written by the convert function once the job exists, only if no
- *   file is there yet.
+ * - PROCESSING: written by the convert function once the job exists, over an earlier
+ *   job's PROCESSING or ERROR but not over a COMPLETE encode.
  * - COMPLETE: written by the metadata function on the job's COMPLETE event.
  * - ERROR: written by the metadata function on the job's ERROR event, unless the
- *   file already describes a COMPLETE (older) encode; or by the convert function,
- *   only if no file is there yet, for an upload it refused (not a video).
+ *   file describes a COMPLETE encode or a later job's PROCESSING; or by the convert
+ *   function, only if no file is there yet, for an upload it refused (not a video).
+ *
+ * `statusFile.ts` decides and writes, with S3's conditional writes.
  */
 import type { DrmType } from "./drm";
 
