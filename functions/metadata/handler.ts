@@ -22,16 +22,18 @@ export const METADATA_METRICS = {
   assetsCompleted: "AssetsCompleted",
   /** An ERROR `asset.json` was written (or replaced a PROCESSING or ERROR one). */
   assetsFailed: "AssetsFailed",
-  /** Another application's job, an unexpected status, or a COMPLETE file or a later job's PROCESSING kept. */
+  /**
+   * Another application's job, an unexpected status, or a file kept: a COMPLETE encode,
+   * or a later job's PROCESSING.
+   */
   eventsSkipped: "EventsSkipped",
 } as const;
 
 /**
  * The metadata handler: COMPLETE events write the full `asset.json`; ERROR events
  * write an ERROR file unless the asset has a COMPLETE encode or a later job is
- * processing it. Other events are
- * skipped with a reason. A failed write throws, so Lambda retries the event and
- * then dead-letters it.
+ * processing it. Other events are skipped with a reason. A failed write throws, so
+ * Lambda retries the event and then dead-letters it.
  */
 export function createMetadataHandler(
   expected: MetadataExpectations,
