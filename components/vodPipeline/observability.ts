@@ -8,6 +8,8 @@
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
 import * as pulumi from "@pulumi/pulumi";
+import { CONVERT_METRICS } from "../../functions/convert/metrics";
+import { METRICS_NAMESPACE } from "../../functions/shared/metricsNamespace";
 import * as aws from "../common/aws";
 
 export interface ObservabilityArgs {
@@ -178,20 +180,6 @@ export function metricLine(spec: MetricSpec): MetricLine {
 }
 
 /**
- * The namespace and names of the convert function's own metrics, as it emits them
- * (`functions/shared/observability.ts`, `functions/convert/handler.ts`; a test keeps
- * them equal). Declared here so the program does not load the functions' code.
- */
-export const FUNCTION_METRICS_NAMESPACE = "VodMultiDrm";
-export const CONVERT_UPLOAD_METRICS = {
-  jobsCreated: "JobsCreated",
-  duplicateUploads: "DuplicateUploads",
-  uploadsSkipped: "UploadsSkipped",
-  uploadsRejected: "UploadsRejected",
-  jobsThrottled: "JobsThrottled",
-} as const;
-
-/**
  * The dashboard: a note that code made it and the job-failure alarm's state, then
  * uploads, MediaConvert jobs and their durations, the dead-letter queue, each function's errors
  * and throttles, and CloudFront (requests, error rates, and the cache hit rate when the
@@ -222,9 +210,9 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
     stat,
     label,
   });
-  // What the convert function counts per upload (embedded metrics, see functions/shared/observability.ts).
+  // What the convert function counts per upload (embedded metrics, see functions/convert/metrics.ts).
   const uploads = (metricName: string, label: string): MetricSpec => ({
-    namespace: FUNCTION_METRICS_NAMESPACE,
+    namespace: METRICS_NAMESPACE,
     metricName,
     dimensions: { service: "convert", application: inputs.applicationName },
     stat: "Sum",
@@ -254,11 +242,11 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
       title: "Uploads",
       region,
       metrics: [
-        uploads(CONVERT_UPLOAD_METRICS.jobsCreated, "jobs created"),
-        uploads(CONVERT_UPLOAD_METRICS.duplicateUploads, "duplicates (no second job)"),
-        uploads(CONVERT_UPLOAD_METRICS.uploadsSkipped, "skipped (not a video, empty, a folder)"),
-        uploads(CONVERT_UPLOAD_METRICS.uploadsRejected, "of which read and refused"),
-        uploads(CONVERT_UPLOAD_METRICS.jobsThrottled, "throttled (retried)"),
+        uploads(CONVERT_METRICS.jobsCreated, "jobs created"),
+        uploads(CONVERT_METRICS.duplicateUploads, "duplicates (no second job)"),
+        uploads(CONVERT_METRICS.uploadsSkipped, "skipped (not a video, empty, a folder)"),
+        uploads(CONVERT_METRICS.uploadsRejected, "of which read and refused"),
+        uploads(CONVERT_METRICS.jobsThrottled, "throttled (retried)"),
       ],
     },
     {

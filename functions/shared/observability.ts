@@ -18,8 +18,9 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context } from "aws-lambda";
 
-/** The CloudWatch namespace of every metric the functions emit. */
-export const METRICS_NAMESPACE = "VodMultiDrm";
+import { METRICS_NAMESPACE } from "./metricsNamespace";
+
+export { METRICS_NAMESPACE } from "./metricsNamespace";
 
 /** A function's logger and metrics. */
 export interface Observability {
