@@ -18,7 +18,7 @@ import {
   parseRendition,
   validateLadder,
   validateQvbrQualityLevel,
-} from "./functions/convert/ladder";
+} from "./shared/ladder";
 
 export * from "./config/keys";
 export { ConfigError, planSecretPlaceholder } from "./config/reader";

@@ -1,7 +1,7 @@
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./common/aws";
-import { DRM_SYSTEM_IDS, isValidContentId } from "../functions/shared/drm";
+import { DRM_SYSTEM_IDS, isValidContentId } from "../shared/drm";
 import { accountContext } from "./common/account";
 import { policyDocument, trustPolicy } from "./common/iam";
 

@@ -4,10 +4,10 @@ import {
   DEFAULT_LICENSE_POLICY,
   LicensePolicySettings,
   validateLicensePolicy,
-} from "../functions/licenseToken/policy";
-import { routeKey, SESSION_ROUTE, TOKEN_ROUTE } from "../functions/licenseToken/routes";
-import { SESSION_SECONDS_RANGE } from "../functions/licenseToken/settings";
-import { SITE_ID_PATTERN } from "../functions/licenseToken/token";
+} from "../shared/pallyCon";
+import { routeKey, SESSION_ROUTE, TOKEN_ROUTE } from "../shared/tokenRoutes";
+import { SITE_ID_PATTERN } from "../shared/pallyCon";
+import { SESSION_SECONDS_RANGE } from "../shared/signedCookies";
 import { lambdaFunction } from "./common/lambdaFunction";
 
 /** Arguments of {@link LicenseTokenService}. */

@@ -8,8 +8,8 @@ import {
   LadderMode,
   RateControl,
   Rendition,
-} from "../functions/convert/ladder";
-import { HLS_MANIFEST_PATH, OUTPUT_LAYOUT } from "../functions/convert/objectKey";
+} from "../shared/ladder";
+import { HLS_MANIFEST_PATH, OUTPUT_LAYOUT } from "../shared/outputLayout";
 import { accountContext } from "./common/account";
 import { lambdaFunction } from "./common/lambdaFunction";
 import { PrivateBucket } from "./privateBucket";
@@ -24,7 +24,7 @@ import {
   AccelerationMode,
   DEFAULT_ACCELERATION_MODE,
   DEFAULT_JOB_PRIORITY,
-} from "./vodPipeline/queue";
+} from "../shared/jobQueue";
 import { validateSignedCookies, VodSignedCookiesArgs } from "./vodPipeline/signedCookies";
 import { createTranscoding } from "./vodPipeline/transcoding";
 import { createViewerAccess } from "./vodPipeline/viewerAccess";

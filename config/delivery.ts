@@ -13,13 +13,13 @@ import {
   DEFAULT_ACCELERATION_MODE,
   DEFAULT_JOB_PRIORITY,
   jobPriority,
-} from "../functions/convert/jobQueue";
+} from "../shared/jobQueue";
 import {
   AutomatedAbrLimits,
   LADDER_MODES,
   LadderMode,
   validateAutomatedAbrLimits,
-} from "../functions/convert/ladder";
+} from "../shared/ladder";
 import { CONFIG_DEFAULTS } from "./keys";
 import type { ConfigReader } from "./reader";
 

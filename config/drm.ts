@@ -5,11 +5,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_KMS_URL, KMS_URL, STAGE_NAME } from "../components/pallyConGateway";
-import { LicensePolicySettings, validateLicensePolicy } from "../functions/licenseToken/policy";
-import { SESSION_SECONDS_RANGE } from "../functions/licenseToken/settings";
-import { isKeyPair, validatePublicKeyPem } from "../functions/licenseToken/signedCookies";
-import { SITE_ID_PATTERN, SITE_KEY_LENGTH } from "../functions/licenseToken/token";
-import { isValidContentId } from "../functions/shared/drm";
+import { isValidContentId } from "../shared/drm";
+import {
+  LicensePolicySettings,
+  SITE_ID_PATTERN,
+  SITE_KEY_LENGTH,
+  validateLicensePolicy,
+} from "../shared/pallyCon";
+import { isKeyPair, SESSION_SECONDS_RANGE, validatePublicKeyPem } from "../shared/signedCookies";
 import { CONFIG_DEFAULTS } from "./keys";
 import type { ConfigReader } from "./reader";
 

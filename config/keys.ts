@@ -12,15 +12,15 @@ import {
   AccelerationMode,
   DEFAULT_ACCELERATION_MODE,
   DEFAULT_JOB_PRIORITY,
-} from "../functions/convert/jobQueue";
+} from "../shared/jobQueue";
 import {
   DEFAULT_LADDER,
   DEFAULT_LADDER_MODE,
   DEFAULT_QVBR_QUALITY_LEVEL,
   LadderMode,
   RateControl,
-} from "../functions/convert/ladder";
-import { DEFAULT_LICENSE_POLICY } from "../functions/licenseToken/policy";
+} from "../shared/ladder";
+import { DEFAULT_LICENSE_POLICY } from "../shared/pallyCon";
 
 /** CloudFront price classes: which edge locations serve viewers. */
 export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;

@@ -1,4 +1,4 @@
-import { DRM_SYSTEM_IDS } from "../functions/shared/drm";
+import { DRM_SYSTEM_IDS } from "../shared/drm";
 import { isSecret, PlannedResource, PlannedStack } from "./mockCloud";
 import { SECRET_PLACEHOLDER } from "./stackConfig";
 

@@ -11,7 +11,7 @@ import {
   readStackConfig,
   SECRET_CONFIG_KEYS,
 } from "../config";
-import { DEFAULT_LADDER } from "../functions/convert/ladder";
+import { DEFAULT_LADDER } from "../shared/ladder";
 
 const PROJECT = "vod-multidrm";
 

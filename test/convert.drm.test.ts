@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
 import type { JobSettings, OutputGroup } from "@aws-sdk/client-mediaconvert";
-import { contentIdFor, isValidContentId } from "../functions/convert/contentId";
+import { contentIdFor } from "../functions/convert/contentId";
+import { isValidContentId } from "../shared/drm";
 import { buildJobSettings } from "../functions/convert/jobSettings";
-import { OUTPUT_LAYOUT } from "../functions/convert/objectKey";
+import { OUTPUT_LAYOUT } from "../shared/outputLayout";
 import { planRecord, processingMarker } from "../functions/convert/request";
 import { readConvertSettings } from "../functions/convert/settings";
 import {

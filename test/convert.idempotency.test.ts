@@ -6,7 +6,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import { createConvertHandler } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
-import { UPLOAD_RECORD_SECONDS } from "../functions/convert/idempotencyTable";
+import { UPLOAD_RECORD_SECONDS } from "../shared/idempotencyTable";
 import { invokeBundle } from "./support/bundledFunction";
 import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
 import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "./support/convertSettings";

@@ -4,7 +4,7 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createConvertHandler } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
 import { outputSizes } from "../functions/convert/jobSettings";
-import { DEFAULT_LADDER } from "../functions/convert/ladder";
+import { DEFAULT_LADDER } from "../shared/ladder";
 import {
   interpretReport,
   MediaInfoTrack,
@@ -13,7 +13,7 @@ import {
   ProbeOutcome,
   PROBE_LIMITS,
 } from "../functions/convert/probe";
-import type { SourceFacts } from "../functions/shared/assetFile";
+import type { SourceFacts } from "../shared/assetFile";
 import { invokeBundle, runNode } from "./support/bundledFunction";
 import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
 import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "./support/convertSettings";

@@ -1,14 +1,14 @@
 import * as assert from "node:assert/strict";
 import type { H264Settings, JobSettings, OutputGroup } from "@aws-sdk/client-mediaconvert";
 import { buildJobSettings, outputSizes } from "../functions/convert/jobSettings";
-import { DEFAULT_LADDER, Rendition } from "../functions/convert/ladder";
+import { DEFAULT_LADDER, Rendition } from "../shared/ladder";
 import {
   decodeEventKey,
   isVideoKey,
   MAX_PREFIX_BYTES,
   outputPrefixFor,
   VIDEO_SUFFIXES,
-} from "../functions/convert/objectKey";
+} from "../shared/outputLayout";
 import {
   clientRequestToken,
   planRecord,
@@ -17,7 +17,7 @@ import {
 } from "../functions/convert/request";
 import { ConvertSettings, readConvertSettings } from "../functions/convert/settings";
 import { decodeSourceFacts } from "../functions/convert/sourceFacts";
-import type { SourceFacts } from "../functions/shared/assetFile";
+import type { SourceFacts } from "../shared/assetFile";
 import {
   CONVERT_ENVIRONMENT,
   CONVERT_SETTINGS,

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { DrmEndpoint, DrmEndpointArgs } from "../components/drmEndpoint";
-import { DRM_SYSTEM_IDS } from "../functions/shared/drm";
+import { DRM_SYSTEM_IDS } from "../shared/drm";
 import { MOCK_REGION, PlannedStack } from "../plan/mockCloud";
 import { SECRET_PLACEHOLDER } from "../plan/stackConfig";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";

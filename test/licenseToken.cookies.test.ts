@@ -28,7 +28,7 @@ import {
   signedCookies,
   SignedCookiesInput,
   validatePublicKeyPem,
-} from "../functions/licenseToken/signedCookies";
+} from "../shared/signedCookies";
 import { CapturedOutput, startCapture } from "./support/logCapture";
 import { TEST_ACCESS_KEY, TEST_SITE_ID, TEST_SITE_KEY } from "./support/pallyCon";
 import {

@@ -7,7 +7,7 @@ import type {
 import { mockClient } from "aws-sdk-client-mock";
 import { createTokenHandler } from "../functions/licenseToken/handler";
 import { createKeyStore, KEY_CACHE_TTL_MS } from "../functions/licenseToken/keys";
-import { DEFAULT_LICENSE_POLICY, parseLicensePolicy } from "../functions/licenseToken/policy";
+import { DEFAULT_LICENSE_POLICY, parseLicensePolicy } from "../shared/pallyCon";
 import { MAX_BODY_BYTES } from "../functions/licenseToken/request";
 import { readTokenServiceSettings } from "../functions/licenseToken/settings";
 import { CapturedOutput, startCapture } from "./support/logCapture";

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { createDecipheriv } from "node:crypto";
-import { CONTENT_ID_PATTERN, isValidContentId } from "../functions/licenseToken/contentId";
+import { CONTENT_ID_PATTERN, isValidContentId } from "../shared/drm";
 import {
   createLicenseToken,
   formatTimestamp,

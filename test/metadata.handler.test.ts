@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { createMetadataHandler } from "../functions/metadata/handler";
-import { STATUS_WRITE_ROUNDS } from "../functions/shared/statusFile";
+import { STATUS_WRITE_ROUNDS } from "../functions/common/statusFile";
 import { FakeS3, startFakeS3 } from "./support/fakeS3";
 import { capturingLogs as capture, metricTotals } from "./support/logCapture";
 

@@ -1,13 +1,12 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { createTranscodingQueue, TranscodingQueueArgs } from "../components/vodPipeline/queue";
 import {
   accelerationSettings,
   ACCELERATION_MODES,
-  createTranscodingQueue,
   jobPriority,
   jobQueueSettings,
-  TranscodingQueueArgs,
-} from "../components/vodPipeline/queue";
+} from "../shared/jobQueue";
 import { PlannedStack } from "../plan/mockCloud";
 import { named, ofType, runProgram } from "./support/mockProgram";
 

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { statusMayReplace } from "../functions/shared/statusFile";
+import { statusMayReplace } from "../functions/common/statusFile";
 
 const file = (status: string, jobId?: string) => JSON.stringify({ status, jobId });
 

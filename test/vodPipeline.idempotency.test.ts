@@ -1,10 +1,7 @@
 import * as assert from "node:assert/strict";
 import { VodPipeline } from "../components/vodPipeline";
 import { LAMBDA_MAX_EVENT_AGE_SECONDS } from "../components/common/lambdaFunction";
-import {
-  IDEMPOTENCY_EXPIRY_ATTRIBUTE,
-  UPLOAD_RECORD_SECONDS,
-} from "../functions/convert/idempotencyTable";
+import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, UPLOAD_RECORD_SECONDS } from "../shared/idempotencyTable";
 import type { PlannedStack } from "../plan/mockCloud";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
 

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { VodPipeline, VodPipelineArgs } from "../components/vodPipeline";
 import { PlannedStack } from "../plan/mockCloud";
-import { DEFAULT_LADDER } from "../functions/convert/ladder";
+import { DEFAULT_LADDER } from "../shared/ladder";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
 
 const BUCKET = "aws:s3/bucket:Bucket";

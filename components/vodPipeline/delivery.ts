@@ -4,7 +4,7 @@
  * trusted key group on every behaviour that serves media.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SESSION_ROUTE, TOKEN_ROUTE } from "../../functions/licenseToken/routes";
+import { SESSION_ROUTE, TOKEN_ROUTE } from "../../shared/tokenRoutes";
 import * as aws from "../common/aws";
 import type { PrivateBucket } from "../privateBucket";
 import { createAccessLogs } from "./accessLogs";

@@ -12,7 +12,7 @@ import * as aws from "../common/aws";
 import {
   IDEMPOTENCY_EXPIRY_ATTRIBUTE,
   IDEMPOTENCY_KEY_ATTRIBUTE,
-} from "../../functions/convert/idempotencyTable";
+} from "../../shared/idempotencyTable";
 
 export interface IdempotencyTableArgs {
   /** The owning component's name; the table is `${name}-idempotency`. */

@@ -8,8 +8,8 @@
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONVERT_METRICS } from "../../functions/convert/metrics";
-import { METRICS_NAMESPACE } from "../../functions/shared/metricsNamespace";
+import { CONVERT_METRICS } from "../../shared/metrics";
+import { METRICS_NAMESPACE } from "../../shared/metrics";
 import * as aws from "../common/aws";
 
 export interface ObservabilityArgs {
@@ -210,7 +210,7 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
     stat,
     label,
   });
-  // What the convert function counts per upload (embedded metrics, see functions/convert/metrics.ts).
+  // What the convert function counts per upload (embedded metrics, see shared/metrics.ts).
   const uploads = (metricName: string, label: string): MetricSpec => ({
     namespace: METRICS_NAMESPACE,
     metricName,

@@ -5,9 +5,7 @@
  * Every account has one `Default` queue. Stacks that share an account would otherwise
  * share it: one stack's backlog would delay another's uploads, its job metrics would be
  * mixed with theirs, and the convert function could not be limited to its own queue.
- *
- * The job settings helpers are pure and live with the convert function, which must not
- * load `@pulumi/aws`; they are re-exported here for the program and its config.
+
  */
 import type * as pulumi from "@pulumi/pulumi";
 import * as aws from "../common/aws";
@@ -56,19 +54,3 @@ export function createTranscodingQueue(args: TranscodingQueueArgs): aws.mediacon
     { parent },
   );
 }
-
-export {
-  ACCELERATION_MODES,
-  accelerationSettings,
-  DEFAULT_ACCELERATION_MODE,
-  DEFAULT_JOB_PRIORITY,
-  isAccelerationMode,
-  JOB_PRIORITY_RANGE,
-  jobPriority,
-  jobQueueSettings,
-} from "../../functions/convert/jobQueue";
-export type {
-  AccelerationMode,
-  JobQueueOptions,
-  JobQueueSettings,
-} from "../../functions/convert/jobQueue";

@@ -6,8 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../common/aws";
-import { SESSION_SECONDS_RANGE } from "../../functions/licenseToken/settings";
-import { isKeyPair, validatePublicKeyPem } from "../../functions/licenseToken/signedCookies";
+import { isKeyPair, SESSION_SECONDS_RANGE, validatePublicKeyPem } from "../../shared/signedCookies";
 
 /** Signed cookies for the output, issued by the license token service. */
 export interface VodSignedCookiesArgs {

@@ -4,19 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../common/aws";
-import type {
-  AutomatedAbrLimits,
-  LadderMode,
-  RateControl,
-  Rendition,
-} from "../../functions/convert/ladder";
+import type { AutomatedAbrLimits, LadderMode, RateControl, Rendition } from "../../shared/ladder";
 import type { AccountContext } from "../common/account";
 import { policyDocument, trustPolicy } from "../common/iam";
 import { lambdaFunction } from "../common/lambdaFunction";
 import type { PrivateBucket } from "../privateBucket";
 import { createIdempotencyTable } from "./idempotency";
 import { KEY_WRITE_ACTIONS } from "./outputKey";
-import { AccelerationMode, createTranscodingQueue } from "./queue";
+import type { AccelerationMode } from "../../shared/jobQueue";
+import { createTranscodingQueue } from "./queue";
 
 /** DRM for every job: where MediaConvert asks for keys. */
 export interface TranscodingDrm {

@@ -3,9 +3,7 @@
  * under, and the `cid` that license tokens for it name later.
  */
 import { createHash } from "node:crypto";
-import { isValidContentId } from "../shared/drm";
-
-export { CONTENT_ID_PATTERN, isValidContentId } from "../shared/drm";
+import { isValidContentId } from "../../shared/drm";
 
 /** Hex digits of the key's SHA-256 in the id: 48 bits, so distinct keys never meet in practice. */
 const HASH_LENGTH = 12;

@@ -15,7 +15,7 @@ import type {
   DashIsoEncryptionSettings,
   HlsEncryptionSettings,
 } from "@aws-sdk/client-mediaconvert";
-import { DRM_SYSTEM_IDS } from "../shared/drm";
+import { DRM_SYSTEM_IDS } from "../../shared/drm";
 
 /** What the convert function is told about DRM by its environment. */
 export interface DrmSettings {

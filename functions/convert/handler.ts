@@ -6,9 +6,9 @@ import {
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import type { Context, S3Event } from "aws-lambda";
-import type { ErrorMarker, ProcessingMarker, SourceFacts } from "../shared/assetFile";
-import { count, createObservability, instrumented, Observability } from "../shared/observability";
-import { statusMayReplace, writeStatusFile } from "../shared/statusFile";
+import type { ErrorMarker, ProcessingMarker, SourceFacts } from "../../shared/assetFile";
+import { count, createObservability, instrumented, Observability } from "../common/observability";
+import { statusMayReplace, writeStatusFile } from "../common/statusFile";
 import {
   isAlreadyInProgress,
   isStoreFailure,
@@ -17,7 +17,7 @@ import {
   SubmitJob,
   SubmittedJob,
 } from "./idempotency";
-import { CONVERT_METRICS } from "./metrics";
+import { CONVERT_METRICS } from "../../shared/metrics";
 import type { ProbeOutcome, ProbeStats, SourceProbe } from "./probe";
 import {
   assetFileKeyFor,

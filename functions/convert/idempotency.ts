@@ -38,7 +38,7 @@ import {
   IDEMPOTENCY_KEY_ATTRIBUTE,
   IDEMPOTENCY_KEY_PREFIX,
   UPLOAD_RECORD_SECONDS,
-} from "./idempotencyTable";
+} from "../../shared/idempotencyTable";
 import type { UploadIdentity } from "./request";
 
 /** What the record keeps of a submitted job (only what can be stored as JSON). */

@@ -21,7 +21,7 @@ import type {
   OutputGroup,
   VideoDescription,
 } from "@aws-sdk/client-mediaconvert";
-import type { SourceFacts } from "../shared/assetFile";
+import type { SourceFacts } from "../../shared/assetFile";
 import { dashIsoEncryption, DrmJobOptions, fairPlayHlsEncryption } from "./drmGroups";
 import {
   AutomatedAbrLimits,
@@ -31,8 +31,8 @@ import {
   Rendition,
   renditionName,
   SourcePicture,
-} from "./ladder";
-import { OUTPUT_LAYOUT } from "./objectKey";
+} from "../../shared/ladder";
+import { OUTPUT_LAYOUT } from "../../shared/outputLayout";
 
 /** How the ladder is encoded. */
 export interface EncodingProfile {

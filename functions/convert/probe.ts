@@ -18,8 +18,8 @@
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (Range)
  */
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import type { SourceFacts } from "../shared/assetFile";
-import { MIN_FRAME_SIDE } from "./ladder";
+import type { SourceFacts } from "../../shared/assetFile";
+import { MIN_FRAME_SIDE } from "../../shared/ladder";
 
 /** The WebAssembly file mediainfo.js loads, shipped beside the bundled handler. */
 export const MEDIAINFO_WASM = "MediaInfoModule.wasm";

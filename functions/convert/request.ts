@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type { CreateJobCommandInput } from "@aws-sdk/client-mediaconvert";
 import type { S3EventRecord } from "aws-lambda";
-import type { ErrorMarker, ProcessingMarker, SourceFacts } from "../shared/assetFile";
+import type { ErrorMarker, ProcessingMarker, SourceFacts } from "../../shared/assetFile";
 import { contentIdFor } from "./contentId";
 import { buildJobSettings } from "./jobSettings";
 import {
@@ -16,7 +16,7 @@ import {
   isVideoKey,
   MAX_METADATA_INPUT_LENGTH,
   outputPrefixFor,
-} from "./objectKey";
+} from "../../shared/outputLayout";
 import type { ConvertSettings } from "./settings";
 import {
   decodeSourceFacts,

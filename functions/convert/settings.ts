@@ -1,6 +1,11 @@
 import type { DrmSettings } from "./drmGroups";
 import type { EncodingProfile } from "./jobSettings";
-import { accelerationSettings, jobPriority, jobQueueSettings, JobQueueSettings } from "./jobQueue";
+import {
+  accelerationSettings,
+  jobPriority,
+  jobQueueSettings,
+  JobQueueSettings,
+} from "../../shared/jobQueue";
 import {
   AutomatedAbrLimits,
   DEFAULT_LADDER_MODE,
@@ -12,7 +17,7 @@ import {
   validateAutomatedAbrLimits,
   validateLadder,
   validateQvbrQualityLevel,
-} from "./ladder";
+} from "../../shared/ladder";
 
 /** A MediaConvert queue's ARN: `arn:<partition>:mediaconvert:<region>:<account>:queues/<name>`. */
 const QUEUE_ARN = /^arn:aws[a-z-]*:mediaconvert:[a-z0-9-]+:\d{12}:queues\/[A-Za-z0-9_-]+$/;

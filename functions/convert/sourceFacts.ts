@@ -9,9 +9,9 @@
  *   `size=1280x720 dar=1.7778 rotation=90 duration=12.48 video=AVC audio=AAC container=MPEG-4`
  * @see https://docs.aws.amazon.com/mediaconvert/latest/ug/user-metadata-tags.html
  */
-import type { SourceFacts } from "../shared/assetFile";
+import type { SourceFacts } from "../../shared/assetFile";
 
-export type { SourceFacts } from "../shared/assetFile";
+export type { SourceFacts } from "../../shared/assetFile";
 
 /** The user metadata key that carries the facts. */
 export const SOURCE_METADATA_KEY = "source";

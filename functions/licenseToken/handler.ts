@@ -3,10 +3,10 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
-import { count, createObservability, instrumented, Observability } from "../shared/observability";
+import { count, createObservability, instrumented, Observability } from "../common/observability";
 import type { PallyConKeys } from "./keys";
 import { planTokenRequest } from "./request";
-import { routeKey, SESSION_ROUTE } from "./routes";
+import { routeKey, SESSION_ROUTE } from "../../shared/tokenRoutes";
 import { createSessionHandler } from "./session";
 import type { TokenServiceSettings } from "./settings";
 import { createLicenseToken, DrmType, formatTimestamp, TOKEN_VALIDITY_SECONDS } from "./token";

@@ -7,7 +7,7 @@
  * id is the JWT's `sub` claim, never anything the body says.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
-import { CONTENT_ID_RULE, isValidContentId } from "./contentId";
+import { CONTENT_ID_RULE, isValidContentId } from "../../shared/drm";
 import { DRM_TYPES, DrmType } from "./token";
 
 /** Larger bodies are refused before parsing: a real request is well under 300 bytes. */

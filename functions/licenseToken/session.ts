@@ -7,10 +7,10 @@ import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
 } from "aws-lambda";
-import { count, createObservability, instrumented, Observability } from "../shared/observability";
+import { count, createObservability, instrumented, Observability } from "../common/observability";
 import type { PallyConKeys } from "./keys";
 import type { SignedCookieSettings } from "./settings";
-import { playbackResource, setCookieHeaders, signedCookies } from "./signedCookies";
+import { playbackResource, setCookieHeaders, signedCookies } from "../../shared/signedCookies";
 import { formatTimestamp } from "./token";
 
 /**

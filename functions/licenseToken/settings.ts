@@ -1,6 +1,10 @@
-import { parseLicensePolicy, toPallyConPolicy } from "./policy";
-import { KEY_PAIR_ID_PATTERN } from "./signedCookies";
-import { LicensePolicy, SITE_ID_PATTERN } from "./token";
+import {
+  LicensePolicy,
+  parseLicensePolicy,
+  SITE_ID_PATTERN,
+  toPallyConPolicy,
+} from "../../shared/pallyCon";
+import { KEY_PAIR_ID_PATTERN, SESSION_SECONDS_RANGE } from "../../shared/signedCookies";
 
 /** What the token function is told by its environment. None of it is secret. */
 export interface TokenServiceSettings {
@@ -25,9 +29,6 @@ export interface SignedCookieSettings {
   /** How long a session's cookies are accepted, in seconds. */
   readonly sessionSeconds: number;
 }
-
-/** The shortest and longest session the service issues: a minute, and a week. */
-export const SESSION_SECONDS_RANGE = { min: 60, max: 7 * 24 * 60 * 60 } as const;
 
 /** The environment variables of the signed cookie settings; all or none are set. */
 export const SIGNED_COOKIE_VARIABLES = [

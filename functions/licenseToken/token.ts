@@ -9,42 +9,18 @@
  * @see https://pallycon.com/docs/en/multidrm/license/license-token/
  */
 import { createCipheriv, createHash } from "node:crypto";
-import { DRM_SYSTEM_IDS, DrmType } from "../shared/drm";
-import { CONTENT_ID_RULE, isValidContentId } from "./contentId";
+import { CONTENT_ID_RULE, DRM_SYSTEM_IDS, DrmType, isValidContentId } from "../../shared/drm";
+import { LicensePolicy, SITE_ID_PATTERN, SITE_KEY_LENGTH } from "../../shared/pallyCon";
 
-export type { DrmType } from "../shared/drm";
+export type { DrmType } from "../../shared/drm";
 
 /** The DRM systems a token can be issued for, spelled as PallyCon expects (case-sensitive). */
 export const DRM_TYPES = Object.keys(DRM_SYSTEM_IDS) as readonly DrmType[];
 
 /** The fixed IV PallyCon uses for the policy's AES-256-CBC encryption. */
 export const POLICY_IV = "0123456789abcdef";
-/** A site key is 32 ASCII characters: its bytes are the AES-256 key. */
-export const SITE_KEY_LENGTH = 32;
 /** How long PallyCon accepts a token after its timestamp (the console can change it). */
 export const TOKEN_VALIDITY_SECONDS = 600;
-/**
- * PallyCon site ids are four uppercase letters or digits (`ABCD`, `DEMO`, `TUTO` in
- * the docs and samples). PallyCon publishes no formal rule, so this is what every
- * published example has; a wrong site id otherwise only shows up as a refused license.
- */
-export const SITE_ID_PATTERN = /^[A-Z0-9]{4}$/;
-
-/** The playback part of a v2 license policy. */
-export interface PlaybackPolicy {
-  /** Keep the license for offline playback. */
-  readonly persistent?: boolean;
-  /** How long the license is valid, in seconds; 0 means without limit. */
-  readonly license_duration?: number;
-  readonly [field: string]: unknown;
-}
-
-/** A PallyCon license policy (v2). Fields other than these are passed through unchanged. */
-export interface LicensePolicy {
-  readonly policy_version: 2;
-  readonly playback_policy?: PlaybackPolicy;
-  readonly [field: string]: unknown;
-}
 
 /** What a token is made from. */
 export interface LicenseTokenInput {

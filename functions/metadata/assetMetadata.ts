@@ -16,12 +16,12 @@ import {
   MAX_METADATA_INPUT_LENGTH,
   OUTPUT_LAYOUT,
   outputPrefixFor,
-} from "../convert/objectKey";
+} from "../../shared/outputLayout";
 import { decodeSourceFacts, SOURCE_METADATA_KEY } from "../convert/sourceFacts";
-import type { AssetMetadata, CompleteAsset, ErrorMarker } from "../shared/assetFile";
-import { isValidContentId } from "../shared/drm";
+import type { AssetMetadata, CompleteAsset, ErrorMarker } from "../../shared/assetFile";
+import { isValidContentId } from "../../shared/drm";
 
-export type { AssetMetadata } from "../shared/assetFile";
+export type { AssetMetadata } from "../../shared/assetFile";
 
 /** One output of an output group, as the COMPLETE event describes it. */
 interface OutputDetail {

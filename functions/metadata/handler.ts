@@ -1,8 +1,8 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { EventBridgeEvent } from "aws-lambda";
-import type { ErrorMarker } from "../shared/assetFile";
-import { count, createObservability, instrumented, Observability } from "../shared/observability";
-import { putAssetFile, statusMayReplace, writeStatusFile } from "../shared/statusFile";
+import type { ErrorMarker } from "../../shared/assetFile";
+import { count, createObservability, instrumented, Observability } from "../common/observability";
+import { putAssetFile, statusMayReplace, writeStatusFile } from "../common/statusFile";
 import {
   JobStateDetail,
   MetadataExpectations,

@@ -2,8 +2,8 @@
  * The asset's metadata file (`<key>/asset.json`) and what the page does
  * with it: play it, or say why not. Pure.
  */
-import type { AssetMetadata } from "../../functions/shared/assetFile";
-import type { DrmType } from "../../functions/shared/drm";
+import type { AssetMetadata } from "../../shared/assetFile";
+import type { DrmType } from "../../shared/drm";
 import { MESSAGES, PlayerMessage, processingFailed } from "./messages";
 import { MediaSource, mimeTypeOf, sameOriginUrl } from "./request";
 

@@ -1,4 +1,4 @@
-import { DEFAULT_LADDER } from "../../functions/convert/ladder";
+import { DEFAULT_LADDER } from "../../shared/ladder";
 import type { ConvertSettings } from "../../functions/convert/settings";
 
 /** This stack's MediaConvert queue in tests. */

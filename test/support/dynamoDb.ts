@@ -5,7 +5,7 @@
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { IDEMPOTENCY_KEY_ATTRIBUTE } from "../../functions/convert/idempotencyTable";
+import { IDEMPOTENCY_KEY_ATTRIBUTE } from "../../shared/idempotencyTable";
 
 // dynalite ships no types.
 const dynalite = require("dynalite") as (options: {

@@ -1,7 +1,7 @@
 /**
  * Media for the player's browser tests and benchmark, made locally with ffmpeg and
  * Shaka Packager and laid out exactly as the convert job writes an asset
- * (functions/convert/objectKey.ts OUTPUT_LAYOUT):
+ * (shared/outputLayout.ts OUTPUT_LAYOUT):
  *
  *   <prefix>/hls/index.m3u8, hls/index_<height>.m3u8, hls/index_<height>_<date>_00001.ts …
  *   <prefix>/dash/index.mpd (+ its segments)

@@ -24,7 +24,7 @@ import * as path from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { createSessionHandler } from "../../functions/licenseToken/session";
-import type { Observability } from "../../functions/shared/observability";
+import type { Observability } from "../../functions/common/observability";
 import { buildPlayer } from "../../player/build";
 import { playerConnectSources, playerHttpHeaders } from "../../player/csp";
 import type { PlayerConfig } from "../../player/src/config";

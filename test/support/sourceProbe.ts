@@ -1,6 +1,6 @@
 /** Probes for convert tests that are not about probing: they find what the test says. */
 import type { ProbeStats, SourceProbe } from "../../functions/convert/probe";
-import type { SourceFacts } from "../../functions/shared/assetFile";
+import type { SourceFacts } from "../../shared/assetFile";
 
 /** A phone's landscape 720p upload, as MediaInfo describes it. */
 export const LANDSCAPE_720P: SourceFacts = {

@@ -19,6 +19,9 @@
 import { createPrivateKey, createPublicKey, KeyObject, sign } from "node:crypto";
 
 /** The hash algorithms CloudFront accepts for signed cookies, as its cookie spells them. */
+/** The shortest and longest session the service issues: a minute, and a week. */
+export const SESSION_SECONDS_RANGE = { min: 60, max: 7 * 24 * 60 * 60 } as const;
+
 export const HASH_ALGORITHMS = ["SHA1", "SHA256"] as const;
 export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number];
 

@@ -1,9 +1,33 @@
 /**
- * The license policy this service issues, as deployment settings: shared by the
- * component (validated at `pulumi preview`) and the function (validated again at
- * cold start), so both agree on what a valid policy is.
+ * What PallyCon accepts from this service: site ids and keys, and the license policy it
+ * issues. The config validates with these at `pulumi preview` and the token function
+ * at cold start, so both agree.
  */
-import type { LicensePolicy } from "./token";
+
+/** A site key is 32 ASCII characters: its bytes are the AES-256 key. */
+export const SITE_KEY_LENGTH = 32;
+/**
+ * PallyCon site ids are four uppercase letters or digits (`ABCD`, `DEMO`, `TUTO` in
+ * the docs and samples). PallyCon publishes no formal rule, so this is what every
+ * published example has; a wrong site id otherwise only shows up as a refused license.
+ */
+export const SITE_ID_PATTERN = /^[A-Z0-9]{4}$/;
+
+/** The playback part of a v2 license policy. */
+export interface PlaybackPolicy {
+  /** Keep the license for offline playback. */
+  readonly persistent?: boolean;
+  /** How long the license is valid, in seconds; 0 means without limit. */
+  readonly license_duration?: number;
+  readonly [field: string]: unknown;
+}
+
+/** A PallyCon license policy (v2). Fields other than these are passed through unchanged. */
+export interface LicensePolicy {
+  readonly policy_version: 2;
+  readonly playback_policy?: PlaybackPolicy;
+  readonly [field: string]: unknown;
+}
 
 /** What every token's license allows. */
 export interface LicensePolicySettings {

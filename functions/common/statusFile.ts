@@ -10,7 +10,7 @@
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { ASSET_FILE_CACHE_CONTROL, AssetFile } from "./assetFile";
+import { ASSET_FILE_CACHE_CONTROL, AssetFile } from "../../shared/assetFile";
 import { isConditionalConflict, isNoSuchKey, isPreconditionFailed } from "./conditionalWrite";
 
 /** Whether a write may replace the file there, and if not, why. */

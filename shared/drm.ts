@@ -23,7 +23,10 @@ export type DrmType = keyof typeof DRM_SYSTEM_IDS;
  */
 export const CONTENT_ID_PATTERN = /^[0-9A-Za-z_-]{1,200}$/;
 
-/** Whether `id` is a valid content id ({@link CONTENT_ID_PATTERN}). */
-export function isValidContentId(id: string): boolean {
-  return CONTENT_ID_PATTERN.test(id);
+/** Says what a valid content id is, for error messages. */
+export const CONTENT_ID_RULE = "1–200 characters of 0-9, A-Z, a-z, _ and -";
+
+/** Whether a value (from config, a request body or an asset file) is a valid content id. */
+export function isValidContentId(value: unknown): value is string {
+  return typeof value === "string" && CONTENT_ID_PATTERN.test(value);
 }

@@ -1,8 +1,12 @@
 /**
+ * The CloudWatch namespace of every metric the functions emit, and the names of the
+ * convert function's metrics: emitted by the handlers, charted by the dashboard.
+ */
+export const METRICS_NAMESPACE = "VodMultiDrm";
+
+/**
  * The convert function's metrics (namespace `VodMultiDrm`, dimensions `service` =
- * `convert` and `application`), one count per record. Shared by the handler, which
- * emits them, and the dashboard, which charts them; kept apart from the handler's
- * modules so the deployment program loads no Lambda runtime libraries to read them.
+ * `convert` and `application`), one count per record.
  */
 export const CONVERT_METRICS = {
   /** A MediaConvert job was created for a new upload. */

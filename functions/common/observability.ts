@@ -18,9 +18,9 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context } from "aws-lambda";
 
-import { METRICS_NAMESPACE } from "./metricsNamespace";
+import { METRICS_NAMESPACE } from "../../shared/metrics";
 
-export { METRICS_NAMESPACE } from "./metricsNamespace";
+export { METRICS_NAMESPACE } from "../../shared/metrics";
 
 /** A function's logger and metrics. */
 export interface Observability {
