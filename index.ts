@@ -1,89 +1,41 @@
-// First, before the SDKs load: bundle the Lambda handlers in esbuild's own process meanwhile.
-import "./prebuild";
-import type { DrmEndpoint } from "./components/drmEndpoint";
+import { DrmEndpoint } from "./components/drmEndpoint";
 import { PallyConGateway } from "./components/pallyConGateway";
 import { VodPipeline } from "./components/vodPipeline";
 import { readStackConfig } from "./config";
-import { startFunctionBundles } from "./functions/bundle";
 
-// Read and validate the whole stack configuration first: a bad key stops `pulumi preview`.
-const config = readStackConfig();
-if (config.licenseTokens) startFunctionBundles(["licenseToken"]);
+// The stack's settings, read and validated first: a bad key stops `pulumi preview`.
+const {
+  general,
+  transcoding,
+  delivery,
+  kmsGateway,
+  vodDrm,
+  liveChannel,
+  licenseTokens,
+  signedCookies,
+} = readStackConfig();
 
 // The PallyCon KMS behind API Gateway: the only holder of the enc-token, and the SPEKE
 // URL every packager uses.
-const gateway = config.kmsGateway
-  ? new PallyConGateway("kms", {
-      kmsUrl: config.kmsGateway.kmsUrl,
-      encToken: config.kmsGateway.encToken,
-      stageName: config.kmsGateway.stageName,
-      throttleRateLimit: config.kmsGateway.rateLimit,
-      throttleBurstLimit: config.kmsGateway.burstLimit,
-      logRetentionDays: config.logRetentionDays,
-      manageAccountLoggingRole: config.kmsGateway.manageAccountLoggingRole,
-    })
+const gateway = kmsGateway
+  ? new PallyConGateway("kms", { ...kmsGateway, logRetentionDays: general.logRetentionDays })
   : undefined;
+// What a packager needs to ask the gateway for keys.
+const speke = gateway && { spekeUrl: gateway.spekeUrl, executeApiArn: gateway.executeApiArn };
 
 // Upload → MediaConvert → private output → CloudFront, encrypted when VOD DRM is on.
 const vod = new VodPipeline("vod", {
-  applicationName: config.applicationName,
-  ladder: config.ladder,
-  rateControl: config.rateControl,
-  qvbrQualityLevel: config.qvbrQualityLevel,
-  corsAllowedOrigins: config.corsAllowedOrigins,
-  priceClass: config.priceClass,
-  uploadExpirationDays: config.uploadExpirationDays,
-  notificationEmail: config.notificationEmail,
-  logRetentionDays: config.logRetentionDays,
-  forceDestroyBuckets: config.forceDestroyBuckets,
-  originAccess: config.delivery.originAccess,
-  outputKmsEncryption: config.delivery.outputKmsEncryption,
-  customDomain: config.delivery.customDomain,
-  cdnAccessLogs: config.delivery.cdnAccessLogs,
-  cdnAdditionalMetrics: config.delivery.cdnAdditionalMetrics,
-  ladderMode: config.transcoding.ladderMode,
-  automatedAbr: config.transcoding.automatedAbr,
-  jobPriority: config.transcoding.jobPriority,
-  accelerationMode: config.transcoding.accelerationMode,
-  queueConcurrentJobs: config.transcoding.queueConcurrentJobs,
-  drm:
-    config.vodDrm && gateway
-      ? {
-          spekeUrl: gateway.spekeUrl,
-          executeApiArn: gateway.executeApiArn,
-          keepClearOutputs: config.vodDrm.keepClearOutputs,
-        }
-      : undefined,
-  licenseTokens: config.licenseTokens
-    ? {
-        siteId: config.licenseTokens.siteId,
-        siteKey: config.licenseTokens.siteKey,
-        accessKey: config.licenseTokens.accessKey,
-        jwtIssuer: config.licenseTokens.jwtIssuer,
-        jwtAudience: config.licenseTokens.jwtAudience,
-        licensePolicy: config.licenseTokens.policy,
-      }
-    : undefined,
-  signedCookies: config.signedCookies,
+  ...general,
+  transcoding,
+  delivery,
+  drm: vodDrm && speke && { ...vodDrm, ...speke },
+  licenseTokens,
+  signedCookies,
 });
 
-// The live channel: MediaPackage endpoints encrypted through the same gateway. Its module
-// loads `@pulumi/aws-native`, hundreds of modules no other stack needs: only then is it loaded.
+// The live channel: MediaPackage endpoints encrypted through the same gateway.
 const live =
-  config.liveChannel && gateway
-    ? new (drmEndpointModule().DrmEndpoint)("live", {
-        spekeUrl: gateway.spekeUrl,
-        executeApiArn: gateway.executeApiArn,
-        contentId: config.liveChannel.contentId,
-        keyRotationIntervalSeconds: config.liveChannel.keyRotationIntervalSeconds,
-        cmaf: config.liveChannel.cmaf,
-        channelId: `${config.applicationName.replace(/\./g, "-")}-live`,
-      })
-    : undefined;
-
-function drmEndpointModule(): { DrmEndpoint: typeof DrmEndpoint } {
-  return require("./components/drmEndpoint");
-}
+  liveChannel && speke ? new DrmEndpoint("live", { ...liveChannel, ...speke }) : undefined;
 
 // The stack's outputs. A feature that is off has none: an undefined output would only
 // make Pulumi warn on every preview.
@@ -123,7 +75,7 @@ export = {
   ...(live && {
     /** MediaLive's HLS destinations, with their WebDAV credentials (secret). */
     liveIngestEndpoints: live.ingestEndpoints,
-    liveContentId: config.liveChannel!.contentId,
+    liveContentId: liveChannel!.contentId,
     liveHlsUrl: live.hlsPlaybackUrl,
     liveDashUrl: live.dashPlaybackUrl,
   }),

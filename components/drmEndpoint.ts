@@ -19,8 +19,9 @@ export interface DrmEndpointArgs {
   /**
    * Seconds between key rotations; 0 turns rotation off. Set on every endpoint, because
    * MediaPackage rotates every 60 s when the field is omitted, and the PallyCon KMS does
-   * not support rotation through MediaPackage. Otherwise at least 300.
-   * @default 0
+   * not support rotation through MediaPackage. Otherwise at least
+   * MINIMUM_KEY_ROTATION_INTERVAL_SECONDS.
+   * @default DEFAULT_KEY_ROTATION_INTERVAL_SECONDS (no rotation)
    */
   readonly keyRotationIntervalSeconds?: number;
   /** Add a CMAF endpoint (cbcs, with Widevine, PlayReady and FairPlay). @default false */
@@ -48,9 +49,10 @@ export interface IngestEndpoint {
   readonly password: string;
 }
 
-export const DEFAULT_KEY_ROTATION_SECONDS = 0;
+/** No rotation: the PallyCon KMS does not support rotation through MediaPackage. */
+export const DEFAULT_KEY_ROTATION_INTERVAL_SECONDS = 0;
 /** The shortest rotation MediaPackage v2 allows; v1 documents none, so the same floor. */
-export const MINIMUM_KEY_ROTATION_SECONDS = 300;
+export const MINIMUM_KEY_ROTATION_INTERVAL_SECONDS = 300;
 const CHANNEL_ID = /^[A-Za-z0-9_-]{1,256}$/;
 
 /**
@@ -84,7 +86,7 @@ export class DrmEndpoint extends pulumi.ComponentResource {
       spekeUrl,
       executeApiArn,
       contentId,
-      keyRotationIntervalSeconds = DEFAULT_KEY_ROTATION_SECONDS,
+      keyRotationIntervalSeconds = DEFAULT_KEY_ROTATION_INTERVAL_SECONDS,
       cmaf = false,
       channelId = name,
       segmentDurationSeconds = 6,
@@ -240,9 +242,12 @@ export function validateDrmEndpointArgs(
       `\`contentId\` "${args.contentId}" must be 1-200 characters of 0-9, A-Z, a-z, '_' or '-'.`,
     );
   const rotation = args.keyRotationIntervalSeconds;
-  if (!Number.isInteger(rotation) || (rotation !== 0 && rotation < MINIMUM_KEY_ROTATION_SECONDS))
+  if (
+    !Number.isInteger(rotation) ||
+    (rotation !== 0 && rotation < MINIMUM_KEY_ROTATION_INTERVAL_SECONDS)
+  )
     fail(
-      `\`keyRotationIntervalSeconds\` ${rotation} must be 0 (no rotation, which PallyCon needs) or a whole number of at least ${MINIMUM_KEY_ROTATION_SECONDS}.`,
+      `\`keyRotationIntervalSeconds\` ${rotation} must be 0 (no rotation, which PallyCon needs) or a whole number of at least ${MINIMUM_KEY_ROTATION_INTERVAL_SECONDS}.`,
     );
   if (!CHANNEL_ID.test(args.channelId))
     fail(`\`channelId\` "${args.channelId}" must be 1-256 letters, digits, '_' or '-'.`);

@@ -9,6 +9,7 @@ import { routeKey, SESSION_ROUTE, TOKEN_ROUTE } from "../shared/tokenRoutes";
 import { SITE_ID_PATTERN } from "../shared/pallyCon";
 import { SESSION_SECONDS_RANGE } from "../shared/signedCookies";
 import { lambdaFunction } from "./common/lambdaFunction";
+import { DEFAULT_LOG_RETENTION_DAYS } from "./common/logRetention";
 
 /** Arguments of {@link LicenseTokenService}. */
 export interface LicenseTokenServiceArgs {
@@ -34,17 +35,17 @@ export interface LicenseTokenServiceArgs {
   readonly allowedOrigins: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * What every token's license allows.
-   * @default { persistent: false, licenseDurationSeconds: 86400 } (one-day streaming licenses)
+   * @default DEFAULT_LICENSE_POLICY (one-day streaming licenses)
    */
   readonly licensePolicy?: LicensePolicySettings;
-  /** @default 30 */
+  /** @default DEFAULT_LOG_RETENTION_DAYS */
   readonly logRetentionDays?: number;
   /**
    * Steady requests per second across all callers. A player asks once per playback start.
-   * @default 50
+   * @default DEFAULT_TOKEN_THROTTLING.rateLimit
    */
   readonly throttlingRateLimit?: number;
-  /** Requests allowed in a burst above the steady rate. @default 100 */
+  /** Requests allowed in a burst above the steady rate. @default DEFAULT_TOKEN_THROTTLING.burstLimit */
   readonly throttlingBurstLimit?: number;
   /**
    * Also issue CloudFront signed cookies on `POST /session`, for a distribution whose
@@ -69,6 +70,8 @@ export interface SessionCookiesArgs {
   readonly sessionSeconds: number;
 }
 
+/** A player asks once per playback start: these only cap runaway callers. */
+export const DEFAULT_TOKEN_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
 /** How long browsers may reuse a CORS preflight answer. */
 const CORS_MAX_AGE_SECONDS = 600;
 /** A token takes milliseconds to make; the cap covers a cold start and a Secrets Manager call. */
@@ -131,9 +134,9 @@ export class LicenseTokenService extends pulumi.ComponentResource {
       jwtAudience,
       allowedOrigins,
       licensePolicy = DEFAULT_LICENSE_POLICY,
-      logRetentionDays = 30,
-      throttlingRateLimit = 50,
-      throttlingBurstLimit = 100,
+      logRetentionDays = DEFAULT_LOG_RETENTION_DAYS,
+      throttlingRateLimit = DEFAULT_TOKEN_THROTTLING.rateLimit,
+      throttlingBurstLimit = DEFAULT_TOKEN_THROTTLING.burstLimit,
       signedCookies,
     } = args;
     const parent = { parent: this };

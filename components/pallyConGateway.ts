@@ -3,13 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./common/aws";
 import { accountContext } from "./common/account";
 import { accountAdministersKey, policyDocument, trustPolicy } from "./common/iam";
+import { DEFAULT_LOG_RETENTION_DAYS } from "./common/logRetention";
 
 /** Arguments of {@link PallyConGateway}. */
 export interface PallyConGatewayArgs {
   /**
    * The PallyCon KMS's base URL, https and without a path; SPEKE requests go to
    * `<kmsUrl>/cpix/getKey`.
-   * @default "https://kms.pallycon.com"
+   * @default DEFAULT_KMS_URL
    */
   readonly kmsUrl?: string;
   /**
@@ -18,26 +19,26 @@ export interface PallyConGatewayArgs {
    * integration, which adds it to every request, so callers never hold it.
    */
   readonly encToken: pulumi.Input<string>;
-  /** @default "Production" (the PallyCon guide's stage name) */
+  /** @default DEFAULT_STAGE_NAME (the PallyCon guide's) */
   readonly stageName?: string;
   /**
    * Steady-state requests per second the stage accepts. A packager asks for keys once
    * per job or endpoint, so the limit only caps runaway callers.
-   * @default 50
+   * @default DEFAULT_THROTTLING.rateLimit
    */
-  readonly throttleRateLimit?: number;
-  /** @default 100 */
-  readonly throttleBurstLimit?: number;
-  /** @default 30 */
+  readonly throttlingRateLimit?: number;
+  /** Requests allowed in a burst above the steady rate. @default DEFAULT_THROTTLING.burstLimit */
+  readonly throttlingBurstLimit?: number;
+  /** @default DEFAULT_LOG_RETENTION_DAYS */
   readonly logRetentionDays?: number;
   /**
    * Set the account's API Gateway CloudWatch Logs role in this region, which REST API
    * access logging requires. It is one setting per account and region: turn this off
    * when another stack already manages it. The role and the setting are kept when the
    * stack is destroyed, so other APIs in the account keep logging.
-   * @default true
+   * @default DEFAULT_MANAGE_ACCOUNT_LOG_ROLE
    */
-  readonly manageAccountLoggingRole?: boolean;
+  readonly manageAccountLogRole?: boolean;
 }
 
 /** The PallyCon KMS, as its AWS Elemental integration guide names it. */
@@ -47,7 +48,10 @@ export const SPEKE_PATH = "cpix/getKey";
 /** The KMS's health check: `GET` answers `SUCCESS`. */
 export const HEARTBEAT_PATH = `${SPEKE_PATH}/heartbeat`;
 export const DEFAULT_STAGE_NAME = "Production";
-export const DEFAULT_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+/** A packager asks for keys once per job or endpoint: these only cap runaway callers. */
+export const DEFAULT_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
+/** Most accounts have no API Gateway logging role until a stack sets one. */
+export const DEFAULT_MANAGE_ACCOUNT_LOG_ROLE = true;
 
 /** Stage names API Gateway accepts. */
 export const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
@@ -106,12 +110,12 @@ export class PallyConGateway extends pulumi.ComponentResource {
       kmsUrl = DEFAULT_KMS_URL,
       encToken,
       stageName = DEFAULT_STAGE_NAME,
-      throttleRateLimit = DEFAULT_THROTTLE.rateLimit,
-      throttleBurstLimit = DEFAULT_THROTTLE.burstLimit,
-      logRetentionDays = 30,
-      manageAccountLoggingRole = true,
+      throttlingRateLimit = DEFAULT_THROTTLING.rateLimit,
+      throttlingBurstLimit = DEFAULT_THROTTLING.burstLimit,
+      logRetentionDays = DEFAULT_LOG_RETENTION_DAYS,
+      manageAccountLogRole = DEFAULT_MANAGE_ACCOUNT_LOG_ROLE,
     } = args;
-    validateGatewayArgs(name, { kmsUrl, stageName, throttleRateLimit, throttleBurstLimit });
+    validateGatewayArgs(name, { kmsUrl, stageName, throttlingRateLimit, throttlingBurstLimit });
     if (encToken === undefined)
       throw new Error(`PallyConGateway ${name}: \`encToken\` is required.`);
 
@@ -223,7 +227,7 @@ export class PallyConGateway extends pulumi.ComponentResource {
     );
 
     const stageDependencies: pulumi.Resource[] = [];
-    if (manageAccountLoggingRole) {
+    if (manageAccountLogRole) {
       stageDependencies.push(accountLoggingRole(name, this, accountId, partition, region));
     }
 
@@ -251,8 +255,8 @@ export class PallyConGateway extends pulumi.ComponentResource {
         stageName: this.stage.stageName,
         methodPath: "*/*",
         settings: {
-          throttlingRateLimit: throttleRateLimit,
-          throttlingBurstLimit: throttleBurstLimit,
+          throttlingRateLimit,
+          throttlingBurstLimit,
           metricsEnabled: true,
           loggingLevel: "OFF",
           dataTraceEnabled: false,
@@ -296,8 +300,8 @@ export function validateGatewayArgs(
   args: {
     kmsUrl: string;
     stageName: string;
-    throttleRateLimit: number;
-    throttleBurstLimit: number;
+    throttlingRateLimit: number;
+    throttlingBurstLimit: number;
   },
 ): void {
   const fail = (message: string) => {
@@ -309,10 +313,10 @@ export function validateGatewayArgs(
     );
   if (!STAGE_NAME.test(args.stageName))
     fail(`\`stageName\` "${args.stageName}" must be 1-128 letters, digits or '_'.`);
-  if (!(args.throttleRateLimit > 0))
-    fail(`\`throttleRateLimit\` must be positive, not ${args.throttleRateLimit}.`);
-  if (!Number.isInteger(args.throttleBurstLimit) || args.throttleBurstLimit < 1)
-    fail(`\`throttleBurstLimit\` must be a positive integer, not ${args.throttleBurstLimit}.`);
+  if (!(args.throttlingRateLimit > 0))
+    fail(`\`throttlingRateLimit\` must be positive, not ${args.throttlingRateLimit}.`);
+  if (!Number.isInteger(args.throttlingBurstLimit) || args.throttlingBurstLimit < 1)
+    fail(`\`throttlingBurstLimit\` must be a positive integer, not ${args.throttlingBurstLimit}.`);
 }
 
 /**

@@ -1,65 +1,52 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./common/aws";
-import {
-  AutomatedAbrLimits,
-  DEFAULT_LADDER,
-  DEFAULT_LADDER_MODE,
-  DEFAULT_QVBR_QUALITY_LEVEL,
-  LadderMode,
-  RateControl,
-  Rendition,
-} from "../shared/ladder";
 import { HLS_MANIFEST_PATH, OUTPUT_LAYOUT } from "../shared/outputLayout";
 import { accountContext } from "./common/account";
 import { lambdaFunction } from "./common/lambdaFunction";
+import { DEFAULT_LOG_RETENTION_DAYS } from "./common/logRetention";
 import { PrivateBucket } from "./privateBucket";
 import { LicenseTokenService, LicenseTokenServiceArgs } from "./licenseTokenService";
-import { CustomDomainArgs, validateCustomDomain } from "./vodPipeline/customDomain";
-import { createDelivery, SESSION_PATH, TOKEN_PATH } from "./vodPipeline/delivery";
-import { createOriginAccess, OriginAccessKind } from "./vodPipeline/originAccess";
+import {
+  createDelivery,
+  DEFAULT_PRICE_CLASS,
+  SESSION_PATH,
+  TOKEN_PATH,
+  validateDelivery,
+  VodDeliveryArgs,
+} from "./vodPipeline/delivery";
+import { createOriginAccess, DEFAULT_ORIGIN_ACCESS } from "./vodPipeline/originAccess";
 import { createNotifications } from "./vodPipeline/notifications";
 import { createObservability } from "./vodPipeline/observability";
 import { createOutputKey, KEY_WRITE_ACTIONS } from "./vodPipeline/outputKey";
-import {
-  AccelerationMode,
-  DEFAULT_ACCELERATION_MODE,
-  DEFAULT_JOB_PRIORITY,
-} from "../shared/jobQueue";
 import { validateSignedCookies, VodSignedCookiesArgs } from "./vodPipeline/signedCookies";
-import { createTranscoding } from "./vodPipeline/transcoding";
+import { createTranscoding, VodTranscodingArgs } from "./vodPipeline/transcoding";
 import { createViewerAccess } from "./vodPipeline/viewerAccess";
 
-/** Arguments of {@link VodPipeline}. */
+export type { VodDeliveryArgs, VodSignedCookiesArgs, VodTranscodingArgs };
+
+/**
+ * Arguments of {@link VodPipeline}: the general settings, then one object per group of
+ * the stack config (transcoding, delivery) and per feature (DRM, license tokens, signed
+ * cookies), each field named as its config key without the feature's prefix.
+ */
 export interface VodPipelineArgs {
   /**
    * Written into every MediaConvert job's user metadata, and used to pick this
    * stack's job events out of the account's event bus.
    */
   readonly applicationName: string;
-  /**
-   * The HLS ladder.
-   * @default DEFAULT_LADDER (640x360 @ 1 Mbps, 960x540 @ 2 Mbps, 1280x720 @ 3 Mbps)
-   */
-  readonly ladder?: readonly Rendition[];
-  /** @default "CBR" */
-  readonly rateControl?: RateControl;
-  /** Used when `rateControl` is QVBR. @default 7 */
-  readonly qvbrQualityLevel?: number;
-  /**
-   * Origins allowed to fetch media cross-origin (players on other sites). Empty means the default.
-   * @default [the distribution's own https origin]
-   */
-  readonly corsAllowedOrigins?: pulumi.Input<pulumi.Input<string>[]>;
-  /** @default "PriceClass_100" (North America and Europe) */
-  readonly priceClass?: pulumi.Input<string>;
-  /** Delete uploads this many days after they arrive; 0 keeps them. @default undefined (kept) */
-  readonly uploadExpirationDays?: number;
   /** Subscribe this address to job notifications; empty for none. @default undefined (no subscription) */
   readonly notificationEmail?: pulumi.Input<string>;
-  /** @default 30 */
+  /** @default DEFAULT_LOG_RETENTION_DAYS */
   readonly logRetentionDays?: number;
   /** Let `pulumi destroy` remove buckets that still hold objects. @default false */
   readonly forceDestroyBuckets?: boolean;
+  /** Delete uploads this many days after they arrive; 0 keeps them. @default 0 (kept) */
+  readonly uploadExpirationDays?: number;
+  /** The ladder and how jobs run. @default {} (every field's default) */
+  readonly transcoding?: VodTranscodingArgs;
+  /** The CDN, the output's encryption and the domain. @default {} (every field's default) */
+  readonly delivery?: VodDeliveryArgs;
   /**
    * Encrypt every asset through SPEKE (DASH with Widevine + PlayReady, HLS with
    * FairPlay), with keys from the KMS gateway.
@@ -68,13 +55,10 @@ export interface VodPipelineArgs {
   readonly drm?: VodDrmArgs;
   /**
    * Deploy the license token service the player asks for PallyCon license tokens, with
-   * CORS for the player's origins.
+   * CORS for `delivery.cdnCorsAllowedOrigins`.
    * @default undefined (no token service)
    */
-  readonly licenseTokens?: Omit<
-    LicenseTokenServiceArgs,
-    "allowedOrigins" | "logRetentionDays" | "signedCookies"
-  >;
+  readonly licenseTokens?: VodLicenseTokensArgs;
   /**
    * Protected clear playback: the output's media behaviours (segments, manifests,
    * `asset.json`) require CloudFront signed cookies from a trusted key group, and the
@@ -83,42 +67,6 @@ export interface VodPipelineArgs {
    * @default undefined (the output is served to anyone with its URL)
    */
   readonly signedCookies?: VodSignedCookiesArgs;
-  /**
-   * How CloudFront reads the output bucket: an Origin Access Identity, or an Origin
-   * Access Control (needed in regions launched after December 2022).
-   * @default "oai"
-   */
-  readonly originAccess?: OriginAccessKind;
-  /**
-   * Serve on your own host names with an ACM certificate and TLS 1.2 (2021 ciphers) at
-   * least; playback URLs and the default CORS origin follow the first alias.
-   * @default undefined (the `*.cloudfront.net` name and certificate)
-   */
-  readonly customDomain?: CustomDomainArgs;
-  /** Deliver CloudFront access logs to CloudWatch Logs (in us-east-1). @default false */
-  readonly cdnAccessLogs?: boolean;
-  /**
-   * Encrypt the output with a customer-managed KMS key that CloudFront may use for this
-   * distribution only. Needs `originAccess: "oac"`: an OAI cannot decrypt.
-   * @default false (SSE-S3)
-   */
-  readonly outputKmsEncryption?: boolean;
-  /**
-   * `fixed`: the ladder, fitted to each source (no upscaling, the source's shape).
-   * `automated`: MediaConvert's automated ABR picks the renditions (QVBR).
-   * @default "fixed"
-   */
-  readonly ladderMode?: LadderMode;
-  /** Limits for automated ABR; each one left out takes MediaConvert's. @default {} */
-  readonly automatedAbr?: AutomatedAbrLimits;
-  /** MediaConvert job priority in the stack's queue, -50 to 50. @default 0 */
-  readonly jobPriority?: number;
-  /** Accelerated transcoding: `PREFERRED` uses it when the job allows. @default "DISABLED" */
-  readonly accelerationMode?: AccelerationMode;
-  /** Jobs the stack's queue runs at once. @default undefined (the account's quota) */
-  readonly queueConcurrentJobs?: number;
-  /** CloudFront's additional metrics (cache hit rate), which AWS charges for. @default false */
-  readonly cdnAdditionalMetrics?: boolean;
 }
 
 /** DRM for on-demand assets. */
@@ -128,8 +76,14 @@ export interface VodDrmArgs {
   /** What MediaConvert may invoke: {@link PallyConGateway.executeApiArn}. */
   readonly executeApiArn: pulumi.Input<string>;
   /** Keep the clear HLS ladder and MP4 too (unencrypted copies). @default false */
-  readonly keepClearOutputs?: boolean;
+  readonly clearOutputs?: boolean;
 }
+
+/** The license token service, as the pipeline deploys it (CORS and logs from the pipeline). */
+export type VodLicenseTokensArgs = Omit<
+  LicenseTokenServiceArgs,
+  "allowedOrigins" | "logRetentionDays" | "signedCookies"
+>;
 
 /** How long failed events stay in the dead-letter queue: SQS's maximum, 14 days. */
 const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
@@ -181,24 +135,17 @@ export class VodPipeline extends pulumi.ComponentResource {
     super("vod:index:VodPipeline", name, {}, opts);
     const {
       applicationName,
-      ladder = DEFAULT_LADDER,
-      rateControl = "CBR",
-      qvbrQualityLevel = DEFAULT_QVBR_QUALITY_LEVEL,
-      priceClass = "PriceClass_100",
-      uploadExpirationDays,
       notificationEmail,
-      logRetentionDays = 30,
+      logRetentionDays = DEFAULT_LOG_RETENTION_DAYS,
       forceDestroyBuckets = false,
+      uploadExpirationDays = 0,
+      transcoding = {},
+      delivery = {},
       drm,
     } = args;
     if (!applicationName) throw new Error("VodPipeline: `applicationName` is required.");
-    if (args.customDomain) validateCustomDomain(args.customDomain);
+    validateDelivery(delivery);
     if (args.signedCookies) validateSignedCookies(args.signedCookies, !!args.licenseTokens);
-    if (args.outputKmsEncryption && args.originAccess !== "oac") {
-      throw new Error(
-        'VodPipeline: `outputKmsEncryption` needs `originAccess: "oac"`: an Origin Access Identity cannot read KMS-encrypted objects.',
-      );
-    }
 
     const parent = { parent: this };
     const account = accountContext(parent);
@@ -208,7 +155,7 @@ export class VodPipeline extends pulumi.ComponentResource {
     const originAccess = createOriginAccess({
       name,
       parent: this,
-      kind: args.originAccess ?? "oai",
+      kind: delivery.cdnOriginAccess ?? DEFAULT_ORIGIN_ACCESS,
       applicationName,
     });
 
@@ -224,7 +171,7 @@ export class VodPipeline extends pulumi.ComponentResource {
     );
 
     // With an OAC, the output may be encrypted with a key CloudFront can use.
-    const outputKey = args.outputKmsEncryption
+    const outputKey = delivery.outputKmsEncryption
       ? createOutputKey({
           name,
           parent: this,
@@ -249,7 +196,7 @@ export class VodPipeline extends pulumi.ComponentResource {
 
     // What viewers reach besides the media: the token service, signed-cookie keys and
     // the player page.
-    const corsAllowedOrigins = args.corsAllowedOrigins ?? [];
+    const corsAllowedOrigins = delivery.cdnCorsAllowedOrigins ?? [];
     const viewing = createViewerAccess({
       name,
       parent: this,
@@ -269,7 +216,7 @@ export class VodPipeline extends pulumi.ComponentResource {
       applicationName,
       output: this.output,
       originAccess,
-      priceClass,
+      priceClass: delivery.cdnPriceClass ?? DEFAULT_PRICE_CLASS,
       corsAllowedOrigins,
       extraBehaviours: [
         {
@@ -283,8 +230,8 @@ export class VodPipeline extends pulumi.ComponentResource {
       tokenServiceHost: this.licenseTokenService?.apiHost,
       sessionRoute: cookieKeys !== undefined,
       trustedKeyGroupId: cookieKeys?.keyGroup.id,
-      customDomain: args.customDomain,
-      accessLogRetentionDays: args.cdnAccessLogs ? logRetentionDays : undefined,
+      customDomain: delivery.customDomain,
+      accessLogRetentionDays: delivery.cdnAccessLogs ? logRetentionDays : undefined,
     });
     this.distribution = distribution;
     viewing.bindPlaybackHost(playbackHost);
@@ -304,7 +251,7 @@ export class VodPipeline extends pulumi.ComponentResource {
     );
 
     // Queue, MediaConvert role, idempotency table, and the convert function S3 invokes.
-    const transcoding = createTranscoding({
+    const transcoder = createTranscoding({
       name,
       parent: this,
       applicationName,
@@ -314,21 +261,14 @@ export class VodPipeline extends pulumi.ComponentResource {
       outputKeyArn: outputKey?.arn,
       deadLetterQueue: this.deadLetterQueue,
       logRetentionDays,
-      ladder,
-      rateControl,
-      qvbrQualityLevel,
-      ladderMode: args.ladderMode ?? DEFAULT_LADDER_MODE,
-      automatedAbr: args.automatedAbr ?? {},
-      jobPriority: args.jobPriority ?? DEFAULT_JOB_PRIORITY,
-      accelerationMode: args.accelerationMode ?? DEFAULT_ACCELERATION_MODE,
-      queueConcurrentJobs: args.queueConcurrentJobs,
-      drm: drm && { ...drm, keepClearOutputs: drm.keepClearOutputs ?? false },
+      transcoding,
+      drm: drm && { ...drm, clearOutputs: drm.clearOutputs ?? false },
       assetMetadataFiles,
     });
-    this.queue = transcoding.queue;
-    this.mediaConvertRole = transcoding.mediaConvertRole;
-    this.idempotencyTable = transcoding.idempotencyTable;
-    this.convertFunction = transcoding.convert.fn;
+    this.queue = transcoder.queue;
+    this.mediaConvertRole = transcoder.mediaConvertRole;
+    this.idempotencyTable = transcoder.idempotencyTable;
+    this.convertFunction = transcoder.convert.fn;
 
     const notifications = createNotifications({
       name,
@@ -410,7 +350,7 @@ export class VodPipeline extends pulumi.ComponentResource {
       distributionId: this.distribution.id,
       notificationTopicArn: this.notificationTopic.arn,
       region,
-      cdnAdditionalMetrics: args.cdnAdditionalMetrics ?? false,
+      cdnAdditionalMetrics: delivery.cdnAdditionalMetrics ?? false,
     }).dashboard;
 
     this.uploadBucketName = this.source.bucketName;

@@ -1,90 +1,77 @@
-/** Delivery (origin access, encryption, domain, logs) and transcoding settings. */
+/** Delivery: the CDN (`cdn*`), the output's encryption and the custom domain (`customDomain*`). */
 import * as pulumi from "@pulumi/pulumi";
 import { CustomDomainArgs, validateCustomDomain } from "../components/vodPipeline/customDomain";
+import type { PriceClass, VodDeliveryArgs } from "../components/vodPipeline/delivery";
 import {
   defaultOriginAccess,
   OAI_REGIONS,
   ORIGIN_ACCESS_KINDS,
   OriginAccessKind,
 } from "../components/vodPipeline/originAccess";
-import {
-  AccelerationMode,
-  accelerationSettings,
-  DEFAULT_ACCELERATION_MODE,
-  DEFAULT_JOB_PRIORITY,
-  jobPriority,
-} from "../shared/jobQueue";
-import {
-  AutomatedAbrLimits,
-  LADDER_MODES,
-  LadderMode,
-  validateAutomatedAbrLimits,
-} from "../shared/ladder";
-import { CONFIG_DEFAULTS } from "./keys";
+import { ORIGIN_ACCESS_AUTO, PRICE_CLASSES } from "./keys";
 import type { ConfigReader } from "./reader";
 
-/** How the output is delivered: origin access, encryption, domain and logs. */
-export interface DeliveryConfig {
-  readonly originAccess: OriginAccessKind;
-  readonly outputKmsEncryption: boolean;
-  readonly customDomain?: CustomDomainArgs;
+/** The delivery settings, as `VodPipelineArgs.delivery` takes them. */
+export interface DeliveryConfig extends VodDeliveryArgs {
+  readonly cdnPriceClass: PriceClass;
+  /** Origins allowed to fetch media cross-origin; empty means the playback domain only. */
+  readonly cdnCorsAllowedOrigins: string[];
+  /** `auto`, resolved for the stack's region. */
+  readonly cdnOriginAccess: OriginAccessKind;
   readonly cdnAccessLogs: boolean;
   readonly cdnAdditionalMetrics: boolean;
+  readonly outputKmsEncryption: boolean;
+  readonly customDomain?: CustomDomainArgs;
 }
 
-/** The stack's MediaConvert queue and how jobs run in it. */
-export interface TranscodingConfig {
-  readonly ladderMode: LadderMode;
-  /** Unset limits take MediaConvert's defaults. */
-  readonly automatedAbr: AutomatedAbrLimits;
-  readonly jobPriority: number;
-  readonly accelerationMode: AccelerationMode;
-  /** Undefined: the account's quota. */
-  readonly queueConcurrentJobs?: number;
-}
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
 /**
- * Origin access (an OAI works only in regions launched by December 2022, so `auto`
- * picks OAC elsewhere), output encryption, the custom domain and the CDN's logs.
+ * Reads the CDN's settings and the domain. Origin access `auto` picks an OAI where it
+ * works (regions launched by December 2022) and an OAC elsewhere.
  */
 export function readDelivery(r: ConfigReader): DeliveryConfig {
-  const { config, check, read } = r;
-  const region = new pulumi.Config("aws").get("region") ?? "";
-  const requested = read(() => config.get("originAccess"), CONFIG_DEFAULTS.originAccess);
+  const { check, text, list, flag } = r;
+
+  const cdnPriceClass = text("cdnPriceClass");
   check(
-    "originAccess",
-    ["auto", ...ORIGIN_ACCESS_KINDS].includes(requested),
-    `"${requested}" must be auto, oai or oac`,
-  );
-  const originAccess: OriginAccessKind =
-    requested === "oai" || requested === "oac" ? requested : defaultOriginAccess(region);
-  check(
-    "originAccess",
-    !(originAccess === "oai" && region && !OAI_REGIONS.has(region)),
-    `an Origin Access Identity cannot read S3 in ${region} (regions launched after December 2022); use oac or auto`,
-  );
-  const outputKmsEncryption = read(
-    () => config.getBoolean("outputKmsEncryption"),
-    CONFIG_DEFAULTS.outputKmsEncryption,
-  );
-  check(
-    "outputKmsEncryption",
-    !outputKmsEncryption || originAccess === "oac",
-    "needs originAccess oac: an Origin Access Identity cannot read KMS-encrypted objects",
+    "cdnPriceClass",
+    (PRICE_CLASSES as readonly string[]).includes(cdnPriceClass),
+    `"${cdnPriceClass}" must be one of ${PRICE_CLASSES.join(", ")}`,
   );
 
-  const aliases = read(
-    () => config.getObject<string[]>("customDomainAliases"),
-    CONFIG_DEFAULTS.customDomainAliases,
+  const origins = list("cdnCorsAllowedOrigins");
+  const cdnCorsAllowedOrigins = Array.isArray(origins) ? (origins as string[]) : [];
+  check("cdnCorsAllowedOrigins", Array.isArray(origins), "must be a list of origins");
+  for (const origin of cdnCorsAllowedOrigins) {
+    const problem = originProblem(origin);
+    if (problem) check("cdnCorsAllowedOrigins", false, `${JSON.stringify(origin)} ${problem}`);
+  }
+
+  const region = new pulumi.Config("aws").get("region") ?? "";
+  const requested = text("cdnOriginAccess");
+  check(
+    "cdnOriginAccess",
+    [ORIGIN_ACCESS_AUTO, ...ORIGIN_ACCESS_KINDS].includes(requested),
+    `"${requested}" must be ${ORIGIN_ACCESS_AUTO}, oai or oac`,
   );
-  const certificateArn = read(
-    () => config.get("customDomainCertificateArn"),
-    CONFIG_DEFAULTS.customDomainCertificateArn,
+  const cdnOriginAccess: OriginAccessKind =
+    requested === "oai" || requested === "oac" ? requested : defaultOriginAccess(region);
+  check(
+    "cdnOriginAccess",
+    !(cdnOriginAccess === "oai" && region && !OAI_REGIONS.has(region)),
+    `an Origin Access Identity cannot read S3 in ${region} (regions launched after December 2022); use oac or ${ORIGIN_ACCESS_AUTO}`,
   );
-  const hostedZoneId = read(
-    () => config.get("customDomainHostedZoneId"),
-    CONFIG_DEFAULTS.customDomainHostedZoneId,
+  const outputKmsEncryption = flag("outputKmsEncryption");
+  check(
+    "outputKmsEncryption",
+    !outputKmsEncryption || cdnOriginAccess === "oac",
+    "needs cdnOriginAccess oac: an Origin Access Identity cannot read KMS-encrypted objects",
   );
+
+  const aliases = list("customDomainAliases");
+  const certificateArn = text("customDomainCertificateArn");
+  const hostedZoneId = text("customDomainHostedZoneId");
   let customDomain: CustomDomainArgs | undefined;
   if (Array.isArray(aliases) && aliases.length > 0) {
     customDomain = {
@@ -95,10 +82,19 @@ export function readDelivery(r: ConfigReader): DeliveryConfig {
     try {
       validateCustomDomain(customDomain);
     } catch (error) {
-      // The component names its argument; the config names its keys.
-      const message = (error as Error).message.replace(/^VodPipeline: `customDomain\.(\w+)`/, "");
-      const field = /customDomain\.(\w+)/.exec((error as Error).message)?.[1] ?? "aliases";
-      check(`customDomain${field[0].toUpperCase()}${field.slice(1)}`, false, message.trim());
+      // The component names its argument (`delivery.customDomain.<field>`); the config
+      // names the key (`customDomain<Field>`).
+      const keyOf = (field: string) => `customDomain${field[0].toUpperCase()}${field.slice(1)}`;
+      const message = (error as Error).message;
+      const field = /`delivery\.customDomain\.(\w+)`/.exec(message)?.[1] ?? "aliases";
+      check(
+        keyOf(field),
+        false,
+        message
+          .replace(/^VodPipeline: `delivery\.customDomain\.\w+`/, "")
+          .replace(/`delivery\.customDomain\.(\w+)`/g, (_, f: string) => keyOf(f))
+          .trim(),
+      );
     }
   } else {
     check(
@@ -107,87 +103,38 @@ export function readDelivery(r: ConfigReader): DeliveryConfig {
       "is set but customDomainAliases is empty: list the host names to serve",
     );
   }
+
   return {
-    originAccess,
+    cdnPriceClass: cdnPriceClass as PriceClass,
+    cdnCorsAllowedOrigins,
+    cdnOriginAccess,
+    cdnAccessLogs: flag("cdnAccessLogs"),
+    cdnAdditionalMetrics: flag("cdnAdditionalMetrics"),
     outputKmsEncryption,
     customDomain,
-    cdnAccessLogs: read(() => config.getBoolean("cdnAccessLogs"), CONFIG_DEFAULTS.cdnAccessLogs),
-    cdnAdditionalMetrics: read(
-      () => config.getBoolean("cdnAdditionalMetrics"),
-      CONFIG_DEFAULTS.cdnAdditionalMetrics,
-    ),
   };
 }
 
-/** Job priority, accelerated transcoding and the queue's concurrency. */
-export function readTranscoding(r: ConfigReader): TranscodingConfig {
-  const { config, check, read } = r;
-  const validated = <T>(name: string, value: () => T, fallback: T): T => {
-    try {
-      return value();
-    } catch (error) {
-      check(name, false, (error as Error).message.replace(/^`\w+` /, ""));
-      return fallback;
-    }
-  };
-  const priority = read(() => config.getNumber("jobPriority"), CONFIG_DEFAULTS.jobPriority);
-  const mode = read(() => config.get("accelerationMode"), CONFIG_DEFAULTS.accelerationMode);
-  const concurrent = read(
-    () => config.getNumber("queueConcurrentJobs"),
-    CONFIG_DEFAULTS.queueConcurrentJobs,
-  );
-  check(
-    "queueConcurrentJobs",
-    Number.isInteger(concurrent) && concurrent >= 0,
-    `${concurrent} must be a whole number of jobs (0: the account's quota)`,
-  );
-  const ladderMode = read(() => config.get("ladderMode"), CONFIG_DEFAULTS.ladderMode);
-  check(
-    "ladderMode",
-    (LADDER_MODES as readonly string[]).includes(ladderMode),
-    `"${ladderMode}" must be one of ${LADDER_MODES.join(", ")}`,
-  );
-  // 0 leaves a limit to MediaConvert.
-  const limit = (name: keyof typeof CONFIG_DEFAULTS) =>
-    read(() => config.getNumber(name), CONFIG_DEFAULTS[name] as number) || undefined;
-  const automatedAbr: AutomatedAbrLimits = {
-    maxRenditions: limit("automatedAbrMaxRenditions"),
-    minBitrate: limit("automatedAbrMinBitrate"),
-    maxBitrate: limit("automatedAbrMaxBitrate"),
-  };
-  // Each limit on its own, so the message names its key; then the pair of bitrates.
-  const limitKeys = {
-    maxRenditions: "automatedAbrMaxRenditions",
-    minBitrate: "automatedAbrMinBitrate",
-    maxBitrate: "automatedAbrMaxBitrate",
-  } as const;
-  for (const [field, name] of Object.entries(limitKeys)) {
-    try {
-      validateAutomatedAbrLimits({ [field]: automatedAbr[field as keyof AutomatedAbrLimits] });
-    } catch (error) {
-      check(name, false, (error as Error).message);
-    }
+/** Why a CORS origin is not `scheme://host[:port]`, or undefined when it is one. */
+function originProblem(origin: unknown): string | undefined {
+  const example = "https://app.example.com";
+  if (typeof origin !== "string") return `is not an origin like ${example}`;
+  if (origin.includes("*")) {
+    return `is not an origin: wildcards are not allowed; list each origin, like ${example}`;
   }
-  const { minBitrate, maxBitrate } = automatedAbr;
-  check(
-    "automatedAbrMinBitrate",
-    !(minBitrate && maxBitrate && minBitrate > maxBitrate),
-    `${minBitrate} is above automatedAbrMaxBitrate ${maxBitrate}`,
-  );
-  check(
-    "ladderMode",
-    ladderMode === "automated" || Object.values(automatedAbr).every((v) => v === undefined),
-    "automatedAbr* limits are set but ladderMode is not automated",
-  );
-  return {
-    ladderMode: ladderMode as LadderMode,
-    automatedAbr,
-    jobPriority: validated("jobPriority", () => jobPriority(priority), DEFAULT_JOB_PRIORITY),
-    accelerationMode: validated(
-      "accelerationMode",
-      () => accelerationSettings(mode).Mode,
-      DEFAULT_ACCELERATION_MODE,
-    ),
-    queueConcurrentJobs: concurrent > 0 ? concurrent : undefined,
-  };
+  if (ORIGIN.test(origin)) return undefined;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(origin);
+  if (!scheme) {
+    return `is not an origin: it has no scheme; write https://${origin.replace(/\/+$/, "")}`;
+  }
+  if (!/^https?$/i.test(scheme[1]))
+    return `is not an origin: only https:// and http:// are allowed`;
+  const rest = origin.slice(scheme[0].length);
+  const authority = /^[^/?#]*/.exec(rest)![0];
+  const bare = `${scheme[0]}${authority}`;
+  if (rest === `${authority}/`) return `is not an origin: it has a trailing slash; write ${bare}`;
+  if (rest.length > authority.length) {
+    return `is not an origin: it has a path (${rest.slice(authority.length)}); an origin is only the scheme, host and port: ${bare}`;
+  }
+  return `is not an origin like ${example}: the host or port is not valid`;
 }

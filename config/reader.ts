@@ -3,7 +3,7 @@
  * are reported together, and secrets are read with `requireSecret`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_DEFAULTS, DECLARED_CONFIG_KEYS, SECRET_CONFIG_KEYS } from "./keys";
+import { CONFIG_DEFAULTS, DECLARED_CONFIG_KEYS, DefaultedKey, SecretKey } from "./keys";
 
 /** A configuration error that names the key; the program stops at `pulumi preview`. */
 export class ConfigError extends pulumi.RunError {
@@ -35,11 +35,34 @@ export class ConfigReader {
     if (!ok) this.problems.push(`${this.key(name)}: ${message}`);
   };
 
-  readonly flag = (name: keyof typeof CONFIG_DEFAULTS) =>
+  /** A boolean key, or its default. */
+  readonly flag = (name: DefaultedKey) =>
     this.read(() => this.config.getBoolean(name), CONFIG_DEFAULTS[name] as boolean);
 
-  readonly number = (name: keyof typeof CONFIG_DEFAULTS) =>
+  /** A number key, or its default. */
+  readonly number = (name: DefaultedKey) =>
     this.read(() => this.config.getNumber(name), CONFIG_DEFAULTS[name] as number);
+
+  /** A string key, or its default. */
+  readonly text = (name: DefaultedKey) =>
+    this.read(() => this.config.get(name), CONFIG_DEFAULTS[name] as string);
+
+  /** A list key (any JSON value until checked), or its default. */
+  readonly list = (name: DefaultedKey) =>
+    this.read(() => this.config.getObject<unknown>(name), CONFIG_DEFAULTS[name] as unknown);
+
+  /**
+   * `value()`, or `fallback` when it throws: its message, less a leading backquoted
+   * field name, is recorded under the key.
+   */
+  readonly validated = <T>(name: string, value: () => T, fallback: T): T => {
+    try {
+      return value();
+    } catch (error) {
+      this.check(name, false, (error as Error).message.replace(/^`\w+` /, ""));
+      return fallback;
+    }
+  };
 
   /**
    * A secret the enabled feature `neededBy` requires, read with `requireSecret`. Its
@@ -47,8 +70,8 @@ export class ConfigReader {
    * only to check its shape; its message never includes the value.
    */
   readonly secret = (
-    name: (typeof SECRET_CONFIG_KEYS)[number],
-    neededBy: keyof typeof CONFIG_DEFAULTS,
+    name: SecretKey,
+    neededBy: DefaultedKey,
     validate: (plain: string) => string | undefined,
   ): pulumi.Output<string> => {
     const fullKey = this.key(name);
@@ -96,15 +119,37 @@ function undeclaredKeys(): string[] {
     .sort();
 }
 
-/** The declared key closest to a mistyped one, if it is close enough to be meant. */
+/**
+ * The declared key meant by an undeclared one, if one is clearly meant: one a typo away,
+ * else the one sharing most of its words (a key renamed with its feature's prefix, such
+ * as `rateControl` for `ladderRateControl`), else the closest by spelling.
+ */
 function closestKey(name: string): string | undefined {
   let best: { key: string; distance: number } | undefined;
   for (const declared of DECLARED_CONFIG_KEYS) {
     const distance = editDistance(name.toLowerCase(), declared.toLowerCase());
     if (!best || distance < best.distance) best = { key: declared, distance };
   }
-  return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.key : undefined;
+  if (best && best.distance <= 2) return best.key;
+  const sharing = keySharingWords(name);
+  if (sharing) return sharing;
+  return best && best.distance <= Math.floor(name.length / 3) ? best.key : undefined;
 }
+
+/** The one declared key that shares the most words with `name`, at least half of them. */
+function keySharingWords(name: string): string | undefined {
+  const wanted = words(name);
+  const scored = DECLARED_CONFIG_KEYS.map((key) => ({
+    key,
+    shared: words(key).filter((word) => wanted.includes(word)).length,
+  })).sort((a, b) => b.shared - a.shared);
+  const [first, second] = scored;
+  const enough = first.shared > 0 && first.shared * 2 >= wanted.length;
+  return enough && first.shared > (second?.shared ?? 0) ? first.key : undefined;
+}
+
+/** `kmsGatewayRateLimit` → kms, gateway, rate, limit. */
+const words = (key: string) => key.split(/(?=[A-Z])/).map((word) => word.toLowerCase());
 
 /** Levenshtein distance: insertions, deletions and substitutions. */
 function editDistance(a: string, b: string): number {

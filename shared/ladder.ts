@@ -16,6 +16,8 @@ export interface Rendition {
 /** How MediaConvert spends bits: constant bitrate, or quality-defined variable bitrate. */
 export type RateControl = "CBR" | "QVBR";
 export const RATE_CONTROLS: readonly RateControl[] = ["CBR", "QVBR"];
+/** The source design's (`job.json`) rate control. */
+export const DEFAULT_RATE_CONTROL: RateControl = "CBR";
 
 /** The source design's ladder (`job.json`): 360p, 540p and 720p. */
 export const DEFAULT_LADDER: readonly Rendition[] = [

@@ -5,12 +5,16 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import {
+  APPLICATION_NAME_KEY,
   CONFIG_DEFAULTS,
+  CONFIG_GROUPS,
   ConfigError,
   DECLARED_CONFIG_KEYS,
+  FEATURE_PREFIXES,
   readStackConfig,
   SECRET_CONFIG_KEYS,
 } from "../config";
+import { configKeyTable } from "../config/table";
 import { DEFAULT_LADDER } from "../shared/ladder";
 
 const PROJECT = "vod-multidrm";
@@ -50,16 +54,16 @@ describe("stack configuration", () => {
 
   it("defaults to the seed ladder, CBR and a per-stack application name", () => {
     const config = readWith({});
-    assert.deepEqual(config.ladder, DEFAULT_LADDER);
-    assert.equal(config.rateControl, "CBR");
-    assert.equal(config.applicationName, "vod-multidrm-test");
-    assert.deepEqual(config.corsAllowedOrigins, []);
-    assert.equal(config.priceClass, "PriceClass_100");
+    assert.deepEqual(config.transcoding.ladder, DEFAULT_LADDER);
+    assert.equal(config.transcoding.ladderRateControl, "CBR");
+    assert.equal(config.general.applicationName, "vod-multidrm-test");
+    assert.deepEqual(config.delivery.cdnCorsAllowedOrigins, []);
+    assert.equal(config.delivery.cdnPriceClass, "PriceClass_100");
   });
 
   it("reads a custom ladder with k and M bitrates", () => {
     const config = readWith({ ladder: ["640x360@800k", "1920x1080@6M"] });
-    assert.deepEqual(config.ladder, [
+    assert.deepEqual(config.transcoding.ladder, [
       { width: 640, height: 360, bitrate: 800_000 },
       { width: 1920, height: 1080, bitrate: 6_000_000 },
     ]);
@@ -114,33 +118,36 @@ describe("stack configuration", () => {
 
   it("rejects an unknown rate control and an out-of-range QVBR level", () => {
     assert.match(
-      problemsWith({ rateControl: "VBR" })[0],
-      /^vod-multidrm:rateControl: "VBR" must be one of CBR, QVBR/,
+      problemsWith({ ladderRateControl: "VBR" })[0],
+      /^vod-multidrm:ladderRateControl: "VBR" must be one of CBR, QVBR/,
     );
-    assert.match(problemsWith({ qvbrQualityLevel: 11 })[0], /^vod-multidrm:qvbrQualityLevel: /);
+    assert.match(
+      problemsWith({ ladderQvbrQualityLevel: 11 })[0],
+      /^vod-multidrm:ladderQvbrQualityLevel: /,
+    );
   });
 
   it("rejects a wildcard CORS origin", () => {
     assert.match(
-      problemsWith({ corsAllowedOrigins: ["*"] })[0],
-      /^vod-multidrm:corsAllowedOrigins: "\*" is not an origin/,
+      problemsWith({ cdnCorsAllowedOrigins: ["*"] })[0],
+      /^vod-multidrm:cdnCorsAllowedOrigins: "\*" is not an origin/,
     );
   });
 
   describe("CORS origins: each mistake gets its own message", () => {
-    const problem = (origin: string) => problemsWith({ corsAllowedOrigins: [origin] })[0];
+    const problem = (origin: string) => problemsWith({ cdnCorsAllowedOrigins: [origin] })[0];
 
     it("a trailing slash is not a wildcard", () => {
       assert.equal(
         problem("https://a.example.com/"),
-        `${PROJECT}:corsAllowedOrigins: "https://a.example.com/" is not an origin: it has a trailing slash; write https://a.example.com`,
+        `${PROJECT}:cdnCorsAllowedOrigins: "https://a.example.com/" is not an origin: it has a trailing slash; write https://a.example.com`,
       );
     });
 
     it("a path", () => {
       assert.equal(
         problem("https://a.example.com/player/index.html"),
-        `${PROJECT}:corsAllowedOrigins: "https://a.example.com/player/index.html" is not an origin: it has a path (/player/index.html); an origin is only the scheme, host and port: https://a.example.com`,
+        `${PROJECT}:cdnCorsAllowedOrigins: "https://a.example.com/player/index.html" is not an origin: it has a path (/player/index.html); an origin is only the scheme, host and port: https://a.example.com`,
       );
     });
 
@@ -151,15 +158,15 @@ describe("stack configuration", () => {
     it("a missing scheme", () => {
       assert.equal(
         problem("a.example.com:8443"),
-        `${PROJECT}:corsAllowedOrigins: "a.example.com:8443" is not an origin: it has no scheme; write https://a.example.com:8443`,
+        `${PROJECT}:cdnCorsAllowedOrigins: "a.example.com:8443" is not an origin: it has no scheme; write https://a.example.com:8443`,
       );
     });
 
     it("accepts https and http origins with a port", () => {
       const config = readWith({
-        corsAllowedOrigins: ["https://a.example.com", "http://localhost:8080"],
+        cdnCorsAllowedOrigins: ["https://a.example.com", "http://localhost:8080"],
       });
-      assert.deepEqual(config.corsAllowedOrigins, [
+      assert.deepEqual(config.delivery.cdnCorsAllowedOrigins, [
         "https://a.example.com",
         "http://localhost:8080",
       ]);
@@ -172,9 +179,40 @@ describe("stack configuration", () => {
         `${PROJECT}:ladders: is not a key this program reads (Pulumi.yaml declares them); did you mean ${PROJECT}:ladder? Remove it with \`pulumi config rm ${PROJECT}:ladders\``,
       ]);
       assert.match(
-        problemsWith({ corsAllowedOrigin: [] })[0],
-        /did you mean vod-multidrm:corsAllowedOrigins\?/,
+        problemsWith({ cdnCorsAllowedOrigin: [] })[0],
+        /did you mean vod-multidrm:cdnCorsAllowedOrigins\?/,
       );
+    });
+
+    it("suggests the new name of a key that was renamed with its feature's prefix", () => {
+      const renamed = {
+        rateControl: "ladderRateControl",
+        qvbrQualityLevel: "ladderQvbrQualityLevel",
+        automatedAbrMaxRenditions: "ladderAutoMaxRenditions",
+        automatedAbrMinBitrate: "ladderAutoMinBitrate",
+        automatedAbrMaxBitrate: "ladderAutoMaxBitrate",
+        accelerationMode: "jobAccelerationMode",
+        queueConcurrentJobs: "jobQueueConcurrentJobs",
+        priceClass: "cdnPriceClass",
+        corsAllowedOrigins: "cdnCorsAllowedOrigins",
+        originAccess: "cdnOriginAccess",
+        pallyconKmsUrl: "kmsGatewayUrl",
+        pallyconEncToken: "kmsGatewayEncToken",
+        kmsGatewayRateLimit: "kmsGatewayThrottlingRateLimit",
+        kmsGatewayBurstLimit: "kmsGatewayThrottlingBurstLimit",
+        liveKeyRotationSeconds: "liveKeyRotationIntervalSeconds",
+        pallyconSiteId: "licenseSiteId",
+        pallyconSiteKey: "licenseSiteKey",
+        pallyconAccessKey: "licenseAccessKey",
+      };
+      for (const [old, current] of Object.entries(renamed)) {
+        const [problem] = problemsWith({ [old]: "x" });
+        assert.match(
+          problem,
+          new RegExp(`^${PROJECT}:${old}: .*did you mean ${PROJECT}:${current}\\?`),
+          old,
+        );
+      }
     });
 
     it("suggests nothing for a key unlike any declared one", () => {
@@ -185,7 +223,7 @@ describe("stack configuration", () => {
 
     it("leaves other namespaces alone", () => {
       pulumi.runtime.setAllConfig({ "aws:region": "eu-west-1", "aws:profile": "media" });
-      assert.equal(readStackConfig().applicationName, "vod-multidrm-test");
+      assert.equal(readStackConfig().general.applicationName, "vod-multidrm-test");
     });
 
     it("keeps the list of declared keys equal to Pulumi.yaml's", () => {
@@ -228,7 +266,7 @@ describe("stack configuration", () => {
 
     it("accepts a shorter name set for that stack", async () => {
       const config = await readForStack(longStack, { applicationName: "vod-feature" });
-      assert.equal(config.applicationName, "vod-feature");
+      assert.equal(config.general.applicationName, "vod-feature");
     });
 
     it("rejects a set name that is too long or has other characters", () => {
@@ -259,36 +297,96 @@ describe("stack configuration", () => {
 
   it("reports every problem at once", () => {
     const problems = problemsWith({
-      rateControl: "VBR",
-      priceClass: "cheap",
+      ladderRateControl: "VBR",
+      cdnPriceClass: "cheap",
       uploadExpirationDays: -1,
     });
     assert.deepEqual(
       problems.map((p) => p.split(":")[1]),
-      ["rateControl", "priceClass", "uploadExpirationDays"],
+      ["uploadExpirationDays", "ladderRateControl", "cdnPriceClass"],
     );
   });
 
-  it("declares every key in Pulumi.yaml with a description and the defaults the code uses", () => {
+  describe("keys", () => {
     const project = parse(readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8"));
     const declared = project.config as Record<
       string,
-      { description?: string; default?: unknown; secret?: boolean }
+      { type?: string; description?: string; default?: unknown; secret?: boolean }
     >;
-    assert.deepEqual(Object.keys(declared).sort(), [...DECLARED_CONFIG_KEYS].sort());
-    for (const [key, declaration] of Object.entries(declared)) {
-      assert.ok(declaration.description, `${key} has a description`);
-      if ((SECRET_CONFIG_KEYS as readonly string[]).includes(key)) {
-        assert.equal(declaration.secret, true, `${key} is declared secret`);
-        assert.ok(!("default" in declaration), `${key} has no default`);
-      } else if (key !== "applicationName") {
-        assert.deepEqual(
-          declaration.default,
-          CONFIG_DEFAULTS[key as keyof typeof CONFIG_DEFAULTS],
-          key,
-        );
+    /** Whether a default of the code has the type Pulumi.yaml declares. */
+    const hasType = (value: unknown, type: string | undefined) =>
+      type === "array"
+        ? Array.isArray(value) && value.every((item) => typeof item === "string")
+        : type === "integer"
+          ? Number.isInteger(value)
+          : typeof value === type;
+
+    it("declares every key in Pulumi.yaml with a description and the defaults the code uses", () => {
+      assert.deepEqual(Object.keys(declared).sort(), [...DECLARED_CONFIG_KEYS].sort());
+      for (const [key, declaration] of Object.entries(declared)) {
+        assert.ok(declaration.description, `${key} has a description`);
+        if ((SECRET_CONFIG_KEYS as readonly string[]).includes(key)) {
+          assert.ok(!("default" in declaration), `${key} has no default`);
+        } else if (key !== APPLICATION_NAME_KEY) {
+          const value = CONFIG_DEFAULTS[key as keyof typeof CONFIG_DEFAULTS];
+          assert.deepEqual(declaration.default, value, key);
+          assert.ok(hasType(value, declaration.type), `${key} is a ${declaration.type}`);
+        }
       }
-    }
+    });
+
+    it("declares exactly the secret keys secret", () => {
+      const secret = Object.keys(declared).filter((key) => declared[key].secret === true);
+      assert.deepEqual(secret.sort(), [...SECRET_CONFIG_KEYS].sort());
+      for (const key of SECRET_CONFIG_KEYS) assert.equal(declared[key].type, "string", key);
+    });
+
+    it("puts every key in one group, in Pulumi.yaml's order", () => {
+      const grouped = Object.values(CONFIG_GROUPS).flat();
+      assert.equal(new Set(grouped).size, grouped.length, "no key is in two groups");
+      assert.deepEqual(grouped, Object.keys(declared));
+      assert.deepEqual(
+        [...Object.keys(CONFIG_DEFAULTS), ...SECRET_CONFIG_KEYS, APPLICATION_NAME_KEY].sort(),
+        [...grouped].sort(),
+      );
+    });
+
+    it("names every key of a feature with its flag's prefix", () => {
+      for (const [group, prefix] of Object.entries(FEATURE_PREFIXES)) {
+        const keys: readonly string[] = CONFIG_GROUPS[group as keyof typeof CONFIG_GROUPS];
+        assert.equal(keys[0], group, `${group}'s flag comes first`);
+        for (const key of keys) assert.ok(key.startsWith(prefix!), `${key} starts with ${prefix}`);
+        const elsewhere = Object.entries(CONFIG_GROUPS)
+          .filter(([other]) => other !== group)
+          .flatMap(([, others]) => others.filter((key) => key.startsWith(prefix!)));
+        assert.deepEqual(elsewhere, [], `only ${group}'s keys start with ${prefix}`);
+      }
+    });
+
+    it("lists every key in the reference table with Pulumi.yaml's description and the code's default", () => {
+      const table = configKeyTable();
+      assert.deepEqual(
+        table.map((row) => row.key),
+        Object.keys(declared),
+      );
+      const row = (key: string) => table.find((r) => r.key === key)!;
+      assert.deepEqual(row("logRetentionDays"), {
+        key: "logRetentionDays",
+        group: "general",
+        type: "integer",
+        secret: false,
+        default: 30,
+        defaultText: "30",
+        description: declared.logRetentionDays.description,
+      });
+      assert.equal(row("applicationName").defaultText, "<project>-<stack>");
+      assert.equal(row("kmsGatewayEncToken").defaultText, "(secret)");
+      assert.equal(row("kmsGatewayEncToken").secret, true);
+      assert.equal(row("cdnCorsAllowedOrigins").defaultText, "[]");
+      assert.equal(row("liveContentId").defaultText, '""');
+      assert.equal(row("ladder").defaultText, "640x360@1000000, 960x540@2000000, 1280x720@3000000");
+      assert.equal(row("licenseDurationSeconds").group, "licenseTokens");
+    });
   });
 
   describe("DRM", () => {
@@ -296,12 +394,12 @@ describe("stack configuration", () => {
     function readWithToken(values: Record<string, unknown>, token = "dG9rZW4=") {
       pulumi.runtime.setAllConfig(
         Object.fromEntries(
-          Object.entries({ ...values, pallyconEncToken: token }).map(([key, value]) => [
+          Object.entries({ ...values, kmsGatewayEncToken: token }).map(([key, value]) => [
             `${PROJECT}:${key}`,
             typeof value === "string" ? value : JSON.stringify(value),
           ]),
         ),
-        [`${PROJECT}:pallyconEncToken`],
+        [`${PROJECT}:kmsGatewayEncToken`],
       );
       return readStackConfig();
     }
@@ -315,8 +413,11 @@ describe("stack configuration", () => {
 
     it("fails when the gateway is on without an enc-token, naming the key and the command", () => {
       const [problem] = problemsWith({ kmsGateway: true });
-      assert.match(problem, /^vod-multidrm:pallyconEncToken: is required when kmsGateway is true/);
-      assert.match(problem, /pulumi config set --secret vod-multidrm:pallyconEncToken/);
+      assert.match(
+        problem,
+        /^vod-multidrm:kmsGatewayEncToken: is required when kmsGateway is true/,
+      );
+      assert.match(problem, /pulumi config set --secret vod-multidrm:kmsGatewayEncToken/);
     });
 
     it("reads the enc-token as a secret", async () => {
@@ -334,7 +435,7 @@ describe("stack configuration", () => {
         problems = (error as ConfigError).problems;
       }
       assert.equal(problems.length, 1);
-      assert.match(problems[0], /^vod-multidrm:pallyconEncToken: /);
+      assert.match(problems[0], /^vod-multidrm:kmsGatewayEncToken: /);
       assert.ok(!problems[0].includes("abc 'def"));
     });
 
@@ -349,11 +450,11 @@ describe("stack configuration", () => {
 
     it("keeps clear outputs off with VOD DRM unless asked", () => {
       assert.deepEqual(readWithToken({ kmsGateway: true, vodDrm: true }).vodDrm, {
-        keepClearOutputs: false,
+        clearOutputs: false,
       });
       assert.deepEqual(
         readWithToken({ kmsGateway: true, vodDrm: true, vodDrmClearOutputs: true }).vodDrm,
-        { keepClearOutputs: true },
+        { clearOutputs: true },
       );
     });
 
@@ -367,6 +468,7 @@ describe("stack configuration", () => {
         contentId: "vod-prod-live",
         keyRotationIntervalSeconds: 0,
         cmaf: false,
+        channelId: "vod-prod-live",
       });
     });
 
@@ -385,10 +487,10 @@ describe("stack configuration", () => {
         /^vod-multidrm:liveContentId: /,
       );
       assert.match(
-        problems({ liveKeyRotationSeconds: 60 })[0],
-        /^vod-multidrm:liveKeyRotationSeconds: 60 must be 0/,
+        problems({ liveKeyRotationIntervalSeconds: 60 })[0],
+        /^vod-multidrm:liveKeyRotationIntervalSeconds: 60 must be 0/,
       );
-      assert.deepEqual(problems({ liveKeyRotationSeconds: 300 }), []);
+      assert.deepEqual(problems({ liveKeyRotationIntervalSeconds: 300 }), []);
     });
 
     it("rejects a plain-http KMS, a bad stage name and zero throttling, each by key", () => {
@@ -396,9 +498,9 @@ describe("stack configuration", () => {
       try {
         readWithToken({
           kmsGateway: true,
-          pallyconKmsUrl: "http://kms.pallycon.com",
+          kmsGatewayUrl: "http://kms.pallycon.com",
           kmsGatewayStageName: "prod-1",
-          kmsGatewayRateLimit: 0,
+          kmsGatewayThrottlingRateLimit: 0,
         });
       } catch (error) {
         problems = (error as ConfigError).problems;
@@ -406,9 +508,9 @@ describe("stack configuration", () => {
       assert.deepEqual(
         problems.map((p) => p.split(": ")[0]),
         [
-          "vod-multidrm:pallyconKmsUrl",
+          "vod-multidrm:kmsGatewayUrl",
           "vod-multidrm:kmsGatewayStageName",
-          "vod-multidrm:kmsGatewayRateLimit",
+          "vod-multidrm:kmsGatewayThrottlingRateLimit",
         ],
       );
     });
@@ -418,24 +520,24 @@ describe("stack configuration", () => {
     it("reads automated ABR limits, each checked under its own key", () => {
       const read = (values: Record<string, unknown>) => readIn("us-east-1", values);
       assert.deepEqual(
-        read({ ladderMode: "automated", automatedAbrMaxRenditions: 6 }).config!.transcoding
-          .automatedAbr,
+        read({ ladderMode: "automated", ladderAutoMaxRenditions: 6 }).config!.transcoding
+          .ladderAuto,
         { maxRenditions: 6, minBitrate: undefined, maxBitrate: undefined },
       );
       const { problems } = read({
         ladderMode: "automated",
-        automatedAbrMaxRenditions: 20,
-        automatedAbrMinBitrate: 5_000_000,
-        automatedAbrMaxBitrate: 1_000_000,
+        ladderAutoMaxRenditions: 20,
+        ladderAutoMinBitrate: 5_000_000,
+        ladderAutoMaxBitrate: 1_000_000,
       });
       assert.deepEqual(
         problems.map((p) => p.split(": ")[0]),
-        ["vod-multidrm:automatedAbrMaxRenditions", "vod-multidrm:automatedAbrMinBitrate"],
+        ["vod-multidrm:ladderAutoMaxRenditions", "vod-multidrm:ladderAutoMinBitrate"],
       );
       assert.match(read({ ladderMode: "smart" }).problems[0], /^vod-multidrm:ladderMode: /);
       assert.match(
-        read({ automatedAbrMaxRenditions: 6 }).problems[0],
-        /^vod-multidrm:ladderMode: automatedAbr\* limits are set but ladderMode is not automated/,
+        read({ ladderAutoMaxRenditions: 6 }).problems[0],
+        /^vod-multidrm:ladderMode: ladderAuto\* limits are set but ladderMode is not automated/,
       );
     });
 
@@ -458,21 +560,21 @@ describe("stack configuration", () => {
     }
 
     it("uses an OAI where it works and an OAC in regions launched after December 2022", () => {
-      assert.equal(readIn("eu-west-1", {}).config!.delivery.originAccess, "oai");
-      assert.equal(readIn("ap-southeast-4", {}).config!.delivery.originAccess, "oac");
+      assert.equal(readIn("eu-west-1", {}).config!.delivery.cdnOriginAccess, "oai");
+      assert.equal(readIn("ap-southeast-4", {}).config!.delivery.cdnOriginAccess, "oac");
     });
 
     it("refuses an OAI where it cannot work, and KMS output without an OAC, naming the key", () => {
       assert.match(
-        readIn("il-central-1", { originAccess: "oai" }).problems[0],
-        /^vod-multidrm:originAccess: an Origin Access Identity cannot read S3 in il-central-1/,
+        readIn("il-central-1", { cdnOriginAccess: "oai" }).problems[0],
+        /^vod-multidrm:cdnOriginAccess: an Origin Access Identity cannot read S3 in il-central-1/,
       );
       assert.match(
         readIn("us-east-1", { outputKmsEncryption: true }).problems[0],
-        /^vod-multidrm:outputKmsEncryption: needs originAccess oac/,
+        /^vod-multidrm:outputKmsEncryption: needs cdnOriginAccess oac/,
       );
       assert.deepEqual(
-        readIn("us-east-1", { outputKmsEncryption: true, originAccess: "oac" }).problems,
+        readIn("us-east-1", { outputKmsEncryption: true, cdnOriginAccess: "oac" }).problems,
         [],
       );
     });
@@ -503,21 +605,27 @@ describe("stack configuration", () => {
     it("validates job priority, acceleration and queue concurrency by key", () => {
       const { problems } = readIn("us-east-1", {
         jobPriority: 51,
-        accelerationMode: "FAST",
-        queueConcurrentJobs: -1,
+        jobAccelerationMode: "FAST",
+        jobQueueConcurrentJobs: -1,
       });
       assert.deepEqual(problems.map((p) => p.split(": ")[0]).sort(), [
-        "vod-multidrm:accelerationMode",
+        "vod-multidrm:jobAccelerationMode",
         "vod-multidrm:jobPriority",
-        "vod-multidrm:queueConcurrentJobs",
+        "vod-multidrm:jobQueueConcurrentJobs",
       ]);
-      const { config } = readIn("us-east-1", { jobPriority: -10, accelerationMode: "PREFERRED" });
-      assert.deepEqual(config!.transcoding, {
-        ladderMode: "fixed",
-        automatedAbr: { maxRenditions: undefined, minBitrate: undefined, maxBitrate: undefined },
+      const { config } = readIn("us-east-1", {
         jobPriority: -10,
-        accelerationMode: "PREFERRED",
-        queueConcurrentJobs: undefined,
+        jobAccelerationMode: "PREFERRED",
+      });
+      assert.deepEqual(config!.transcoding, {
+        ladder: DEFAULT_LADDER,
+        ladderMode: "fixed",
+        ladderRateControl: "CBR",
+        ladderQvbrQualityLevel: 7,
+        ladderAuto: { maxRenditions: undefined, minBitrate: undefined, maxBitrate: undefined },
+        jobPriority: -10,
+        jobAccelerationMode: "PREFERRED",
+        jobQueueConcurrentJobs: undefined,
       });
     });
   });
@@ -532,9 +640,9 @@ describe("stack configuration", () => {
     const pair = keys();
     const tokens = {
       licenseTokens: true,
-      pallyconSiteId: "TEST",
-      pallyconSiteKey: "s".repeat(32),
-      pallyconAccessKey: "access",
+      licenseSiteId: "TEST",
+      licenseSiteKey: "s".repeat(32),
+      licenseAccessKey: "access",
       licenseJwtIssuer: "https://issuer.example.com",
       licenseJwtAudience: ["player"],
     };
@@ -547,8 +655,8 @@ describe("stack configuration", () => {
           ]),
         ),
         [
-          `${PROJECT}:pallyconSiteKey`,
-          `${PROJECT}:pallyconAccessKey`,
+          `${PROJECT}:licenseSiteKey`,
+          `${PROJECT}:licenseAccessKey`,
           `${PROJECT}:signedCookiePrivateKey`,
         ],
       );

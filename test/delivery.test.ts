@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { VodPipeline, VodPipelineArgs } from "../components/vodPipeline";
+import { VodDeliveryArgs, VodPipeline, VodPipelineArgs } from "../components/vodPipeline";
 import { defaultOriginAccess } from "../components/vodPipeline/originAccess";
 import { isSecret, PlannedStack } from "../plan/mockCloud";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
@@ -82,7 +82,7 @@ describe("VodPipeline delivery", () => {
   describe("origin access control", () => {
     let oac: PlannedStack;
     before(async () => {
-      oac = await runProgram(pipeline({ originAccess: "oac" }));
+      oac = await runProgram(pipeline({ delivery: { cdnOriginAccess: "oac" } }));
     });
 
     it("signs every request to S3 with SigV4 instead of using an OAI", () => {
@@ -127,7 +127,9 @@ describe("VodPipeline delivery", () => {
   describe("SSE-KMS output", () => {
     let encrypted: PlannedStack;
     before(async () => {
-      encrypted = await runProgram(pipeline({ originAccess: "oac", outputKmsEncryption: true }));
+      encrypted = await runProgram(
+        pipeline({ delivery: { cdnOriginAccess: "oac", outputKmsEncryption: true } }),
+      );
     });
 
     it("encrypts the output with a rotating customer key and an S3 bucket key", () => {
@@ -170,8 +172,8 @@ describe("VodPipeline delivery", () => {
 
     it("is refused with an OAI, which cannot decrypt", async () => {
       await assert.rejects(
-        runProgram(pipeline({ outputKmsEncryption: true })),
-        /`outputKmsEncryption` needs `originAccess: "oac"`/,
+        runProgram(pipeline({ delivery: { outputKmsEncryption: true } })),
+        /`delivery.outputKmsEncryption` needs `delivery.cdnOriginAccess: "oac"`/,
       );
     });
   });
@@ -180,7 +182,7 @@ describe("VodPipeline delivery", () => {
     const domain = { aliases: ["video.example.com"], hostedZoneId: "Z0123456789" };
     let custom: PlannedStack;
     before(async () => {
-      custom = await runProgram(pipeline({ customDomain: domain }));
+      custom = await runProgram(pipeline({ delivery: { customDomain: domain } }));
     });
 
     it("requests a DNS-validated certificate in us-east-1 and validates it in the zone", () => {
@@ -229,7 +231,9 @@ describe("VodPipeline delivery", () => {
     it("uses an existing certificate without touching DNS", async () => {
       const arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
       const existing = await runProgram(
-        pipeline({ customDomain: { aliases: ["video.example.com"], certificateArn: arn } }),
+        pipeline({
+          delivery: { customDomain: { aliases: ["video.example.com"], certificateArn: arn } },
+        }),
       );
       assert.deepEqual(ofType(existing, "aws:acm/certificate:Certificate"), []);
       assert.deepEqual(ofType(existing, RECORD), []);
@@ -240,22 +244,22 @@ describe("VodPipeline delivery", () => {
     });
 
     it("rejects a certificate outside us-east-1, bad host names, and no way to get a certificate", async () => {
-      const attempt = (customDomain: NonNullable<VodPipelineArgs["customDomain"]>) =>
-        runProgram(pipeline({ customDomain }));
+      const attempt = (customDomain: NonNullable<VodDeliveryArgs["customDomain"]>) =>
+        runProgram(pipeline({ delivery: { customDomain } }));
       await assert.rejects(
         attempt({
           aliases: ["video.example.com"],
           certificateArn: "arn:aws:acm:eu-west-1:1:certificate/x",
         }),
-        /`customDomain.certificateArn` must be an ACM certificate in us-east-1/,
+        /`delivery.customDomain.certificateArn` must be an ACM certificate in us-east-1/,
       );
       await assert.rejects(
         attempt({ aliases: ["Video.Example.com"], hostedZoneId: "Z1" }),
-        /`customDomain.aliases`/,
+        /`delivery.customDomain.aliases`/,
       );
       await assert.rejects(
         attempt({ aliases: ["video.example.com"] }),
-        /`customDomain.certificateArn`/,
+        /`delivery.customDomain.certificateArn`/,
       );
     });
 
@@ -268,7 +272,9 @@ describe("VodPipeline delivery", () => {
 
   describe("access logs", () => {
     it("delivers JSON access logs to a retention-limited log group, all in us-east-1 (standard logging v2)", async () => {
-      const logged = await runProgram(pipeline({ cdnAccessLogs: true, logRetentionDays: 90 }));
+      const logged = await runProgram(
+        pipeline({ delivery: { cdnAccessLogs: true }, logRetentionDays: 90 }),
+      );
       const distribution = named(logged, DISTRIBUTION, "vod-cdn");
       const logGroup = named(logged, "aws:cloudwatch/logGroup:LogGroup", "vod-cdn-access").inputs;
       assert.equal(logGroup.retentionInDays, 90);
@@ -389,7 +395,9 @@ describe("VodPipeline delivery", () => {
     it("grants the custom domain when there is one, for the configured lifetime", async () => {
       const custom = await runProgram(
         withCookies({
-          customDomain: { aliases: ["video.example.com"], hostedZoneId: "Z0123456789" },
+          delivery: {
+            customDomain: { aliases: ["video.example.com"], hostedZoneId: "Z0123456789" },
+          },
           signedCookies: {
             publicKeyPem: keys.publicKeyPem,
             privateKeyPem: pulumi.secret(keys.privateKeyPem),

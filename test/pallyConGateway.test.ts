@@ -122,7 +122,7 @@ describe("PallyConGateway", () => {
       dataTraceEnabled: false,
     });
     const tuned = await runProgram(
-      gatewayProgram({ throttleRateLimit: 5, throttleBurstLimit: 10 }),
+      gatewayProgram({ throttlingRateLimit: 5, throttlingBurstLimit: 10 }),
     );
     const { throttlingRateLimit, throttlingBurstLimit } = named(tuned, METHOD_SETTINGS, "kms")
       .inputs.settings;
@@ -150,7 +150,7 @@ describe("PallyConGateway", () => {
   });
 
   it("leaves the account setting alone when another stack manages it", async () => {
-    const unmanaged = await runProgram(gatewayProgram({ manageAccountLoggingRole: false }));
+    const unmanaged = await runProgram(gatewayProgram({ manageAccountLogRole: false }));
     assert.deepEqual(ofType(unmanaged, "aws:apigateway/account:Account"), []);
     assert.deepEqual(named(unmanaged, STAGE, "kms").options.dependsOn, []);
   });
@@ -183,8 +183,8 @@ describe("PallyConGateway", () => {
     });
 
     it("rejects throttling limits that would stop every request", async () => {
-      await assert.rejects(construct({ throttleRateLimit: 0 }), /`throttleRateLimit`/);
-      await assert.rejects(construct({ throttleBurstLimit: 1.5 }), /`throttleBurstLimit`/);
+      await assert.rejects(construct({ throttlingRateLimit: 0 }), /`throttlingRateLimit`/);
+      await assert.rejects(construct({ throttlingBurstLimit: 1.5 }), /`throttlingBurstLimit`/);
     });
 
     it("rejects a token that would break API Gateway's literal, without echoing it", () => {

@@ -84,7 +84,7 @@ describe("the offline plan", () => {
     assert.match(stdout, /\n {2}liveIngestEndpoints: \[secret\]\n/);
     assert.match(stdout, /Integration kms-proxy-any .*parameters=\[secret\]/);
     // The secrets are not committed: the plan says which ones the stack still needs.
-    for (const key of ["pallyconEncToken", "pallyconSiteKey", "pallyconAccessKey"]) {
+    for (const key of ["kmsGatewayEncToken", "licenseSiteKey", "licenseAccessKey"]) {
       assert.match(stdout, new RegExp(`Note: vod-multidrm:${key} is not set for this stack`));
     }
   });
@@ -141,8 +141,8 @@ describe("the offline plan", () => {
     assert.equal(status, 1);
     assert.equal(stdout, "");
     assert.match(stderr, /vod-multidrm:ladder: "1280x720" is not WIDTHxHEIGHT@BITRATE/);
-    assert.match(stderr, /vod-multidrm:corsAllowedOrigins: "\*" is not an origin/);
-    assert.match(stderr, /vod-multidrm:rateControl: "VBR" must be one of CBR, QVBR/);
+    assert.match(stderr, /vod-multidrm:cdnCorsAllowedOrigins: "\*" is not an origin/);
+    assert.match(stderr, /vod-multidrm:ladderRateControl: "VBR" must be one of CBR, QVBR/);
   });
 
   it("names an undeclared key of the project and suggests the declared one", () => {

@@ -20,21 +20,21 @@ const ALSO_ON: Record<string, string> = {
 /** Recognisable stand-ins for the stack's secrets, so any copy of them can be found. */
 const CANARIES: Record<string, string> = {
   "vod-multidrm:signedCookiePrivateKey": cookieKeys.privateKey,
-  "vod-multidrm:pallyconEncToken": "CANARY-enc-token-7c1e9b2d",
+  "vod-multidrm:kmsGatewayEncToken": "CANARY-enc-token-7c1e9b2d",
   // A site key is 32 characters.
-  "vod-multidrm:pallyconSiteKey": "CANARY-site-key-0123456789abcdef",
-  "vod-multidrm:pallyconAccessKey": "CANARY-access-key-5a8e31",
+  "vod-multidrm:licenseSiteKey": "CANARY-site-key-0123456789abcdef",
+  "vod-multidrm:licenseAccessKey": "CANARY-access-key-5a8e31",
 };
 
 /** Where each secret may appear: `type::name` and the input that carries it. */
 const ALLOWED: Record<string, string[]> = {
-  "vod-multidrm:pallyconEncToken": [
+  "vod-multidrm:kmsGatewayEncToken": [
     "aws:apigateway/integration:Integration::kms-proxy-any requestParameters",
   ],
-  "vod-multidrm:pallyconSiteKey": [
+  "vod-multidrm:licenseSiteKey": [
     "aws:secretsmanager/secretVersion:SecretVersion::vod-tokens-keys secretString",
   ],
-  "vod-multidrm:pallyconAccessKey": [
+  "vod-multidrm:licenseAccessKey": [
     "aws:secretsmanager/secretVersion:SecretVersion::vod-tokens-keys secretString",
   ],
   "vod-multidrm:signedCookiePrivateKey": [

@@ -151,7 +151,7 @@ describe("VodPipeline", () => {
 
     it("uses the configured price class, PriceClass_100 by default", async () => {
       assert.equal(named(plan, DISTRIBUTION, "vod-cdn").inputs.priceClass, "PriceClass_100");
-      const all = await runProgram(pipeline({ priceClass: "PriceClass_All" }));
+      const all = await runProgram(pipeline({ delivery: { cdnPriceClass: "PriceClass_All" } }));
       assert.equal(named(all, DISTRIBUTION, "vod-cdn").inputs.priceClass, "PriceClass_All");
     });
 
@@ -164,7 +164,9 @@ describe("VodPipeline", () => {
 
     it("allows CORS from the configured origins only", async () => {
       const origins = ["https://app.example.com", "http://localhost:8080"];
-      const configured = await runProgram(pipeline({ corsAllowedOrigins: origins }));
+      const configured = await runProgram(
+        pipeline({ delivery: { cdnCorsAllowedOrigins: origins } }),
+      );
       assert.deepEqual(
         named(configured, CORS, "vod-output").inputs.corsRules[0].allowedOrigins,
         origins,
@@ -221,7 +223,7 @@ describe("VodPipeline", () => {
 
     it("tells the convert function the automated ABR limits that are set, and only those", async () => {
       const automated = await runProgram(
-        pipeline({ ladderMode: "automated", automatedAbr: { maxRenditions: 6 } }),
+        pipeline({ transcoding: { ladderMode: "automated", ladderAuto: { maxRenditions: 6 } } }),
       );
       const env = named(automated, FUNCTION, "vod-convert").inputs.environment.variables;
       assert.equal(env.LADDER_MODE, "automated");
@@ -413,7 +415,7 @@ describe("VodPipeline", () => {
       assert.equal(env(encrypted).SPEKE_URL, drm.spekeUrl);
       assert.equal(env(encrypted).DRM_CLEAR_OUTPUTS, "false");
       assert.equal(env(plan).SPEKE_URL, undefined);
-      const keep = await runProgram(pipeline({ drm: { ...drm, keepClearOutputs: true } }));
+      const keep = await runProgram(pipeline({ drm: { ...drm, clearOutputs: true } }));
       assert.equal(env(keep).DRM_CLEAR_OUTPUTS, "true");
     });
   });

@@ -29,7 +29,7 @@ const HOST_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[
 /** Throws, naming the argument, on aliases or certificate settings CloudFront would refuse. */
 export function validateCustomDomain(args: CustomDomainArgs): void {
   const fail = (field: string, message: string) => {
-    throw new Error(`VodPipeline: \`customDomain.${field}\` ${message}`);
+    throw new Error(`VodPipeline: \`delivery.customDomain.${field}\` ${message}`);
   };
   if (args.aliases.length === 0) fail("aliases", "must name at least one host name.");
   for (const alias of args.aliases) {
@@ -38,7 +38,7 @@ export function validateCustomDomain(args: CustomDomainArgs): void {
   if (!args.certificateArn && !args.hostedZoneId) {
     fail(
       "certificateArn",
-      "or `customDomain.hostedZoneId` is required: an existing us-east-1 certificate, or the Route 53 zone to validate a new one in.",
+      "or `delivery.customDomain.hostedZoneId` is required: an existing us-east-1 certificate, or the Route 53 zone to validate a new one in.",
     );
   }
   const arn = args.certificateArn;

@@ -13,8 +13,62 @@ import {
   CustomDomainArgs,
   domainCertificate,
   MINIMUM_PROTOCOL_VERSION,
+  validateCustomDomain,
 } from "./customDomain";
-import type { OriginAccess } from "./originAccess";
+import type { OriginAccess, OriginAccessKind } from "./originAccess";
+
+/**
+ * How the output reaches viewers: the CDN (`cdn*`), the output's encryption and the
+ * custom domain. Each field is named as the stack config key that sets it.
+ */
+export interface VodDeliveryArgs {
+  /** Which edge locations serve viewers. @default DEFAULT_PRICE_CLASS (North America and Europe) */
+  readonly cdnPriceClass?: pulumi.Input<PriceClass>;
+  /**
+   * Origins allowed to fetch media cross-origin (players on other sites), and to call
+   * the token service.
+   * @default [] (the distribution's own https origin only)
+   */
+  readonly cdnCorsAllowedOrigins?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * How CloudFront reads the output bucket: an Origin Access Identity, or an Origin
+   * Access Control (needed in regions launched after December 2022).
+   * @default DEFAULT_ORIGIN_ACCESS
+   */
+  readonly cdnOriginAccess?: OriginAccessKind;
+  /** Deliver CloudFront access logs to CloudWatch Logs (in us-east-1). @default false */
+  readonly cdnAccessLogs?: boolean;
+  /** CloudFront's additional metrics (cache hit rate), which AWS charges for. @default false */
+  readonly cdnAdditionalMetrics?: boolean;
+  /**
+   * Encrypt the output with a customer-managed KMS key that CloudFront may use for this
+   * distribution only. Needs `cdnOriginAccess: "oac"`: an OAI cannot decrypt.
+   * @default false (SSE-S3)
+   */
+  readonly outputKmsEncryption?: boolean;
+  /**
+   * Serve on your own host names with an ACM certificate and TLS 1.2 (2021 ciphers) at
+   * least; playback URLs and the default CORS origin follow the first alias.
+   * @default undefined (the `*.cloudfront.net` name and certificate)
+   */
+  readonly customDomain?: CustomDomainArgs;
+}
+
+/** CloudFront price classes: which edge locations serve viewers. */
+export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+export type PriceClass = (typeof PRICE_CLASSES)[number];
+/** North America and Europe: the cheapest class. */
+export const DEFAULT_PRICE_CLASS: PriceClass = "PriceClass_100";
+
+/** Throws, naming the field, on delivery arguments that cannot work together. */
+export function validateDelivery(args: VodDeliveryArgs): void {
+  if (args.customDomain) validateCustomDomain(args.customDomain);
+  if (args.outputKmsEncryption && args.cdnOriginAccess !== "oac") {
+    throw new Error(
+      'VodPipeline: `delivery.outputKmsEncryption` needs `delivery.cdnOriginAccess: "oac"`: an Origin Access Identity cannot read KMS-encrypted objects.',
+    );
+  }
+}
 
 /** Caching for manifests: short, so a re-encoded asset shows up within a minute. */
 export const MANIFEST_TTL = { minTtl: 0, defaultTtl: 30, maxTtl: 60 };

@@ -10,6 +10,8 @@ import type { BucketReader } from "../privateBucket";
 
 export type OriginAccessKind = "oai" | "oac";
 export const ORIGIN_ACCESS_KINDS: readonly OriginAccessKind[] = ["oai", "oac"];
+/** The design's choice; the stack config's `auto` picks {@link defaultOriginAccess} by region. */
+export const DEFAULT_ORIGIN_ACCESS: OriginAccessKind = "oai";
 
 /**
  * Regions where an OAI can read S3: those launched by December 2022. An OAI does not

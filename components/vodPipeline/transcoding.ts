@@ -4,21 +4,64 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "../common/aws";
-import type { AutomatedAbrLimits, LadderMode, RateControl, Rendition } from "../../shared/ladder";
+import {
+  AutomatedAbrLimits,
+  DEFAULT_LADDER,
+  DEFAULT_LADDER_MODE,
+  DEFAULT_QVBR_QUALITY_LEVEL,
+  DEFAULT_RATE_CONTROL,
+  LadderMode,
+  RateControl,
+  Rendition,
+} from "../../shared/ladder";
 import type { AccountContext } from "../common/account";
 import { policyDocument, trustPolicy } from "../common/iam";
 import { lambdaFunction } from "../common/lambdaFunction";
 import type { PrivateBucket } from "../privateBucket";
 import { createIdempotencyTable } from "./idempotency";
 import { KEY_WRITE_ACTIONS } from "./outputKey";
-import type { AccelerationMode } from "../../shared/jobQueue";
+import {
+  AccelerationMode,
+  DEFAULT_ACCELERATION_MODE,
+  DEFAULT_JOB_PRIORITY,
+} from "../../shared/jobQueue";
 import { createTranscodingQueue } from "./queue";
+
+/**
+ * How uploads are transcoded: the ladder (`ladder*`) and how jobs run in the stack's
+ * queue (`job*`). Each field is named as the stack config key that sets it.
+ */
+export interface VodTranscodingArgs {
+  /**
+   * The HLS ladder, fitted to each source (no upscaling, the source's shape).
+   * @default DEFAULT_LADDER (640x360 @ 1 Mbps, 960x540 @ 2 Mbps, 1280x720 @ 3 Mbps)
+   */
+  readonly ladder?: readonly Rendition[];
+  /**
+   * `fixed`: the ladder. `automated`: MediaConvert's automated ABR picks the renditions
+   * (QVBR), within `ladderAuto`.
+   * @default DEFAULT_LADDER_MODE
+   */
+  readonly ladderMode?: LadderMode;
+  /** @default DEFAULT_RATE_CONTROL */
+  readonly ladderRateControl?: RateControl;
+  /** Used when `ladderRateControl` is QVBR. @default DEFAULT_QVBR_QUALITY_LEVEL */
+  readonly ladderQvbrQualityLevel?: number;
+  /** Limits for `ladderMode: "automated"`; each one left out takes MediaConvert's. @default {} */
+  readonly ladderAuto?: AutomatedAbrLimits;
+  /** MediaConvert job priority in the stack's queue, -50 to 50. @default DEFAULT_JOB_PRIORITY */
+  readonly jobPriority?: number;
+  /** Accelerated transcoding: `PREFERRED` uses it when the job allows. @default DEFAULT_ACCELERATION_MODE */
+  readonly jobAccelerationMode?: AccelerationMode;
+  /** Jobs the stack's queue runs at once. @default undefined (the account's quota) */
+  readonly jobQueueConcurrentJobs?: number;
+}
 
 /** DRM for every job: where MediaConvert asks for keys. */
 export interface TranscodingDrm {
   readonly spekeUrl: pulumi.Input<string>;
   readonly executeApiArn: pulumi.Input<string>;
-  readonly keepClearOutputs: boolean;
+  readonly clearOutputs: boolean;
 }
 
 export interface TranscodingArgs {
@@ -32,15 +75,7 @@ export interface TranscodingArgs {
   readonly outputKeyArn?: pulumi.Input<string>;
   readonly deadLetterQueue: aws.sqs.Queue;
   readonly logRetentionDays: number;
-  readonly ladder: readonly Rendition[];
-  readonly rateControl: RateControl;
-  readonly qvbrQualityLevel: number;
-  /** `fixed` (the ladder, fitted to each source) or `automated` (MediaConvert's ABR). */
-  readonly ladderMode: LadderMode;
-  readonly automatedAbr: AutomatedAbrLimits;
-  readonly jobPriority: number;
-  readonly accelerationMode: AccelerationMode;
-  readonly queueConcurrentJobs?: number;
+  readonly transcoding: VodTranscodingArgs;
   readonly drm?: TranscodingDrm;
   /** `<output>/*\/asset.json`: the only output objects the function reads and writes. */
   readonly assetMetadataFiles: pulumi.Input<string>;
@@ -49,6 +84,16 @@ export interface TranscodingArgs {
 /** Creates the queue, the MediaConvert role, the idempotency table and the convert function. */
 export function createTranscoding(args: TranscodingArgs) {
   const { name, parent, applicationName, account, source, output, drm } = args;
+  const {
+    ladder = DEFAULT_LADDER,
+    ladderMode = DEFAULT_LADDER_MODE,
+    ladderRateControl = DEFAULT_RATE_CONTROL,
+    ladderQvbrQualityLevel = DEFAULT_QVBR_QUALITY_LEVEL,
+    ladderAuto = {},
+    jobPriority = DEFAULT_JOB_PRIORITY,
+    jobAccelerationMode = DEFAULT_ACCELERATION_MODE,
+    jobQueueConcurrentJobs,
+  } = args.transcoding;
   const opts = { parent };
   const arn = (service: string, resource: string) =>
     pulumi.interpolate`arn:${account.partition}:${service}:${account.region}:${account.accountId}:${resource}`;
@@ -68,7 +113,7 @@ export function createTranscoding(args: TranscodingArgs) {
     name,
     parent,
     applicationName,
-    concurrentJobs: args.queueConcurrentJobs,
+    concurrentJobs: jobQueueConcurrentJobs,
   });
 
   // MediaConvert reads the source, writes the output and, with DRM, asks the KMS
@@ -135,15 +180,15 @@ export function createTranscoding(args: TranscodingArgs) {
       APPLICATION_NAME: applicationName,
       IDEMPOTENCY_TABLE: idempotency.table.name,
       JOB_QUEUE_ARN: queue.arn,
-      JOB_PRIORITY: String(args.jobPriority),
-      ACCELERATION_MODE: args.accelerationMode,
-      LADDER: JSON.stringify(args.ladder),
-      LADDER_MODE: args.ladderMode,
-      ...automatedAbrEnvironment(args.automatedAbr),
-      RATE_CONTROL: args.rateControl,
-      QVBR_QUALITY_LEVEL: String(args.qvbrQualityLevel),
+      JOB_PRIORITY: String(jobPriority),
+      ACCELERATION_MODE: jobAccelerationMode,
+      LADDER: JSON.stringify(ladder),
+      LADDER_MODE: ladderMode,
+      ...automatedAbrEnvironment(ladderAuto),
+      RATE_CONTROL: ladderRateControl,
+      QVBR_QUALITY_LEVEL: String(ladderQvbrQualityLevel),
       // The gateway's URL only: the gateway adds the enc-token itself.
-      ...(drm ? { SPEKE_URL: drm.spekeUrl, DRM_CLEAR_OUTPUTS: String(drm.keepClearOutputs) } : {}),
+      ...(drm ? { SPEKE_URL: drm.spekeUrl, DRM_CLEAR_OUTPUTS: String(drm.clearOutputs) } : {}),
     },
     statements: [
       {
