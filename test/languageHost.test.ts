@@ -102,12 +102,11 @@ describe("the program as the language host runs it", () => {
     assert.doesNotMatch(dev.stderr, /warning/);
   });
 
-  it("loads only the AWS services it uses, and no aws-native without the live channel", () => {
+  it("loads only the AWS services it uses", () => {
     const { modules, packages } = dev.report!;
     assert.ok(modules.includes("@pulumi/aws/s3/index.js"));
     assert.ok(!modules.includes("@pulumi/aws/index.js"), "@pulumi/aws's index loads every service");
     assert.ok(!modules.includes("@pulumi/aws/ec2/index.js"));
-    assert.ok(!packages.includes("@pulumi/aws-native"));
     assert.deepEqual(functionRuntimePackages(packages), []);
   });
 
