@@ -1,13 +1,12 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  createObservability,
   dashboardNameFor,
   DashboardBody,
   MetricOptions,
   MetricWidget,
-  ObservabilityArgs,
-} from "../components/vodPipeline/observability";
+} from "../components/vodPipeline/dashboardModel";
+import { createObservability, ObservabilityArgs } from "../components/vodPipeline/observability";
 import { PlannedStack } from "../plan/mockCloud";
 import { named, ofType, runProgram } from "./support/mockProgram";
 
