@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createConvertHandler } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
-import { outputSizes } from "../functions/convert/jobSettings";
+import { outputSizes } from "../shared/ladderFit";
 import { DEFAULT_LADDER } from "../shared/ladder";
 import {
   interpretReport,

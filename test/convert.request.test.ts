@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { H264Settings, JobSettings, OutputGroup } from "@aws-sdk/client-mediaconvert";
-import { buildJobSettings, outputSizes } from "../functions/convert/jobSettings";
+import { buildJobSettings } from "../functions/convert/jobSettings";
+import { outputSizes } from "../shared/ladderFit";
 import { DEFAULT_LADDER, Rendition } from "../shared/ladder";
 import {
   decodeEventKey,
