@@ -16,18 +16,19 @@ import {
   RecordPlan,
   uploadIdentity,
 } from "../functions/convert/request";
-import { ConvertSettings, readConvertSettings } from "../functions/convert/settings";
+import { ConvertEnvironment, readConvertEnvironment } from "../functions/convert/environment";
 import { decodeSourceFacts } from "../functions/convert/sourceFacts";
 import type { SourceFacts } from "../shared/assetFile";
 import {
+  CONVERT_VARIABLES,
   CONVERT_ENVIRONMENT,
-  CONVERT_SETTINGS,
-  DRM_CONVERT_SETTINGS,
+  DRM_CONVERT_ENVIRONMENT,
   JOB_QUEUE_ARN,
-} from "./support/convertSettings";
+} from "./support/convertEnvironment";
 import { SOURCE_BUCKET, uploadRecord } from "./support/s3Events";
 
-const plan = (key: string, object = {}) => planRecord(uploadRecord(key, object), CONVERT_SETTINGS);
+const plan = (key: string, object = {}) =>
+  planRecord(uploadRecord(key, object), CONVERT_ENVIRONMENT);
 function submitted(result: RecordPlan) {
   assert.equal(result.action, "submit", result.action === "skip" ? result.reason : "");
   return result.action === "submit" ? result.request : assert.fail();
@@ -117,7 +118,7 @@ describe("convert: planning a record", () => {
 
   it("skips events that are not uploads", () => {
     const record = { ...uploadRecord("a.mp4"), eventName: "ObjectRemoved:Delete" };
-    assert.match(skipReason(planRecord(record, CONVERT_SETTINGS)), /is not an upload/);
+    assert.match(skipReason(planRecord(record, CONVERT_ENVIRONMENT)), /is not an upload/);
   });
 
   it("submits upper-case suffixes", () => {
@@ -171,7 +172,7 @@ describe("convert: planning a record", () => {
 
   it("passes the MediaConvert role and tags the job with application, asset and input", () => {
     const request = submitted(plan("trailers/a.mp4"));
-    assert.equal(request.Role, CONVERT_SETTINGS.mediaConvertRoleArn);
+    assert.equal(request.Role, CONVERT_ENVIRONMENT.mediaConvertRoleArn);
     assert.equal(request.UserMetadata!.application, "vod-test");
     assert.match(request.UserMetadata!.assetId, /^[0-9a-f]{16}$/);
     assert.equal(request.UserMetadata!.input, `s3://${SOURCE_BUCKET}/trailers/a.mp4`);
@@ -183,7 +184,7 @@ describe("convert: planning a record", () => {
     assert.equal(request.Priority, 0);
     assert.deepEqual(request.AccelerationSettings, { Mode: "DISABLED" });
     const urgent = planRecord(uploadRecord("a.mp4"), {
-      ...CONVERT_SETTINGS,
+      ...CONVERT_ENVIRONMENT,
       queue: { Queue: JOB_QUEUE_ARN, Priority: 20, AccelerationSettings: { Mode: "PREFERRED" } },
     });
     assert.equal(submitted(urgent).Priority, 20);
@@ -200,7 +201,7 @@ describe("convert: job settings", () => {
     "s3://src/a.mp4",
     "out",
     "a",
-    CONVERT_SETTINGS.profile,
+    CONVERT_ENVIRONMENT.profile,
   );
   const [hls, mp4, thumbnails] = settings.OutputGroups!;
 
@@ -319,7 +320,7 @@ describe("convert: job settings", () => {
 
   it("encodes the ladder with QVBR, capped at each bitrate, when asked", () => {
     const qvbr = buildJobSettings("s3://src/a.mp4", "out", "a", {
-      ...CONVERT_SETTINGS.profile,
+      ...CONVERT_ENVIRONMENT.profile,
       rateControl: "QVBR",
       qvbrQualityLevel: 8,
     });
@@ -336,29 +337,29 @@ describe("convert: job settings", () => {
   });
 });
 
-describe("convert: settings from the environment", () => {
-  const env = CONVERT_ENVIRONMENT;
+describe("convert: reading the environment", () => {
+  const env = CONVERT_VARIABLES;
 
   it("reads every setting, with the default QVBR level", () => {
-    assert.deepEqual(readConvertSettings(env), CONVERT_SETTINGS);
+    assert.deepEqual(readConvertEnvironment(env), CONVERT_ENVIRONMENT);
   });
 
   it("names a missing or invalid variable", () => {
     assert.throws(
-      () => readConvertSettings({ ...env, DESTINATION_BUCKET: "" }),
+      () => readConvertEnvironment({ ...env, DESTINATION_BUCKET: "" }),
       /DESTINATION_BUCKET is not set/,
     );
-    assert.throws(() => readConvertSettings({ ...env, LADDER: "[{" }), /LADDER is invalid/);
+    assert.throws(() => readConvertEnvironment({ ...env, LADDER: "[{" }), /LADDER is invalid/);
     assert.throws(
-      () => readConvertSettings({ ...env, LADDER: "[]" }),
+      () => readConvertEnvironment({ ...env, LADDER: "[]" }),
       /LADDER is invalid: the ladder needs at least one/,
     );
     assert.throws(
-      () => readConvertSettings({ ...env, RATE_CONTROL: "VBR" }),
+      () => readConvertEnvironment({ ...env, RATE_CONTROL: "VBR" }),
       /RATE_CONTROL is invalid/,
     );
     assert.throws(
-      () => readConvertSettings({ ...env, QVBR_QUALITY_LEVEL: "0" }),
+      () => readConvertEnvironment({ ...env, QVBR_QUALITY_LEVEL: "0" }),
       /QVBR_QUALITY_LEVEL is invalid/,
     );
   });
@@ -468,7 +469,7 @@ describe("convert: fitting the ladder to the source", () => {
 
   it("puts the fitted ladder in the HLS group, named by each rendition's short side", () => {
     const request = submitted(
-      planRecord(uploadRecord("v.mp4"), CONVERT_SETTINGS, source(720, 1280)),
+      planRecord(uploadRecord("v.mp4"), CONVERT_ENVIRONMENT, source(720, 1280)),
     );
     const [hls, mp4, thumbnails] = request.Settings!.OutputGroups!;
     assert.deepEqual(videoOutputs(hls), [
@@ -482,7 +483,7 @@ describe("convert: fitting the ladder to the source", () => {
 
   it("encodes square pixels, so an anamorphic source's pixel aspect ratio is not carried over", () => {
     const request = submitted(
-      planRecord(uploadRecord("v.mp4"), CONVERT_SETTINGS, source(1280, 720)),
+      planRecord(uploadRecord("v.mp4"), CONVERT_ENVIRONMENT, source(1280, 720)),
     );
     const h264 =
       request.Settings!.OutputGroups![0].Outputs![0].VideoDescription!.CodecSettings!.H264Settings!;
@@ -494,18 +495,18 @@ describe("convert: fitting the ladder to the source", () => {
 
   it("asks MediaConvert to apply the rotation metadata of a rotated MP4 or QuickTime source", () => {
     const rotated = submitted(
-      planRecord(uploadRecord("v.mov"), CONVERT_SETTINGS, source(1280, 720, { rotation: 90 })),
+      planRecord(uploadRecord("v.mov"), CONVERT_ENVIRONMENT, source(1280, 720, { rotation: 90 })),
     );
     assert.deepEqual(rotated.Settings!.Inputs![0].VideoSelector, { Rotate: "AUTO" });
     const upright = submitted(
-      planRecord(uploadRecord("v.mp4"), CONVERT_SETTINGS, source(1280, 720)),
+      planRecord(uploadRecord("v.mp4"), CONVERT_ENVIRONMENT, source(1280, 720)),
     );
     assert.deepEqual(upright.Settings!.Inputs![0].VideoSelector, {});
   });
 
   it("encodes the same fitted ladder in the DASH and FairPlay groups when DRM is on", () => {
     const request = submitted(
-      planRecord(uploadRecord("v.mp4"), DRM_CONVERT_SETTINGS, source(640, 480)),
+      planRecord(uploadRecord("v.mp4"), DRM_CONVERT_ENVIRONMENT, source(640, 480)),
     );
     const [thumbnails, dash, fairPlay] = request.Settings!.OutputGroups!;
     assert.deepEqual(videoOutputs(thumbnails), [[undefined, 640, 480]]);
@@ -521,7 +522,7 @@ describe("convert: fitting the ladder to the source", () => {
       audioCodec: "MPEG Audio",
       videoCodec: "x".repeat(80),
     });
-    const request = submitted(planRecord(uploadRecord("v.mov"), DRM_CONVERT_SETTINGS, facts));
+    const request = submitted(planRecord(uploadRecord("v.mov"), DRM_CONVERT_ENVIRONMENT, facts));
     const metadata = request.UserMetadata!;
     assert.ok(Object.keys(metadata).length <= 10);
     assert.ok(metadata.source.length <= 256);
@@ -545,14 +546,14 @@ describe("convert: fitting the ladder to the source", () => {
 });
 
 describe("convert: automated ABR", () => {
-  const automated: ConvertSettings = {
-    ...CONVERT_SETTINGS,
+  const automated: ConvertEnvironment = {
+    ...CONVERT_ENVIRONMENT,
     profile: {
-      ...CONVERT_SETTINGS.profile,
+      ...CONVERT_ENVIRONMENT.profile,
       automatedAbr: { maxRenditions: 6, minBitrate: 400_000, maxBitrate: 6_000_000 },
     },
   };
-  const groups = (settings: ConvertSettings, facts?: SourceFacts) =>
+  const groups = (settings: ConvertEnvironment, facts?: SourceFacts) =>
     submitted(planRecord(uploadRecord("v.mp4"), settings, facts)).Settings!.OutputGroups!;
 
   it("lets MediaConvert choose the HLS renditions within the configured limits", () => {
@@ -581,8 +582,8 @@ describe("convert: automated ABR", () => {
 
   it("leaves out the limits that are not configured: MediaConvert's defaults apply", () => {
     const [hls] = groups({
-      ...CONVERT_SETTINGS,
-      profile: { ...CONVERT_SETTINGS.profile, automatedAbr: {} },
+      ...CONVERT_ENVIRONMENT,
+      profile: { ...CONVERT_ENVIRONMENT.profile, automatedAbr: {} },
     });
     assert.deepEqual(hls.AutomatedEncodingSettings, { AbrSettings: {} });
   });
@@ -599,7 +600,7 @@ describe("convert: automated ABR", () => {
   });
 
   it("uses automated ABR in every ABR group of a DRM job, as MediaConvert requires", () => {
-    const drm: ConvertSettings = { ...automated, drm: DRM_CONVERT_SETTINGS.drm };
+    const drm: ConvertEnvironment = { ...automated, drm: DRM_CONVERT_ENVIRONMENT.drm };
     const [thumbnails, dash, fairPlay] = groups(drm, source(1280, 720));
     assert.equal(thumbnails.AutomatedEncodingSettings, undefined);
     for (const group of [dash, fairPlay]) {
@@ -623,21 +624,21 @@ describe("convert: automated ABR", () => {
 });
 
 describe("convert: queue, ladder mode and limits from the environment", () => {
-  const env = CONVERT_ENVIRONMENT;
+  const env = CONVERT_VARIABLES;
 
   it("requires the stack's queue, and defaults priority to 0 and acceleration to DISABLED", () => {
-    assert.deepEqual(readConvertSettings(env).queue, {
+    assert.deepEqual(readConvertEnvironment(env).queue, {
       Queue: JOB_QUEUE_ARN,
       Priority: 0,
       AccelerationSettings: { Mode: "DISABLED" },
     });
     assert.throws(
-      () => readConvertSettings({ ...env, JOB_QUEUE_ARN: "" }),
+      () => readConvertEnvironment({ ...env, JOB_QUEUE_ARN: "" }),
       /Environment variable JOB_QUEUE_ARN is not set/,
     );
     assert.throws(
       () =>
-        readConvertSettings({
+        readConvertEnvironment({
           ...env,
           JOB_QUEUE_ARN: "arn:aws:mediaconvert:us-east-1:123456789012:presets/x",
         }),
@@ -646,7 +647,7 @@ describe("convert: queue, ladder mode and limits from the environment", () => {
   });
 
   it("reads the priority and acceleration, naming the variable when either is invalid", () => {
-    const settings = readConvertSettings({
+    const settings = readConvertEnvironment({
       ...env,
       JOB_PRIORITY: "-20",
       ACCELERATION_MODE: "PREFERRED",
@@ -654,23 +655,23 @@ describe("convert: queue, ladder mode and limits from the environment", () => {
     assert.equal(settings.queue.Priority, -20);
     assert.deepEqual(settings.queue.AccelerationSettings, { Mode: "PREFERRED" });
     assert.throws(
-      () => readConvertSettings({ ...env, JOB_PRIORITY: "51" }),
+      () => readConvertEnvironment({ ...env, JOB_PRIORITY: "51" }),
       /^Error: `JOB_PRIORITY` must be an integer from -50 to 50/,
     );
     assert.throws(
-      () => readConvertSettings({ ...env, ACCELERATION_MODE: "on" }),
+      () => readConvertEnvironment({ ...env, ACCELERATION_MODE: "on" }),
       /^Error: `ACCELERATION_MODE` must be one of DISABLED, ENABLED, PREFERRED, got "on"\./,
     );
   });
 
   it("uses the fixed ladder by default, and automated ABR with LADDER_MODE=automated", () => {
-    assert.equal(readConvertSettings(env).profile.automatedAbr, undefined);
+    assert.equal(readConvertEnvironment(env).profile.automatedAbr, undefined);
     assert.deepEqual(
-      readConvertSettings({ ...env, LADDER_MODE: "automated" }).profile.automatedAbr,
+      readConvertEnvironment({ ...env, LADDER_MODE: "automated" }).profile.automatedAbr,
       {},
     );
     assert.deepEqual(
-      readConvertSettings({
+      readConvertEnvironment({
         ...env,
         LADDER_MODE: "automated",
         AUTOMATED_ABR_MAX_RENDITIONS: "5",
@@ -715,7 +716,7 @@ describe("convert: queue, ladder mode and limits from the environment", () => {
       ],
     ];
     for (const [environment, message] of cases) {
-      assert.throws(() => readConvertSettings(environment), message);
+      assert.throws(() => readConvertEnvironment(environment), message);
     }
   });
 });
