@@ -140,11 +140,9 @@ describe("convert handler with a mocked client", () => {
   });
 
   it("submits the role, the idempotency token and the metadata", async () => {
-    mediaConvert
-      .on(CreateJobCommand)
-      .resolves({
-        Job: { Id: "job-1", Role: CONVERT_ENVIRONMENT.mediaConvertRoleArn, Settings: {} },
-      });
+    mediaConvert.on(CreateJobCommand).resolves({
+      Job: { Id: "job-1", Role: CONVERT_ENVIRONMENT.mediaConvertRoleArn, Settings: {} },
+    });
     await capturingLogs(() => handler(s3Event(uploadRecord("trailers/a.mp4"))));
     const [call] = mediaConvert.commandCalls(CreateJobCommand);
     assert.equal(call.args[0].input.Role, CONVERT_ENVIRONMENT.mediaConvertRoleArn);
