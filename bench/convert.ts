@@ -6,7 +6,7 @@
  * a local DynamoDB.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Readable } from "node:stream";
@@ -273,16 +273,24 @@ async function benchProbe(): Promise<Figure[]> {
       { name: "convert probe of a typical MP4", value: `skipped: ${FFMPEG_INSTALL_COMMAND}` },
     ];
   }
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "convert-probe-")), "phone.mp4");
-  await promisify(execFile)("ffmpeg", [
-    ...["-hide_banner", "-loglevel", "error", "-y"],
-    ...["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30:duration=30"],
-    ...["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=30"],
-    ...["-c:v", "libx264", "-preset", "ultrafast", "-b:v", "8M", "-pix_fmt", "yuv420p"],
-    ...["-c:a", "aac", "-b:a", "128k", file],
-  ]);
+  // The video is made in a temporary folder, read, and the folder removed.
+  const folder = mkdtempSync(path.join(tmpdir(), "convert-probe-"));
+  let video: Buffer;
+  try {
+    const file = path.join(folder, "phone.mp4");
+    await promisify(execFile)("ffmpeg", [
+      ...["-hide_banner", "-loglevel", "error", "-y"],
+      ...["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30:duration=30"],
+      ...["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=30"],
+      ...["-c:v", "libx264", "-preset", "ultrafast", "-b:v", "8M", "-pix_fmt", "yuv420p"],
+      ...["-c:a", "aac", "-b:a", "128k", file],
+    ]);
+    video = readFileSync(file);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
   const fakeS3 = await startFakeS3();
-  fakeS3.put("vod-source-bench/phone.mp4", readFileSync(file));
+  fakeS3.put("vod-source-bench/phone.mp4", video);
   const s3 = new S3Client({
     endpoint: fakeS3.endpoint,
     region: "us-east-1",
