@@ -6,7 +6,7 @@
  * a local DynamoDB.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Readable } from "node:stream";
@@ -19,7 +19,7 @@ import { createConvertHandler } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
 import { mediaInfoProbe, PROBE_LIMITS, ProbeOutcome } from "../functions/convert/probe";
 import { writeConvertBundle } from "../test/support/convertBundle";
-import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "../test/support/convertSettings";
+import { CONVERT_VARIABLES, CONVERT_ENVIRONMENT } from "../test/support/convertEnvironment";
 import { startDynamoDb } from "../test/support/dynamoDb";
 import {
   FakeMediaConvert,
@@ -41,7 +41,7 @@ const ENV = {
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: BENCH_CREDENTIALS.accessKeyId,
   AWS_SECRET_ACCESS_KEY: BENCH_CREDENTIALS.secretAccessKey,
-  ...CONVERT_ENVIRONMENT,
+  ...CONVERT_VARIABLES,
 };
 const COLD_RUNS = 9;
 const BURST_EVENTS = 1_000;
@@ -126,12 +126,12 @@ async function quietly<T>(body: () => Promise<T>): Promise<T> {
 async function benchOverhead(): Promise<Figure> {
   // A client that answers at once: what remains is the handler's own work.
   const instant = { send: async () => ({ Job: { Id: "job" } }) } as unknown as MediaConvertClient;
-  const handler = createConvertHandler(CONVERT_SETTINGS, {
+  const handler = createConvertHandler(CONVERT_ENVIRONMENT, {
     mediaConvert: instant,
     s3: instantS3,
     // The probe's own cost is its own figure (benchProbe): here it answers at once.
     probe: probeFinding(),
-    uploadRecords: uploadRecordStore(CONVERT_SETTINGS.idempotencyTable, instantDynamoDb()),
+    uploadRecords: uploadRecordStore(CONVERT_ENVIRONMENT.idempotencyTable, instantDynamoDb()),
   });
   const events = Array.from({ length: 500 }, (_, i) =>
     s3Event(uploadRecord(`bench/${i}/clip+${i}.mp4`)),
@@ -173,7 +173,7 @@ function tally(fake: FakeMediaConvert, keys: string[]) {
  */
 async function benchBurst(): Promise<Figure[]> {
   const dynamoDb = await startDynamoDb();
-  await dynamoDb.createIdempotencyTable(CONVERT_SETTINGS.idempotencyTable);
+  await dynamoDb.createIdempotencyTable(CONVERT_ENVIRONMENT.idempotencyTable);
   // Every tenth call is throttled, as MediaConvert does when jobs arrive faster than its rate.
   const clock = { offset: 0 };
   const fake = await startFakeMediaConvert({
@@ -181,11 +181,11 @@ async function benchBurst(): Promise<Figure[]> {
     now: () => Date.now() + clock.offset,
   });
   const client = mediaConvertClientFor(fake, BENCH_CREDENTIALS);
-  const handler = createConvertHandler(CONVERT_SETTINGS, {
+  const handler = createConvertHandler(CONVERT_ENVIRONMENT, {
     mediaConvert: client,
     s3: instantS3,
     probe: probeFinding(),
-    uploadRecords: uploadRecordStore(CONVERT_SETTINGS.idempotencyTable, dynamoDb.client),
+    uploadRecords: uploadRecordStore(CONVERT_ENVIRONMENT.idempotencyTable, dynamoDb.client),
   });
   const keys = Array.from({ length: BURST_EVENTS }, (_, i) => `burst/${i}/upload+${i}.mp4`);
   const events = keys.map((key, i) =>
@@ -273,16 +273,24 @@ async function benchProbe(): Promise<Figure[]> {
       { name: "convert probe of a typical MP4", value: `skipped: ${FFMPEG_INSTALL_COMMAND}` },
     ];
   }
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "convert-probe-")), "phone.mp4");
-  await promisify(execFile)("ffmpeg", [
-    ...["-hide_banner", "-loglevel", "error", "-y"],
-    ...["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30:duration=30"],
-    ...["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=30"],
-    ...["-c:v", "libx264", "-preset", "ultrafast", "-b:v", "8M", "-pix_fmt", "yuv420p"],
-    ...["-c:a", "aac", "-b:a", "128k", file],
-  ]);
+  // The video is made in a temporary folder, read, and the folder removed.
+  const folder = mkdtempSync(path.join(tmpdir(), "convert-probe-"));
+  let video: Buffer;
+  try {
+    const file = path.join(folder, "phone.mp4");
+    await promisify(execFile)("ffmpeg", [
+      ...["-hide_banner", "-loglevel", "error", "-y"],
+      ...["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30:duration=30"],
+      ...["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=30"],
+      ...["-c:v", "libx264", "-preset", "ultrafast", "-b:v", "8M", "-pix_fmt", "yuv420p"],
+      ...["-c:a", "aac", "-b:a", "128k", file],
+    ]);
+    video = readFileSync(file);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
   const fakeS3 = await startFakeS3();
-  fakeS3.put("vod-source-bench/phone.mp4", readFileSync(file));
+  fakeS3.put("vod-source-bench/phone.mp4", video);
   const s3 = new S3Client({
     endpoint: fakeS3.endpoint,
     region: "us-east-1",

@@ -44,6 +44,174 @@ export interface PlannedStack {
 
 const shortHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 12);
 
+/** What the mocks know of a resource when they fake its outputs. */
+interface FakeContext {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>;
+  /** The outputs every resource gets: its inputs, an `id`, an `arn` and a `name`. */
+  readonly base: { readonly id: string; readonly arn: string; readonly name: string };
+}
+
+/** The outputs AWS computes for one resource type, over and above {@link FakeContext.base}. */
+type FakeOutputs = (resource: FakeContext) => Record<string, any>;
+
+const regional = (service: string) => `arn:aws:${service}:${MOCK_REGION}:${MOCK_ACCOUNT_ID}`;
+
+/**
+ * The outputs the program reads, by resource type, in the shapes AWS gives them. A type
+ * not listed gets only the common outputs.
+ */
+const FAKE_OUTPUTS: Record<string, FakeOutputs> = {
+  "aws:s3/bucket:Bucket": ({ inputs, base }) => {
+    const bucket = inputs.bucket ?? base.id;
+    return {
+      id: bucket,
+      bucket,
+      arn: `arn:aws:s3:::${bucket}`,
+      bucketRegionalDomainName: `${bucket}.s3.${MOCK_REGION}.amazonaws.com`,
+    };
+  },
+  "aws:cloudfront/originAccessIdentity:OriginAccessIdentity": ({ name }) => {
+    const oaiId = `E${shortHash(name).toUpperCase()}`;
+    return {
+      id: oaiId,
+      iamArn: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ${oaiId}`,
+      cloudfrontAccessIdentityPath: `origin-access-identity/cloudfront/${oaiId}`,
+    };
+  },
+  "aws:cloudfront/distribution:Distribution": ({ name, base }) => ({
+    domainName: `d${shortHash(name)}.cloudfront.net`,
+    // CloudFront's one hosted zone for alias records.
+    hostedZoneId: "Z2FDTNDATAQYW2",
+    arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${base.id}`,
+  }),
+  // CloudFront public key ids are upper-case letters and digits, starting with K.
+  "aws:cloudfront/publicKey:PublicKey": ({ type, name }) => ({
+    id: `K${shortHash(type + name)
+      .toUpperCase()
+      .slice(0, 13)}`,
+  }),
+  // Key group ids are UUIDs.
+  "aws:cloudfront/keyGroup:KeyGroup": ({ type, name }) => {
+    const hex = shortHash(type + name) + shortHash(`${name}-key-group`) + shortHash(name);
+    const parts = [
+      [0, 8],
+      [8, 12],
+      [12, 16],
+      [16, 20],
+      [20, 32],
+    ];
+    return { id: parts.map(([from, to]) => hex.slice(from, to)).join("-") };
+  },
+  "aws:mediaconvert/queue:Queue": ({ inputs, base }) => {
+    const queueName = inputs.name ?? base.id;
+    return {
+      id: queueName,
+      name: queueName,
+      arn: `${regional("mediaconvert")}:queues/${queueName}`,
+    };
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": ({ base }) => ({
+    arn: `${regional("cloudwatch")}:alarm:${base.name}`,
+  }),
+  "aws:cloudwatch/dashboard:Dashboard": ({ inputs }) => ({
+    id: inputs.dashboardName,
+    dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${inputs.dashboardName}`,
+  }),
+  "aws:acm/certificate:Certificate": ({ name, inputs }) => ({
+    arn: `arn:aws:acm:us-east-1:${MOCK_ACCOUNT_ID}:certificate/${shortHash(name)}`,
+    domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
+      (domainName: string) => ({
+        domainName,
+        resourceRecordName: `_${shortHash(domainName)}.${domainName}.`,
+        resourceRecordType: "CNAME",
+        resourceRecordValue: `_${shortHash(`${domainName}-value`)}.acm-validations.aws.`,
+      }),
+    ),
+  }),
+  "aws:route53/record:Record": ({ inputs }) => ({
+    fqdn: String(inputs.name).replace(/\.$/, ""),
+  }),
+  "aws:sqs/queue:Queue": ({ base }) => ({
+    url: `https://sqs.${MOCK_REGION}.amazonaws.com/${MOCK_ACCOUNT_ID}/${base.name}`,
+    arn: `${regional("sqs")}:${base.name}`,
+  }),
+  "aws:iam/role:Role": ({ base }) => ({
+    id: base.name,
+    arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${base.name}`,
+  }),
+  "aws:cloudwatch/logGroup:LogGroup": ({ base }) => ({
+    arn: `${regional("logs")}:log-group:${base.name}`,
+  }),
+  "aws:cloudwatch/eventRule:EventRule": ({ base }) => ({
+    arn: `${regional("events")}:rule/${base.name}`,
+  }),
+  "aws:apigateway/restApi:RestApi": ({ name }) => {
+    const apiId = shortHash(name).slice(0, 10);
+    return {
+      id: apiId,
+      rootResourceId: shortHash(`${name}-root`).slice(0, 10),
+      executionArn: `${regional("execute-api")}:${apiId}`,
+    };
+  },
+  "aws:apigateway/stage:Stage": ({ inputs }) => {
+    const api = String(inputs.restApi);
+    return {
+      invokeUrl: `https://${api}.execute-api.${MOCK_REGION}.amazonaws.com/${inputs.stageName}`,
+      executionArn: `${regional("execute-api")}:${api}/${inputs.stageName}`,
+    };
+  },
+  "aws:mediapackage/channel:Channel": ({ name, inputs }) => ({
+    id: inputs.channelId,
+    hlsIngests: [
+      {
+        ingestEndpoints: [1, 2].map((n) => ({
+          url: `https://${shortHash(`${name}${n}`)}.mediapackage.${MOCK_REGION}.amazonaws.com/in/v2/${shortHash(name)}/channel`,
+          username: shortHash(`${name}-user${n}`),
+          password: `mock-ingest-password-${shortHash(`${name}-password${n}`)}`,
+        })),
+      },
+    ],
+  }),
+  "aws-native:mediapackage:OriginEndpoint": ({ name, inputs }) => {
+    const host = `${shortHash(`${name}-host`)}.mediapackage.${MOCK_REGION}.amazonaws.com`;
+    const manifest = inputs.dashPackage ? "index.mpd" : "index.m3u8";
+    return { url: `https://${host}/out/v1/${shortHash(name)}/${manifest}` };
+  },
+  "aws:lambda/function:Function": ({ base }) => {
+    const functionArn = `${regional("lambda")}:function:${base.name}`;
+    return {
+      arn: functionArn,
+      invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${functionArn}/invocations`,
+    };
+  },
+  // Secrets Manager appends a dash and six random characters to the name.
+  "aws:secretsmanager/secret:Secret": ({ name, base }) => {
+    const arn = `${regional("secretsmanager")}:secret:${base.name}-${shortHash(name).slice(0, 6)}`;
+    return { id: arn, arn };
+  },
+  "aws:apigatewayv2/api:Api": ({ type, name }) => {
+    const apiId = shortHash(type + name).slice(0, 10);
+    return {
+      id: apiId,
+      arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${apiId}`,
+      apiEndpoint: `https://${apiId}.execute-api.${MOCK_REGION}.amazonaws.com`,
+      executionArn: `${regional("execute-api")}:${apiId}`,
+    };
+  },
+  // The $default stage is served at the API's root; others under their name.
+  "aws:apigatewayv2/stage:Stage": ({ name, inputs }) => {
+    const stage = inputs.name ?? name;
+    const path = stage === "$default" ? "" : stage;
+    return {
+      id: stage,
+      invokeUrl: `https://${inputs.apiId}.execute-api.${MOCK_REGION}.amazonaws.com/${path}`,
+      executionArn: `${regional("execute-api")}:${inputs.apiId}/${stage}`,
+    };
+  },
+};
+
 /**
  * The outputs AWS would compute for a resource, derived deterministically from its
  * name so the plan prints the same thing every time.
@@ -53,203 +221,34 @@ export function fakeState(
   name: string,
   inputs: Record<string, any>,
 ): Record<string, any> {
-  const [pkg, module] = type.split(":");
-  const service = module.split("/")[0].toLowerCase();
+  const service = type.split(":")[1].split("/")[0].toLowerCase();
   const id = `${name}-${shortHash(type + name).slice(0, 8)}`;
-  const arn = `arn:aws:${service}:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${id}`;
-  const base = { ...inputs, id, arn, name: inputs.name ?? id };
-  if (type === "aws-native:mediapackage:OriginEndpoint") {
-    const host = `${shortHash(`${name}-host`)}.mediapackage.${MOCK_REGION}.amazonaws.com`;
-    const manifest = inputs.dashPackage ? "index.mpd" : "index.m3u8";
-    return { ...base, url: `https://${host}/out/v1/${shortHash(name)}/${manifest}` };
-  }
-  if (pkg !== "aws") return base;
-
-  switch (type) {
-    case "aws:s3/bucket:Bucket": {
-      const bucket = inputs.bucket ?? id;
-      return {
-        ...base,
-        id: bucket,
-        bucket,
-        arn: `arn:aws:s3:::${bucket}`,
-        bucketRegionalDomainName: `${bucket}.s3.${MOCK_REGION}.amazonaws.com`,
-      };
-    }
-    case "aws:cloudfront/originAccessIdentity:OriginAccessIdentity": {
-      const oaiId = `E${shortHash(name).toUpperCase()}`;
-      return {
-        ...base,
-        id: oaiId,
-        iamArn: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ${oaiId}`,
-        cloudfrontAccessIdentityPath: `origin-access-identity/cloudfront/${oaiId}`,
-      };
-    }
-    case "aws:cloudfront/distribution:Distribution":
-      return {
-        ...base,
-        domainName: `d${shortHash(name)}.cloudfront.net`,
-        // CloudFront's one hosted zone for alias records.
-        hostedZoneId: "Z2FDTNDATAQYW2",
-        arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${id}`,
-      };
-    case "aws:cloudfront/publicKey:PublicKey":
-      // CloudFront public key ids are upper-case letters and digits, starting with K.
-      return {
-        ...base,
-        id: `K${shortHash(type + name)
-          .toUpperCase()
-          .slice(0, 13)}`,
-      };
-    case "aws:cloudfront/keyGroup:KeyGroup": {
-      // Key group ids are UUIDs.
-      const hex = shortHash(type + name) + shortHash(`${name}-key-group`) + shortHash(name);
-      const id = [
-        hex.slice(0, 8),
-        hex.slice(8, 12),
-        hex.slice(12, 16),
-        hex.slice(16, 20),
-        hex.slice(20, 32),
-      ];
-      return { ...base, id: id.join("-") };
-    }
-    case "aws:mediaconvert/queue:Queue": {
-      const queueName = inputs.name ?? id;
-      return {
-        ...base,
-        id: queueName,
-        name: queueName,
-        arn: `arn:aws:mediaconvert:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:queues/${queueName}`,
-      };
-    }
-    case "aws:cloudwatch/metricAlarm:MetricAlarm":
-      return {
-        ...base,
-        arn: `arn:aws:cloudwatch:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:alarm:${base.name}`,
-      };
-    case "aws:cloudwatch/dashboard:Dashboard":
-      return {
-        ...base,
-        id: inputs.dashboardName,
-        dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${inputs.dashboardName}`,
-      };
-    case "aws:acm/certificate:Certificate":
-      return {
-        ...base,
-        arn: `arn:aws:acm:us-east-1:${MOCK_ACCOUNT_ID}:certificate/${shortHash(name)}`,
-        domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
-          (domainName: string) => ({
-            domainName,
-            resourceRecordName: `_${shortHash(domainName)}.${domainName}.`,
-            resourceRecordType: "CNAME",
-            resourceRecordValue: `_${shortHash(`${domainName}-value`)}.acm-validations.aws.`,
-          }),
-        ),
-      };
-    case "aws:route53/record:Record":
-      return { ...base, fqdn: String(inputs.name).replace(/\.$/, "") };
-    case "aws:sqs/queue:Queue":
-      return {
-        ...base,
-        url: `https://sqs.${MOCK_REGION}.amazonaws.com/${MOCK_ACCOUNT_ID}/${base.name}`,
-        arn: `arn:aws:sqs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${base.name}`,
-      };
-    case "aws:iam/role:Role":
-      return { ...base, id: base.name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${base.name}` };
-    case "aws:cloudwatch/logGroup:LogGroup":
-      return {
-        ...base,
-        arn: `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:log-group:${base.name}`,
-      };
-    case "aws:cloudwatch/eventRule:EventRule":
-      return { ...base, arn: `arn:aws:events:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:rule/${base.name}` };
-    case "aws:apigateway/restApi:RestApi":
-      return {
-        ...base,
-        id: shortHash(name).slice(0, 10),
-        rootResourceId: shortHash(`${name}-root`).slice(0, 10),
-        executionArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${shortHash(name).slice(0, 10)}`,
-      };
-    case "aws:apigateway/stage:Stage": {
-      const api = String(inputs.restApi);
-      return {
-        ...base,
-        invokeUrl: `https://${api}.execute-api.${MOCK_REGION}.amazonaws.com/${inputs.stageName}`,
-        executionArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${api}/${inputs.stageName}`,
-      };
-    }
-    case "aws:mediapackage/channel:Channel":
-      return {
-        ...base,
-        id: inputs.channelId,
-        hlsIngests: [
-          {
-            ingestEndpoints: [1, 2].map((n) => ({
-              url: `https://${shortHash(`${name}${n}`)}.mediapackage.${MOCK_REGION}.amazonaws.com/in/v2/${shortHash(name)}/channel`,
-              username: shortHash(`${name}-user${n}`),
-              password: `mock-ingest-password-${shortHash(`${name}-password${n}`)}`,
-            })),
-          },
-        ],
-      };
-    case "aws:lambda/function:Function": {
-      const functionArn = `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:function:${base.name}`;
-      return {
-        ...base,
-        arn: functionArn,
-        invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${functionArn}/invocations`,
-      };
-    }
-    case "aws:secretsmanager/secret:Secret":
-      // Secrets Manager appends a dash and six random characters to the name.
-      return {
-        ...base,
-        id: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:${base.name}-${shortHash(name).slice(0, 6)}`,
-        arn: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:secret:${base.name}-${shortHash(name).slice(0, 6)}`,
-      };
-    case "aws:apigatewayv2/api:Api": {
-      const apiId = shortHash(type + name).slice(0, 10);
-      return {
-        ...base,
-        id: apiId,
-        arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${apiId}`,
-        apiEndpoint: `https://${apiId}.execute-api.${MOCK_REGION}.amazonaws.com`,
-        executionArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${apiId}`,
-      };
-    }
-    case "aws:apigatewayv2/stage:Stage": {
-      // The $default stage is served at the API's root; others under their name.
-      const stage = inputs.name ?? name;
-      const path = stage === "$default" ? "" : stage;
-      return {
-        ...base,
-        id: stage,
-        invokeUrl: `https://${inputs.apiId}.execute-api.${MOCK_REGION}.amazonaws.com/${path}`,
-        executionArn: `arn:aws:execute-api:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:${inputs.apiId}/${stage}`,
-      };
-    }
-    default:
-      return base;
-  }
+  const base = { id, arn: `${regional(service)}:${id}`, name: inputs.name ?? id };
+  const computed = FAKE_OUTPUTS[type]?.({ type, name, inputs, base }) ?? {};
+  return { ...inputs, ...base, ...computed };
 }
 
-/** Results of the provider functions (invokes) the program calls. */
+/** Results of the provider functions (invokes) the program calls, by token. */
+const FAKE_CALLS: Record<string, Record<string, any>> = {
+  "aws:index/getCallerIdentity:getCallerIdentity": {
+    accountId: MOCK_ACCOUNT_ID,
+    arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`,
+    userId: "AIDAPLAN",
+    id: MOCK_ACCOUNT_ID,
+  },
+  "aws:index/getRegion:getRegion": { region: MOCK_REGION, name: MOCK_REGION, id: MOCK_REGION },
+  "aws:index/getPartition:getPartition": {
+    partition: "aws",
+    dnsSuffix: "amazonaws.com",
+    id: "aws",
+  },
+};
+
+/** The result of a provider function (invoke) the program calls. */
 export function fakeCall(token: string): Record<string, any> {
-  switch (token) {
-    case "aws:index/getCallerIdentity:getCallerIdentity":
-      return {
-        accountId: MOCK_ACCOUNT_ID,
-        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`,
-        userId: "AIDAPLAN",
-        id: MOCK_ACCOUNT_ID,
-      };
-    case "aws:index/getRegion:getRegion":
-      return { region: MOCK_REGION, name: MOCK_REGION, id: MOCK_REGION };
-    case "aws:index/getPartition:getPartition":
-      return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
-    default:
-      throw new Error(`The plan has no mock for the provider function ${token}`);
-  }
+  const result = FAKE_CALLS[token];
+  if (!result) throw new Error(`The plan has no mock for the provider function ${token}`);
+  return { ...result };
 }
 
 /**

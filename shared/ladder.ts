@@ -32,7 +32,8 @@ export const DEFAULT_QVBR_QUALITY_LEVEL = 7;
 // MediaConvert H.264 limits: frame size 32..8192 (even), bitrate 1,000..1,152,000,000 bps.
 const MIN_DIMENSION = 32;
 const MAX_DIMENSION = 8192;
-const MIN_BITRATE = 1_000;
+/** MediaConvert's lowest H.264 bitrate, bits per second. */
+export const MIN_BITRATE = 1_000;
 const MAX_BITRATE = 1_152_000_000;
 const MAX_RENDITIONS = 10;
 
@@ -156,80 +157,8 @@ export function validateAutomatedAbrLimits(limits: AutomatedAbrLimits): void {
   }
 }
 
-/**
- * The source picture renditions are fitted to: its stored size, its display aspect
- * ratio, and whether MediaConvert turns it a quarter turn (rotation 90 or 270, which it
- * applies to MP4 and QuickTime inputs).
- */
-export interface SourcePicture {
-  readonly width: number;
-  readonly height: number;
-  /** Width over height of the stored picture as displayed (pixel aspect ratio applied). */
-  readonly displayAspectRatio: number;
-  readonly quarterTurn: boolean;
-}
-
 /** MediaConvert's smallest H.264 frame side: a source smaller than this is not encoded. */
 export const MIN_FRAME_SIDE = MIN_DIMENSION;
-
-/** The picture as players show it: long and short side, and whether it stands upright. */
-export function displayShape(picture: SourcePicture) {
-  // Pixel aspect ratio stretches the width: the height stays as stored.
-  const width = Math.round(picture.height * picture.displayAspectRatio);
-  const height = picture.height;
-  const [shown, across] = picture.quarterTurn ? [width, height] : [height, width];
-  return {
-    short: Math.min(width, height),
-    long: Math.max(width, height),
-    portrait: shown > across,
-  };
-}
-
-const even = (value: number) => Math.max(2, 2 * Math.round(value / 2));
-const evenDown = (value: number) => 2 * Math.floor(value / 2);
-/** Bitrates are kept in whole kilobits. */
-const kilobits = (bitrate: number) => Math.max(MIN_BITRATE, Math.round(bitrate / 1_000) * 1_000);
-
-/**
- * One rung fitted to the source: its short side is the rung's height, its long side
- * follows the source's display aspect ratio (rounded to even), and it stands the way
- * the source stands (portrait rungs for a portrait source). A rung taller than the
- * source is not upscaled: it becomes the source's own size (even, rounded down).
- *
- * The bitrate scales with the pixel count, never above the rung's: a 4:3 or a
- * source-sized rung has fewer pixels, so it needs fewer bits for the same quality; an
- * ultra-wide one keeps the configured cap, which bounds delivery cost.
- */
-export function fitRendition(rung: Rendition, picture: SourcePicture): Rendition {
-  const { short, long, portrait } = displayShape(picture);
-  const upscale = rung.height > short;
-  const shortSide = upscale ? evenDown(short) : rung.height;
-  const aspect = long / short;
-  const longSide = upscale
-    ? Math.min(even(shortSide * aspect), evenDown(long))
-    : even(shortSide * aspect);
-  const [width, height] = portrait ? [shortSide, longSide] : [longSide, shortSide];
-  const pixels = Math.min(1, (width * height) / (rung.width * rung.height));
-  return { width, height, bitrate: kilobits(rung.bitrate * pixels) };
-}
-
-/**
- * The ladder fitted to the source: only the rungs whose height is at most the source's
- * displayed short side, each fitted with {@link fitRendition}. A source smaller than
- * every rung gets one rendition at its own size, with the smallest rung's bitrate
- * scaled to its pixels.
- *
- * 1280x720: 640x360, 960x540, 1280x720. 720x1280, or 1280x720 turned 90°: 360x640,
- * 540x960, 720x1280. 640x480: 480x360 at 750 kb/s. 854x480: 640x360. 320x240: 320x240
- * at 333 kb/s.
- */
-export function fitLadder(ladder: readonly Rendition[], picture: SourcePicture): Rendition[] {
-  const { short } = displayShape(picture);
-  const fitting = ladder.filter((rung) => rung.height <= short);
-  if (fitting.length > 0) return fitting.map((rung) => fitRendition(rung, picture));
-  const smallest = [...ladder].sort((a, b) => a.height - b.height)[0];
-  return [fitRendition(smallest, picture)];
-}
 
 /** The rendition's name in output file names: `_<short side>` (`_360` for 640x360 and 360x640). */
 export const renditionName = ({ width, height }: Rendition) => `_${Math.min(width, height)}`;

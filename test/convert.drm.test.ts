@@ -5,21 +5,21 @@ import { isValidContentId } from "../shared/drm";
 import { buildJobSettings } from "../functions/convert/jobSettings";
 import { OUTPUT_LAYOUT } from "../shared/outputLayout";
 import { planRecord, processingMarker } from "../functions/convert/request";
-import { readConvertSettings } from "../functions/convert/settings";
+import { readConvertEnvironment } from "../functions/convert/environment";
 import {
+  CONVERT_VARIABLES,
   CONVERT_ENVIRONMENT,
-  CONVERT_SETTINGS,
+  DRM_CONVERT_VARIABLES,
   DRM_CONVERT_ENVIRONMENT,
-  DRM_CONVERT_SETTINGS,
   SPEKE_URL,
-} from "./support/convertSettings";
+} from "./support/convertEnvironment";
 import { uploadRecord } from "./support/s3Events";
 
 const WIDEVINE = "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed";
 const PLAYREADY = "9a04f079-9840-4286-ab92-e65be0885f95";
 const FAIRPLAY = "94ce86fb-07ff-4f43-adb8-93d2fa968ca2";
 const CONTENT_ID = "a-0123456789ab";
-const PROFILE = CONVERT_SETTINGS.profile;
+const PROFILE = CONVERT_ENVIRONMENT.profile;
 
 const drmJob = (keepClearOutputs = false): JobSettings =>
   buildJobSettings("s3://src/a.mp4", "out", "a", PROFILE, {
@@ -135,7 +135,7 @@ describe("convert: DRM job settings", () => {
       ["HLS", "MP4", "Thumbnails"],
     );
     assert.doesNotMatch(JSON.stringify(today), /Encryption|Speke|DASH/i);
-    const request = planRecord(uploadRecord("a.mp4"), CONVERT_SETTINGS);
+    const request = planRecord(uploadRecord("a.mp4"), CONVERT_ENVIRONMENT);
     assert.ok(request.action === "submit");
     assert.deepEqual(Object.keys(request.request.UserMetadata!).sort(), [
       "application",
@@ -147,7 +147,7 @@ describe("convert: DRM job settings", () => {
 
 describe("convert: planning a DRM record", () => {
   const plan = (key: string) => {
-    const result = planRecord(uploadRecord(key), DRM_CONVERT_SETTINGS);
+    const result = planRecord(uploadRecord(key), DRM_CONVERT_ENVIRONMENT);
     return result.action === "submit" ? result : assert.fail(result.reason);
   };
 
@@ -181,7 +181,7 @@ describe("convert: planning a DRM record", () => {
     const first = plan("a.mp4").request.UserMetadata!.contentId;
     const again = planRecord(
       uploadRecord("a.mp4", { sequencer: "0055AED6DCD90281F0" }),
-      DRM_CONVERT_SETTINGS,
+      DRM_CONVERT_ENVIRONMENT,
     );
     assert.ok(again.action === "submit");
     assert.equal(again.request.UserMetadata!.contentId, first);
@@ -263,19 +263,22 @@ describe("convert: content ids", () => {
 
 describe("convert: DRM settings from the environment", () => {
   it("leaves DRM off when neither variable is set", () => {
-    assert.equal(readConvertSettings(CONVERT_ENVIRONMENT).drm, undefined);
-    assert.equal(readConvertSettings({ ...CONVERT_ENVIRONMENT, SPEKE_URL: "" }).drm, undefined);
+    assert.equal(readConvertEnvironment(CONVERT_VARIABLES).drm, undefined);
+    assert.equal(readConvertEnvironment({ ...CONVERT_VARIABLES, SPEKE_URL: "" }).drm, undefined);
   });
 
   it("turns DRM on with SPEKE_URL, clear outputs off by default", () => {
-    assert.deepEqual(readConvertSettings(DRM_CONVERT_ENVIRONMENT), DRM_CONVERT_SETTINGS);
+    assert.deepEqual(readConvertEnvironment(DRM_CONVERT_VARIABLES), DRM_CONVERT_ENVIRONMENT);
   });
 
   it("keeps clear outputs when DRM_CLEAR_OUTPUTS is true", () => {
-    const on = { ...DRM_CONVERT_ENVIRONMENT, DRM_CLEAR_OUTPUTS: "true" };
-    const off = { ...DRM_CONVERT_ENVIRONMENT, DRM_CLEAR_OUTPUTS: "false" };
-    assert.deepEqual(readConvertSettings(on).drm, { spekeUrl: SPEKE_URL, keepClearOutputs: true });
-    assert.deepEqual(readConvertSettings(off).drm, {
+    const on = { ...DRM_CONVERT_VARIABLES, DRM_CLEAR_OUTPUTS: "true" };
+    const off = { ...DRM_CONVERT_VARIABLES, DRM_CLEAR_OUTPUTS: "false" };
+    assert.deepEqual(readConvertEnvironment(on).drm, {
+      spekeUrl: SPEKE_URL,
+      keepClearOutputs: true,
+    });
+    assert.deepEqual(readConvertEnvironment(off).drm, {
       spekeUrl: SPEKE_URL,
       keepClearOutputs: false,
     });
@@ -288,7 +291,7 @@ describe("convert: DRM settings from the environment", () => {
       "ftp://x/y",
     ]) {
       assert.throws(
-        () => readConvertSettings({ ...DRM_CONVERT_ENVIRONMENT, SPEKE_URL: url }),
+        () => readConvertEnvironment({ ...DRM_CONVERT_VARIABLES, SPEKE_URL: url }),
         (error: Error) =>
           /Environment variable SPEKE_URL is invalid/.test(error.message) &&
           !error.message.includes(url),
@@ -303,7 +306,7 @@ describe("convert: DRM settings from the environment", () => {
       "https://abc.execute-api.us-east-1.amazonaws.com/x#SECRET",
     ]) {
       assert.throws(
-        () => readConvertSettings({ ...DRM_CONVERT_ENVIRONMENT, SPEKE_URL: url }),
+        () => readConvertEnvironment({ ...DRM_CONVERT_VARIABLES, SPEKE_URL: url }),
         (error: Error) =>
           /SPEKE_URL is invalid/.test(error.message) && !/SECRET/.test(error.message),
       );
@@ -312,14 +315,14 @@ describe("convert: DRM settings from the environment", () => {
 
   it("names DRM_CLEAR_OUTPUTS when it is not true or false", () => {
     assert.throws(
-      () => readConvertSettings({ ...DRM_CONVERT_ENVIRONMENT, DRM_CLEAR_OUTPUTS: "yes" }),
+      () => readConvertEnvironment({ ...DRM_CONVERT_VARIABLES, DRM_CLEAR_OUTPUTS: "yes" }),
       /Environment variable DRM_CLEAR_OUTPUTS is invalid: "yes" is not true or false/,
     );
   });
 
   it("names both variables when DRM_CLEAR_OUTPUTS is set without SPEKE_URL", () => {
     assert.throws(
-      () => readConvertSettings({ ...CONVERT_ENVIRONMENT, DRM_CLEAR_OUTPUTS: "true" }),
+      () => readConvertEnvironment({ ...CONVERT_VARIABLES, DRM_CLEAR_OUTPUTS: "true" }),
       /DRM_CLEAR_OUTPUTS is set but SPEKE_URL is not/,
     );
   });

@@ -18,13 +18,13 @@ import { mockClient } from "aws-sdk-client-mock";
 import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
 import {
+  CONVERT_VARIABLES,
   CONVERT_ENVIRONMENT,
-  CONVERT_SETTINGS,
+  DRM_CONVERT_VARIABLES,
   DRM_CONVERT_ENVIRONMENT,
-  DRM_CONVERT_SETTINGS,
   JOB_QUEUE_ARN,
   SPEKE_URL,
-} from "./support/convertSettings";
+} from "./support/convertEnvironment";
 import { invokeBundle, runNode } from "./support/bundledFunction";
 import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
 import { LocalDynamoDb, startDynamoDb, TEST_CREDENTIALS } from "./support/dynamoDb";
@@ -58,7 +58,7 @@ describe("convert handler with a mocked client", () => {
   const s3 = mockClient(s3Client);
   const dynamoDbClient = new DynamoDBClient({ region: "us-east-1", credentials: TEST_CREDENTIALS });
   const dynamoDb = mockClient(dynamoDbClient);
-  const handlerFor = (settings = CONVERT_SETTINGS) => {
+  const handlerFor = (settings = CONVERT_ENVIRONMENT) => {
     const handler = createConvertHandler(settings, {
       mediaConvert: client,
       s3: s3Client,
@@ -140,12 +140,12 @@ describe("convert handler with a mocked client", () => {
   });
 
   it("submits the role, the idempotency token and the metadata", async () => {
-    mediaConvert
-      .on(CreateJobCommand)
-      .resolves({ Job: { Id: "job-1", Role: CONVERT_SETTINGS.mediaConvertRoleArn, Settings: {} } });
+    mediaConvert.on(CreateJobCommand).resolves({
+      Job: { Id: "job-1", Role: CONVERT_ENVIRONMENT.mediaConvertRoleArn, Settings: {} },
+    });
     await capturingLogs(() => handler(s3Event(uploadRecord("trailers/a.mp4"))));
     const [call] = mediaConvert.commandCalls(CreateJobCommand);
-    assert.equal(call.args[0].input.Role, CONVERT_SETTINGS.mediaConvertRoleArn);
+    assert.equal(call.args[0].input.Role, CONVERT_ENVIRONMENT.mediaConvertRoleArn);
     assert.match(call.args[0].input.ClientRequestToken!, /^[0-9a-f-]{36}$/);
     assert.equal(call.args[0].input.UserMetadata!.application, "vod-test");
   });
@@ -161,7 +161,7 @@ describe("convert handler with a mocked client", () => {
     assert.ok(dynamoDb.commandCalls(PutItemCommand)[0].calledBefore(createJob));
     assert.ok(dynamoDb.commandCalls(UpdateItemCommand)[0].calledAfter(createJob));
     const put = dynamoDb.commandCalls(PutItemCommand)[0].args[0].input;
-    assert.equal(put.TableName, CONVERT_SETTINGS.idempotencyTable);
+    assert.equal(put.TableName, CONVERT_ENVIRONMENT.idempotencyTable);
     assert.match(put.Item!.id.S!, /^upload#[A-Za-z0-9+/]{43}=$/, "a SHA-256 of the upload");
     assert.equal(put.Item!.status.S, "INPROGRESS");
     assert.match(put.ConditionExpression!, /attribute_not_exists\(#id\)/);
@@ -202,7 +202,7 @@ describe("convert handler with a mocked client", () => {
     await capturingLogs(() => handler(s3Event(uploadRecord("trailers/My+Movie.mp4"))));
     const [call] = s3.commandCalls(PutObjectCommand);
     const input = call.args[0].input;
-    assert.equal(input.Bucket, CONVERT_SETTINGS.destinationBucket);
+    assert.equal(input.Bucket, CONVERT_ENVIRONMENT.destinationBucket);
     assert.equal(input.Key, "trailers/My Movie.mp4/asset.json");
     assert.equal(input.IfNoneMatch, "*");
     assert.equal(input.IfMatch, undefined);
@@ -276,7 +276,7 @@ describe("convert handler with a mocked client", () => {
   });
 
   it("puts the content id into the job and the status file when DRM is on", async () => {
-    const drmHandler = handlerFor(DRM_CONVERT_SETTINGS);
+    const drmHandler = handlerFor(DRM_CONVERT_ENVIRONMENT);
     mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: "job-9", Role: "r", Settings: {} } });
     await capturingLogs(() => drmHandler(s3Event(uploadRecord("films/Le+Film.mp4"))));
     const [job] = mediaConvert.commandCalls(CreateJobCommand);
@@ -288,11 +288,11 @@ describe("convert handler with a mocked client", () => {
   });
 
   it("refuses to run without the Lambda context, which bounds upload records", async () => {
-    const bare = createConvertHandler(CONVERT_SETTINGS, {
+    const bare = createConvertHandler(CONVERT_ENVIRONMENT, {
       mediaConvert: client,
       s3: s3Client,
       probe: probeFinding(),
-      uploadRecords: uploadRecordStore(CONVERT_SETTINGS.idempotencyTable, dynamoDbClient),
+      uploadRecords: uploadRecordStore(CONVERT_ENVIRONMENT.idempotencyTable, dynamoDbClient),
     });
     await assert.rejects(bare(s3Event(uploadRecord("a.mp4"))), /needs the Lambda context/);
     assert.equal(dynamoDb.calls().length, 0);
@@ -306,7 +306,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
   /** A fresh idempotency table per test. */
   let table: string;
   let tables = 0;
-  const handlerFor = (endpoint: string, settings = CONVERT_SETTINGS) => {
+  const handlerFor = (endpoint: string, settings = CONVERT_ENVIRONMENT) => {
     const handler = createConvertHandler(settings, {
       mediaConvert: mediaConvertClientFor({ endpoint }),
       s3: new S3Client({
@@ -353,7 +353,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
       String(headers.authorization),
       /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/us-east-1\/mediaconvert\/aws4_request/,
     );
-    assert.equal(body.role, CONVERT_SETTINGS.mediaConvertRoleArn);
+    assert.equal(body.role, CONVERT_ENVIRONMENT.mediaConvertRoleArn);
     assert.match(body.clientRequestToken, /^[0-9a-f-]{36}$/);
     assert.deepEqual(Object.keys(body.userMetadata).sort(), [
       "application",
@@ -382,7 +382,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
   it("sends a DRM job's SPEKE encryption blocks on the wire, and no clear outputs", async () => {
     fake = await startFakeMediaConvert();
     await capturingLogs(() =>
-      handlerFor(fake.endpoint, DRM_CONVERT_SETTINGS)(s3Event(uploadRecord("drm/clip.mp4"))),
+      handlerFor(fake.endpoint, DRM_CONVERT_ENVIRONMENT)(s3Event(uploadRecord("drm/clip.mp4"))),
     );
     const [{ body }] = fake.calls;
     const contentId = body.userMetadata.contentId;
@@ -527,7 +527,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     const event = s3Event(uploadRecord("bundled/clip.mov"));
     // Asynchronously: the local servers answer from this process's event loop.
     const run = await runNode(["-e", invokeBundle(writeConvertBundle(), event)], {
-      env: localEnvironment(CONVERT_ENVIRONMENT),
+      env: localEnvironment(CONVERT_VARIABLES),
     });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(fake.jobs.length, 1);
@@ -560,7 +560,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     const event = s3Event(
       uploadRecord("bundled/twice.mp4", { versionId: "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd" }),
     );
-    const env = localEnvironment(CONVERT_ENVIRONMENT);
+    const env = localEnvironment(CONVERT_VARIABLES);
     const first = await runNode(["-e", invokeBundle(bundle, event)], { env });
     clock.offset = 2 * 60_000;
     const second = await runNode(["-e", invokeBundle(bundle, event)], { env });
@@ -576,7 +576,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     fake = await startFakeMediaConvert();
     const event = s3Event(uploadRecord("bundled/drm.mov"));
     const run = await runNode(["-e", invokeBundle(writeConvertBundle(), event)], {
-      env: localEnvironment(DRM_CONVERT_ENVIRONMENT),
+      env: localEnvironment(DRM_CONVERT_VARIABLES),
     });
     assert.equal(run.code, 0, run.stderr);
     const settings = fake.calls[0].body.settings;
@@ -592,7 +592,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
 
   it("fails at cold start, naming the variable, when its environment is incomplete", () => {
     fake = { close: async () => {} } as FakeMediaConvert;
-    assert.ok(CONVERT_ENVIRONMENT.LADDER);
+    assert.ok(CONVERT_VARIABLES.LADDER);
     const run = spawnSync(process.execPath, [writeConvertBundle()], {
       encoding: "utf8",
       env: { PATH: process.env.PATH, AWS_REGION: "us-east-1" },

@@ -9,7 +9,7 @@ import { uploadRecordStore } from "../functions/convert/idempotency";
 import { UPLOAD_RECORD_SECONDS } from "../shared/idempotencyTable";
 import { invokeBundle } from "./support/bundledFunction";
 import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
-import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "./support/convertSettings";
+import { CONVERT_VARIABLES, CONVERT_ENVIRONMENT } from "./support/convertEnvironment";
 import { LocalDynamoDb, startDynamoDb, TEST_CREDENTIALS } from "./support/dynamoDb";
 import {
   FakeMediaConvert,
@@ -88,7 +88,7 @@ describe("convert: exactly one job per upload", () => {
    */
   function deliver(event: S3Event) {
     const handler = createConvertHandler(
-      { ...CONVERT_SETTINGS, idempotencyTable: table },
+      { ...CONVERT_ENVIRONMENT, idempotencyTable: table },
       {
         mediaConvert: mediaConvertClientFor(fake),
         s3: new S3Client({
@@ -190,7 +190,7 @@ describe("convert: exactly one job per upload", () => {
       stdio: "ignore",
       env: deployedEnvironment(
         { mediaConvert: fake.endpoint, s3: fakeS3.endpoint, dynamoDb: dynamoDb.endpoint, table },
-        CONVERT_ENVIRONMENT,
+        CONVERT_VARIABLES,
       ),
     });
     while (fake.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));

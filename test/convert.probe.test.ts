@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createConvertHandler } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
-import { outputSizes } from "../functions/convert/jobSettings";
+import { outputSizes } from "../shared/ladderFit";
 import { DEFAULT_LADDER } from "../shared/ladder";
 import {
   interpretReport,
@@ -16,7 +16,7 @@ import {
 import type { SourceFacts } from "../shared/assetFile";
 import { invokeBundle, runNode } from "./support/bundledFunction";
 import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
-import { CONVERT_ENVIRONMENT, CONVERT_SETTINGS } from "./support/convertSettings";
+import { CONVERT_VARIABLES, CONVERT_ENVIRONMENT } from "./support/convertEnvironment";
 import { LocalDynamoDb, startDynamoDb, TEST_CREDENTIALS } from "./support/dynamoDb";
 import {
   FakeMediaConvert,
@@ -333,7 +333,7 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
     const handlerWith = (limits?: ProbeLimits, s3Fake = fakeS3) => {
       const s3 = s3For(s3Fake);
       const handler = createConvertHandler(
-        { ...CONVERT_SETTINGS, idempotencyTable: table },
+        { ...CONVERT_ENVIRONMENT, idempotencyTable: table },
         {
           mediaConvert: mediaConvertClientFor(fake),
           s3,
@@ -460,7 +460,7 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
       const run = await runNode(["-e", invokeBundle(writeConvertBundle(), event)], {
         env: deployedEnvironment(
           { mediaConvert: fake.endpoint, s3: fakeS3.endpoint, dynamoDb: dynamoDb.endpoint, table },
-          CONVERT_ENVIRONMENT,
+          CONVERT_VARIABLES,
         ),
       });
       assert.equal(run.code, 0, run.stderr);

@@ -6,15 +6,16 @@ import { isSecret, PlannedStack } from "../plan/mockCloud";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
 import { TEST_ACCESS_KEY, TEST_SITE_ID, TEST_SITE_KEY } from "./support/pallyCon";
 import { opensslKeyPair, PemKeyPair } from "./support/playerCookies";
+import { AWS } from "./support/resourceTypes";
 
-const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-const RECORD = "aws:route53/record:Record";
-const PUBLIC_KEY = "aws:cloudfront/publicKey:PublicKey";
-const KEY_GROUP = "aws:cloudfront/keyGroup:KeyGroup";
-const FUNCTION = "aws:lambda/function:Function";
-const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
-const OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2";
+const DISTRIBUTION = AWS.cloudfront.Distribution;
+const BUCKET_POLICY = AWS.s3.BucketPolicy;
+const RECORD = AWS.route53.Record;
+const PUBLIC_KEY = AWS.cloudfront.PublicKey;
+const KEY_GROUP = AWS.cloudfront.KeyGroup;
+const FUNCTION = AWS.lambda.Function;
+const SECRET_VERSION = AWS.secretsmanager.SecretVersion;
+const OBJECT = AWS.s3.BucketObjectv2;
 
 /** The token service a pipeline with signed cookies needs. */
 const LICENSE_TOKENS: NonNullable<VodPipelineArgs["licenseTokens"]> = {
@@ -86,12 +87,8 @@ describe("VodPipeline delivery", () => {
     });
 
     it("signs every request to S3 with SigV4 instead of using an OAI", () => {
-      assert.deepEqual(ofType(oac, "aws:cloudfront/originAccessIdentity:OriginAccessIdentity"), []);
-      const control = named(
-        oac,
-        "aws:cloudfront/originAccessControl:OriginAccessControl",
-        "vod-oac",
-      );
+      assert.deepEqual(ofType(oac, AWS.cloudfront.OriginAccessIdentity), []);
+      const control = named(oac, AWS.cloudfront.OriginAccessControl, "vod-oac");
       assert.equal(control.inputs.originAccessControlOriginType, "s3");
       assert.equal(control.inputs.signingBehavior, "always");
       assert.equal(control.inputs.signingProtocol, "sigv4");
@@ -133,13 +130,10 @@ describe("VodPipeline delivery", () => {
     });
 
     it("encrypts the output with a rotating customer key and an S3 bucket key", () => {
-      const key = named(encrypted, "aws:kms/key:Key", "vod-output");
+      const key = named(encrypted, AWS.kms.Key, "vod-output");
       assert.equal(key.inputs.enableKeyRotation, true);
-      const sse = named(
-        encrypted,
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-        "vod-output",
-      ).inputs.rules[0];
+      const sse = named(encrypted, AWS.s3.BucketServerSideEncryptionConfiguration, "vod-output")
+        .inputs.rules[0];
       assert.deepEqual(sse, {
         applyServerSideEncryptionByDefault: {
           sseAlgorithm: "aws:kms",
@@ -150,7 +144,7 @@ describe("VodPipeline delivery", () => {
     });
 
     it("lets CloudFront decrypt for this distribution only", () => {
-      const key = named(encrypted, "aws:kms/key:Key", "vod-output");
+      const key = named(encrypted, AWS.kms.Key, "vod-output");
       const cloudFront = statementsOf(key.inputs.policy).find(
         (s) => s.Principal?.Service === "cloudfront.amazonaws.com",
       )!;
@@ -161,9 +155,9 @@ describe("VodPipeline delivery", () => {
     });
 
     it("grants the key to MediaConvert and both functions through their roles, and to nobody else", () => {
-      const key = named(encrypted, "aws:kms/key:Key", "vod-output");
+      const key = named(encrypted, AWS.kms.Key, "vod-output");
       const granted = encrypted.resources
-        .filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy")
+        .filter((r) => r.type === AWS.iam.RolePolicy)
         .filter((r) => statementsOf(r.inputs.policy).some((s) => s.Resource === key.outputs.arn))
         .map((r) => r.name)
         .sort();
@@ -186,13 +180,13 @@ describe("VodPipeline delivery", () => {
     });
 
     it("requests a DNS-validated certificate in us-east-1 and validates it in the zone", () => {
-      const certificate = named(custom, "aws:acm/certificate:Certificate", "vod-cdn").inputs;
+      const certificate = named(custom, AWS.acm.Certificate, "vod-cdn").inputs;
       assert.equal(certificate.region, "us-east-1");
       assert.equal(certificate.domainName, "video.example.com");
       assert.equal(certificate.validationMethod, "DNS");
       const validation = named(custom, RECORD, "vod-cdn-validation-0").inputs;
       assert.equal(validation.zoneId, "Z0123456789");
-      const check = named(custom, "aws:acm/certificateValidation:CertificateValidation", "vod-cdn");
+      const check = named(custom, AWS.acm.CertificateValidation, "vod-cdn");
       assert.equal(check.inputs.region, "us-east-1");
     });
 
@@ -218,13 +212,9 @@ describe("VodPipeline delivery", () => {
       const outputs = custom.outputs as Record<string, string>;
       assert.equal(outputs.playbackDomain, "video.example.com");
       assert.match(outputs.playerUrlPattern, /^https:\/\/video\.example\.com\/player\//);
-      const env = named(custom, "aws:lambda/function:Function", "vod-metadata").inputs.environment;
+      const env = named(custom, AWS.lambda.Function, "vod-metadata").inputs.environment;
       assert.equal(env.variables.PLAYBACK_DOMAIN, "video.example.com");
-      const cors = named(
-        custom,
-        "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
-        "vod-output",
-      );
+      const cors = named(custom, AWS.s3.BucketCorsConfiguration, "vod-output");
       assert.deepEqual(cors.inputs.corsRules[0].allowedOrigins, ["https://video.example.com"]);
     });
 
@@ -235,7 +225,7 @@ describe("VodPipeline delivery", () => {
           delivery: { customDomain: { aliases: ["video.example.com"], certificateArn: arn } },
         }),
       );
-      assert.deepEqual(ofType(existing, "aws:acm/certificate:Certificate"), []);
+      assert.deepEqual(ofType(existing, AWS.acm.Certificate), []);
       assert.deepEqual(ofType(existing, RECORD), []);
       assert.equal(
         named(existing, DISTRIBUTION, "vod-cdn").inputs.viewerCertificate.acmCertificateArn,
@@ -276,33 +266,25 @@ describe("VodPipeline delivery", () => {
         pipeline({ delivery: { cdnAccessLogs: true }, logRetentionDays: 90 }),
       );
       const distribution = named(logged, DISTRIBUTION, "vod-cdn");
-      const logGroup = named(logged, "aws:cloudwatch/logGroup:LogGroup", "vod-cdn-access").inputs;
+      const logGroup = named(logged, AWS.cloudwatch.LogGroup, "vod-cdn-access").inputs;
       assert.equal(logGroup.retentionInDays, 90);
       assert.equal(logGroup.region, "us-east-1");
-      const source = named(
-        logged,
-        "aws:cloudwatch/logDeliverySource:LogDeliverySource",
-        "vod-cdn",
-      ).inputs;
+      const source = named(logged, AWS.cloudwatch.LogDeliverySource, "vod-cdn").inputs;
       assert.deepEqual(
         [source.region, source.logType, source.resourceArn],
         ["us-east-1", "ACCESS_LOGS", distribution.outputs.arn],
       );
-      const destination = named(
-        logged,
-        "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
-        "vod-cdn",
-      ).inputs;
+      const destination = named(logged, AWS.cloudwatch.LogDeliveryDestination, "vod-cdn").inputs;
       assert.equal(destination.outputFormat, "json");
       assert.match(
         destination.deliveryDestinationConfiguration.destinationResourceArn,
         /log-group/,
       );
-      assert.ok(named(logged, "aws:cloudwatch/logDelivery:LogDelivery", "vod-cdn"));
+      assert.ok(named(logged, AWS.cloudwatch.LogDelivery, "vod-cdn"));
     });
 
     it("are off by default", () => {
-      assert.deepEqual(ofType(plan, "aws:cloudwatch/logDelivery:LogDelivery"), []);
+      assert.deepEqual(ofType(plan, AWS.cloudwatch.LogDelivery), []);
     });
   });
   describe("signed cookies (protected clear playback)", () => {
@@ -369,17 +351,17 @@ describe("VodPipeline delivery", () => {
       const origin = named(signed, DISTRIBUTION, "vod-cdn").inputs.origins.find(
         (o: Record<string, any>) => o.originId === "license-tokens",
       );
-      const api = named(signed, "aws:apigatewayv2/api:Api", "vod-tokens").outputs;
+      const api = named(signed, AWS.apigatewayv2.Api, "vod-tokens").outputs;
       assert.equal(origin.domainName, new URL(api.apiEndpoint).host);
     });
 
     it("adds a POST /session route to the token service, behind its JWT authorizer", () => {
-      const route = named(signed, "aws:apigatewayv2/route:Route", "vod-tokens-session").inputs;
+      const route = named(signed, AWS.apigatewayv2.Route, "vod-tokens-session").inputs;
       assert.equal(route.routeKey, "POST /session");
       assert.equal(route.authorizationType, "JWT");
       assert.equal(
         route.authorizerId,
-        named(signed, "aws:apigatewayv2/authorizer:Authorizer", "vod-tokens-jwt").outputs.id,
+        named(signed, AWS.apigatewayv2.Authorizer, "vod-tokens-jwt").outputs.id,
       );
     });
 

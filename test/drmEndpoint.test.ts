@@ -4,12 +4,13 @@ import { DRM_SYSTEM_IDS } from "../shared/drm";
 import { MOCK_REGION, PlannedStack } from "../plan/mockCloud";
 import { SECRET_PLACEHOLDER } from "../plan/stackConfig";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
+import { AWS, AWS_NATIVE } from "./support/resourceTypes";
 
 const SPEKE_URL = "https://abc123.execute-api.us-east-1.amazonaws.com/Production/cpix/getKey";
 const EXECUTE_API_ARN =
   "arn:aws:execute-api:us-east-1:123456789012:abc123/Production/POST/cpix/getKey";
-const ENDPOINT = "aws-native:mediapackage:OriginEndpoint";
-const CHANNEL = "aws:mediapackage/channel:Channel";
+const ENDPOINT = AWS_NATIVE.mediapackage.OriginEndpoint;
+const CHANNEL = AWS.mediapackage.Channel;
 
 const { Widevine, PlayReady, FairPlay } = DRM_SYSTEM_IDS;
 
@@ -63,7 +64,7 @@ describe("DrmEndpoint", () => {
   });
 
   it("asks the gateway for keys by the content id, as the SPEKE role, with SPEKE v1", () => {
-    const role = named(plan, "aws:iam/role:Role", "live-speke");
+    const role = named(plan, AWS.iam.Role, "live-speke");
     for (const name of ["live-hls", "live-dash"]) {
       const { speke } = packageOf(plan, name);
       assert.equal(speke.url, SPEKE_URL);
@@ -100,9 +101,7 @@ describe("DrmEndpoint", () => {
   });
 
   it("lets only MediaPackage, for this account, assume the SPEKE role", () => {
-    const [trust] = statementsOf(
-      named(plan, "aws:iam/role:Role", "live-speke").inputs.assumeRolePolicy,
-    );
+    const [trust] = statementsOf(named(plan, AWS.iam.Role, "live-speke").inputs.assumeRolePolicy);
     assert.deepEqual(trust.Principal, { Service: "mediapackage.amazonaws.com" });
     assert.deepEqual(trust.Condition, {
       StringEquals: { "aws:SourceAccount": "123456789012" },
@@ -111,9 +110,7 @@ describe("DrmEndpoint", () => {
   });
 
   it("lets the SPEKE role do nothing but invoke the gateway's SPEKE route", () => {
-    const statements = statementsOf(
-      named(plan, "aws:iam/rolePolicy:RolePolicy", "live-speke").inputs.policy,
-    );
+    const statements = statementsOf(named(plan, AWS.iam.RolePolicy, "live-speke").inputs.policy);
     assert.equal(statements.length, 1);
     assert.deepEqual(actionsOf(statements[0]), ["execute-api:Invoke"]);
     assert.equal(statements[0].Resource, EXECUTE_API_ARN);

@@ -111,13 +111,17 @@ describe("the program as the language host runs it", () => {
   });
 
   it("stops at a bad setting with a message naming its key", () => {
-    const settings = path.join(mkdtempSync(path.join(tmpdir(), "bad-stack-")), "Pulumi.bad.yaml");
-    writeFileSync(settings, "config:\n  vod-multidrm:ladder:\n    - 1280x720\n");
-    const run = runUnderLanguageHost(ROOT, "bad", { stackFile: settings });
-    assert.equal(run.status, 32, run.stderr);
-    assert.match(run.stderr, /vod-multidrm:ladder: "1280x720" is not WIDTHxHEIGHT@BITRATE/);
-    assert.doesNotMatch(run.stderr, /\n\s+at /, "a message, not a stack trace");
-    rmSync(path.dirname(settings), { recursive: true, force: true });
+    const folder = mkdtempSync(path.join(tmpdir(), "bad-stack-"));
+    try {
+      const settings = path.join(folder, "Pulumi.bad.yaml");
+      writeFileSync(settings, "config:\n  vod-multidrm:ladder:\n    - 1280x720\n");
+      const run = runUnderLanguageHost(ROOT, "bad", { stackFile: settings });
+      assert.equal(run.status, 32, run.stderr);
+      assert.match(run.stderr, /vod-multidrm:ladder: "1280x720" is not WIDTHxHEIGHT@BITRATE/);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, "a message, not a stack trace");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("runs every feature, with each feature's outputs", function () {

@@ -15,7 +15,7 @@ import type {
 import { mockClient } from "aws-sdk-client-mock";
 import { createServiceHandler } from "../functions/licenseToken/handler";
 import { createKeyStore, parseKeys } from "../functions/licenseToken/keys";
-import { readTokenServiceSettings } from "../functions/licenseToken/settings";
+import { readTokenServiceEnvironment } from "../functions/licenseToken/environment";
 import {
   cloudFrontBase64,
   COOKIE_ATTRIBUTES,
@@ -361,7 +361,7 @@ describe("license token service: the session route", function () {
   let capture: (CapturedOutput & { stop(): void }) | undefined;
 
   function freshHandler(env: Record<string, string | undefined> = ENVIRONMENT): Handler {
-    const settings = readTokenServiceSettings(env);
+    const settings = readTokenServiceEnvironment(env);
     const store = createKeyStore(new SecretsManagerClient({ region: "us-east-1" }), SECRET_ARN);
     const handler = createServiceHandler({ settings, keys: store, now: () => NOW });
     return async (event) => {
@@ -500,7 +500,7 @@ describe("license token service: the session route", function () {
 
   describe("settings", () => {
     it("reads the key pair id, the playback domain and the lifetime from the environment", () => {
-      assert.deepEqual(readTokenServiceSettings(ENVIRONMENT).signedCookies, {
+      assert.deepEqual(readTokenServiceEnvironment(ENVIRONMENT).signedCookies, {
         keyPairId: TEST_KEY_PAIR_ID,
         playbackDomain: DOMAIN,
         sessionSeconds: SESSION_SECONDS,
@@ -514,7 +514,7 @@ describe("license token service: the session route", function () {
         SESSION_SECONDS: _,
         ...tokensOnly
       } = ENVIRONMENT;
-      assert.equal(readTokenServiceSettings(tokensOnly).signedCookies, undefined);
+      assert.equal(readTokenServiceEnvironment(tokensOnly).signedCookies, undefined);
     });
 
     const invalid: Array<[string, Record<string, string | undefined>, RegExp]> = [
@@ -544,7 +544,7 @@ describe("license token service: the session route", function () {
     ];
     for (const [what, change, message] of invalid) {
       it(`fails at cold start on ${what}, naming the variable`, () => {
-        assert.throws(() => readTokenServiceSettings({ ...ENVIRONMENT, ...change }), message);
+        assert.throws(() => readTokenServiceEnvironment({ ...ENVIRONMENT, ...change }), message);
       });
     }
 

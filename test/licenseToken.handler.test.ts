@@ -9,7 +9,7 @@ import { createTokenHandler } from "../functions/licenseToken/handler";
 import { createKeyStore, KEY_CACHE_TTL_MS } from "../functions/licenseToken/keys";
 import { DEFAULT_LICENSE_POLICY, parseLicensePolicy } from "../shared/pallyCon";
 import { MAX_BODY_BYTES } from "../functions/licenseToken/request";
-import { readTokenServiceSettings } from "../functions/licenseToken/settings";
+import { readTokenServiceEnvironment } from "../functions/licenseToken/environment";
 import { CapturedOutput, startCapture } from "./support/logCapture";
 import {
   decodeToken,
@@ -69,7 +69,7 @@ describe("license token service", () => {
 
   /** A handler with its own key cache and a fixed clock; `clock.now` can be moved. */
   function freshHandler(clock = { now: NOW.getTime() }): Handler {
-    const settings = readTokenServiceSettings(ENVIRONMENT);
+    const settings = readTokenServiceEnvironment(ENVIRONMENT);
     const keys = createKeyStore(new SecretsManagerClient({ region: "us-east-1" }), SECRET_ARN, {
       now: () => clock.now,
     });
@@ -292,7 +292,7 @@ describe("license token service", () => {
 
   describe("settings", () => {
     it("reads the secret ARN, site id and policy from the environment", () => {
-      assert.deepEqual(readTokenServiceSettings(ENVIRONMENT), {
+      assert.deepEqual(readTokenServiceEnvironment(ENVIRONMENT), {
         secretArn: SECRET_ARN,
         siteId: TEST_SITE_ID,
         policy: {
@@ -304,7 +304,7 @@ describe("license token service", () => {
 
     it("issues one-day streaming licenses when no policy is set", () => {
       const { LICENSE_POLICY: _, ...withoutPolicy } = ENVIRONMENT;
-      assert.deepEqual(readTokenServiceSettings(withoutPolicy).policy.playback_policy, {
+      assert.deepEqual(readTokenServiceEnvironment(withoutPolicy).policy.playback_policy, {
         persistent: false,
         license_duration: 86_400,
       });
@@ -345,7 +345,7 @@ describe("license token service", () => {
     ];
     for (const [what, change, message] of invalid) {
       it(`fails at cold start on ${what}, naming the variable`, () => {
-        assert.throws(() => readTokenServiceSettings({ ...ENVIRONMENT, ...change }), message);
+        assert.throws(() => readTokenServiceEnvironment({ ...ENVIRONMENT, ...change }), message);
       });
     }
   });

@@ -5,18 +5,19 @@ import { PlannedStack } from "../plan/mockCloud";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
 import { TEST_ACCESS_KEY, TEST_SITE_ID, TEST_SITE_KEY } from "./support/pallyCon";
 import { opensslKeyPair, PemKeyPair, TEST_KEY_PAIR_ID } from "./support/playerCookies";
+import { AWS } from "./support/resourceTypes";
 
-const API = "aws:apigatewayv2/api:Api";
-const AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
-const INTEGRATION = "aws:apigatewayv2/integration:Integration";
-const ROUTE = "aws:apigatewayv2/route:Route";
-const STAGE = "aws:apigatewayv2/stage:Stage";
-const SECRET = "aws:secretsmanager/secret:Secret";
-const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
-const FUNCTION = "aws:lambda/function:Function";
-const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
-const PERMISSION = "aws:lambda/permission:Permission";
-const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const API = AWS.apigatewayv2.Api;
+const AUTHORIZER = AWS.apigatewayv2.Authorizer;
+const INTEGRATION = AWS.apigatewayv2.Integration;
+const ROUTE = AWS.apigatewayv2.Route;
+const STAGE = AWS.apigatewayv2.Stage;
+const SECRET = AWS.secretsmanager.Secret;
+const SECRET_VERSION = AWS.secretsmanager.SecretVersion;
+const FUNCTION = AWS.lambda.Function;
+const ROLE_POLICY = AWS.iam.RolePolicy;
+const PERMISSION = AWS.lambda.Permission;
+const LOG_GROUP = AWS.cloudwatch.LogGroup;
 
 const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example";
 const PLAYER_ORIGIN = "https://d111111abcdef8.cloudfront.net";
@@ -236,11 +237,8 @@ describe("LicenseTokenService", () => {
 
   describe("the function", () => {
     it("is synchronous: no dead-letter queue and no async retries", () => {
-      assert.equal(ofType(plan, "aws:sqs/queue:Queue").length, 0);
-      assert.equal(
-        ofType(plan, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").length,
-        0,
-      );
+      assert.equal(ofType(plan, AWS.sqs.Queue).length, 0);
+      assert.equal(ofType(plan, AWS.lambda.FunctionEventInvokeConfig).length, 0);
       assert.ok(named(plan, FUNCTION, "tokens-licenseToken").inputs.timeout <= 29);
     });
 

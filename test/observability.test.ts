@@ -1,19 +1,19 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  createObservability,
   dashboardNameFor,
   DashboardBody,
   MetricOptions,
   MetricWidget,
-  ObservabilityArgs,
-} from "../components/vodPipeline/observability";
+} from "../components/vodPipeline/dashboardModel";
+import { createObservability, ObservabilityArgs } from "../components/vodPipeline/observability";
 import { PlannedStack } from "../plan/mockCloud";
 import { named, ofType, runProgram } from "./support/mockProgram";
+import { AWS } from "./support/resourceTypes";
 
-const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
-const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
-const SUBSCRIPTION = "aws:cloudfront/monitoringSubscription:MonitoringSubscription";
+const ALARM = AWS.cloudwatch.MetricAlarm;
+const DASHBOARD = AWS.cloudwatch.Dashboard;
+const SUBSCRIPTION = AWS.cloudfront.MonitoringSubscription;
 const PARENT = "test:index:Parent";
 
 /** A stack outside us-east-1, so CloudFront's region can't be mistaken for the stack's. */

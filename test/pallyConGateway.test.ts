@@ -7,15 +7,16 @@ import {
 } from "../components/pallyConGateway";
 import { isSecret, PlannedStack } from "../plan/mockCloud";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
+import { AWS } from "./support/resourceTypes";
 
 const TOKEN = "ENC-TOKEN-fixture-3f9a";
-const API = "aws:apigateway/restApi:RestApi";
-const METHOD = "aws:apigateway/method:Method";
-const INTEGRATION = "aws:apigateway/integration:Integration";
-const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
-const STAGE = "aws:apigateway/stage:Stage";
-const METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings";
-const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const API = AWS.apigateway.RestApi;
+const METHOD = AWS.apigateway.Method;
+const INTEGRATION = AWS.apigateway.Integration;
+const DEPLOYMENT = AWS.apigateway.Deployment;
+const STAGE = AWS.apigateway.Stage;
+const METHOD_SETTINGS = AWS.apigateway.MethodSettings;
+const LOG_GROUP = AWS.cloudwatch.LogGroup;
 
 /** A program with one gateway; its public outputs become the stack's outputs. */
 const gatewayProgram =
@@ -43,7 +44,7 @@ describe("PallyConGateway", () => {
   });
 
   it("proxies ANY /{proxy+} and requires SigV4 (AWS_IAM) for it", () => {
-    const resource = named(plan, "aws:apigateway/resource:Resource", "kms-proxy").inputs;
+    const resource = named(plan, AWS.apigateway.Resource, "kms-proxy").inputs;
     assert.equal(resource.pathPart, "{proxy+}");
     const [method] = ofType(plan, METHOD);
     assert.equal(method.inputs.httpMethod, "ANY");
@@ -100,7 +101,7 @@ describe("PallyConGateway", () => {
     assert.equal(format.requestId, "$context.requestId");
     assert.ok(!JSON.stringify(format).includes("body"));
     assert.equal(logGroup.inputs.retentionInDays, 30);
-    const key = named(plan, "aws:kms/key:Key", "kms-logs");
+    const key = named(plan, AWS.kms.Key, "kms-logs");
     assert.equal(logGroup.inputs.kmsKeyId, key.outputs.arn);
     assert.equal(key.inputs.enableKeyRotation, true);
     const logs = statementsOf(key.inputs.policy).find((s) => s.Sid?.includes("CloudWatchLogs"))!;
@@ -130,28 +131,28 @@ describe("PallyConGateway", () => {
   });
 
   it("sets the account's CloudWatch role for API Gateway before the stage, and keeps it on destroy", () => {
-    const account = named(plan, "aws:apigateway/account:Account", "kms-account");
-    const role = named(plan, "aws:iam/role:Role", "kms-cloudwatch");
+    const account = named(plan, AWS.apigateway.Account, "kms-account");
+    const role = named(plan, AWS.iam.Role, "kms-cloudwatch");
     assert.equal(account.inputs.cloudwatchRoleArn, role.outputs.arn);
     assert.ok(account.options.retainOnDelete && role.options.retainOnDelete);
     assert.deepEqual(statementsOf(role.inputs.assumeRolePolicy)[0].Principal, {
       Service: "apigateway.amazonaws.com",
     });
-    const policy = named(plan, "aws:iam/rolePolicy:RolePolicy", "kms-cloudwatch");
+    const policy = named(plan, AWS.iam.RolePolicy, "kms-cloudwatch");
     assert.ok(policy.options.retainOnDelete);
     for (const statement of statementsOf(policy.inputs.policy)) {
       assert.ok(actionsOf(statement).every((action) => action.startsWith("logs:")));
     }
     assert.ok(
       named(plan, STAGE, "kms").options.dependsOn.includes(
-        "aws:apigateway/account:Account::kms-account",
+        `${AWS.apigateway.Account}::kms-account`,
       ),
     );
   });
 
   it("leaves the account setting alone when another stack manages it", async () => {
     const unmanaged = await runProgram(gatewayProgram({ manageAccountLogRole: false }));
-    assert.deepEqual(ofType(unmanaged, "aws:apigateway/account:Account"), []);
+    assert.deepEqual(ofType(unmanaged, AWS.apigateway.Account), []);
     assert.deepEqual(named(unmanaged, STAGE, "kms").options.dependsOn, []);
   });
 

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { AWS } from "./support/resourceTypes";
 
 const ROOT = path.resolve(__dirname, "..");
 const PLACEHOLDERS =
@@ -46,7 +47,7 @@ describe("the offline plan", () => {
     const result = JSON.parse(stdout);
     assert.equal(result.stack, "dev");
     const fn = result.resources.find(
-      (r: any) => r.type === "aws:lambda/function:Function" && r.name === "vod-convert",
+      (r: any) => r.type === AWS.lambda.Function && r.name === "vod-convert",
     );
     assert.equal(fn.parent, "vod:index:VodPipeline::vod");
     assert.equal(fn.inputs.environment.variables.APPLICATION_NAME, "vod-multidrm-dev");
@@ -105,13 +106,13 @@ describe("the offline plan", () => {
     const { resources, violations } = JSON.parse(stdout);
     assert.deepEqual(violations, [], "the policy pack passes everything the full stack registers");
     const env = resources.find(
-      (r: any) => r.name === "vod-convert" && r.type === "aws:lambda/function:Function",
+      (r: any) => r.name === "vod-convert" && r.type === AWS.lambda.Function,
     ).inputs.environment.variables;
     assert.equal(env.RATE_CONTROL, "QVBR");
     assert.match(env.SPEKE_URL, /\/drm\/cpix\/getKey$/);
     assert.equal(env.DRM_CLEAR_OUTPUTS, "true");
     assert.equal(JSON.parse(env.LADDER).length, 5);
-    assert.ok(resources.some((r: any) => r.type === "aws:sns/topicSubscription:TopicSubscription"));
+    assert.ok(resources.some((r: any) => r.type === AWS.sns.TopicSubscription));
   });
 
   it("fails with status 2 and prints the fix when a mandatory policy is violated", () => {

@@ -6,10 +6,11 @@ import { PALLYCON_LICENSE_URL } from "../player/src/config";
 import { deployPlayer, PlayerDeployment } from "../components/vodPipeline/player";
 import { PlannedStack } from "../plan/mockCloud";
 import { assetBytes, named, ofType, runProgram } from "./support/mockProgram";
+import { AWS } from "./support/resourceTypes";
 
-const OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2";
-const HEADERS = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy";
-const CACHE = "aws:cloudfront/cachePolicy:CachePolicy";
+const OBJECT = AWS.s3.BucketObjectv2;
+const HEADERS = AWS.cloudfront.ResponseHeadersPolicy;
+const CACHE = AWS.cloudfront.CachePolicy;
 
 const CONFIG = {
   tokenUrl: "https://tokens.example.com/v1/token",

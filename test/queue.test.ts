@@ -9,8 +9,9 @@ import {
 } from "../shared/jobQueue";
 import { PlannedStack } from "../plan/mockCloud";
 import { named, ofType, runProgram } from "./support/mockProgram";
+import { AWS } from "./support/resourceTypes";
 
-const QUEUE = "aws:mediaconvert/queue:Queue";
+const QUEUE = AWS.mediaconvert.Queue;
 const PARENT = "test:index:Parent";
 const QUEUE_ARN = "arn:aws:mediaconvert:eu-west-1:123456789012:queues/vod-queue-1a2b3c4";
 

@@ -3,6 +3,7 @@ import { generateKeyPairSync } from "node:crypto";
 import * as path from "node:path";
 import { isSecret, PlannedStack, runUnderMocks } from "../plan/mockCloud";
 import { readPlanConfig } from "../plan/stackConfig";
+import { AWS } from "./support/resourceTypes";
 
 /** A real key pair for signed cookies: the program parses and matches the keys. */
 const cookieKeys = generateKeyPairSync("rsa", {
@@ -114,7 +115,7 @@ describe("secrets in the prod stack", () => {
 
       it("appears in no Lambda environment variable", () => {
         const environments = plan.resources
-          .filter((r) => r.type === "aws:lambda/function:Function")
+          .filter((r) => r.type === AWS.lambda.Function)
           .map((r) => r.inputs.environment);
         assert.ok(environments.length > 0);
         assert.deepEqual(find(environments, canary, "lambda"), []);

@@ -12,6 +12,7 @@ import {
   toEvaluatedResources,
 } from "../plan/verdicts";
 import { allPolicies, Violation } from "../policies/rules";
+import { AWS } from "./support/resourceTypes";
 
 const ROOT = path.resolve(__dirname, "..");
 /** The engine's sentinel for a string unknown at preview. */
@@ -45,7 +46,7 @@ const planned = (type: string, name: string, inputs: object, outputs: object = {
 describe("plan verdicts", () => {
   it("give buckets their auto-name, as the provider does at preview", () => {
     const plan: PlannedStack = {
-      resources: [planned("aws:s3/bucket:Bucket", "up", {}, { bucket: "up-1a2b" })],
+      resources: [planned(AWS.s3.Bucket, "up", {}, { bucket: "up-1a2b" })],
       outputs: {},
     };
     assert.equal(toEvaluatedResources(plan)[0].props.bucket, "up-1a2b");
@@ -53,7 +54,7 @@ describe("plan verdicts", () => {
 
   it("print each violation with its resource and the fix", async () => {
     const plan: PlannedStack = {
-      resources: [planned("aws:sqs/queue:Queue", "dlq", {})],
+      resources: [planned(AWS.sqs.Queue, "dlq", {})],
       outputs: {},
     };
     const violations = await planVerdicts(plan);
@@ -96,13 +97,13 @@ describe("the first preview, in the plan", () => {
   const plan: PlannedStack = {
     resources: [
       planned(
-        "aws:s3/bucket:Bucket",
+        AWS.s3.Bucket,
         "uploads",
         {},
         { id: "uploads-1a2b3c4d", bucket: "uploads-1a2b3c4d", arn: bucketArn },
       ),
       planned(
-        "aws:s3/bucketPolicy:BucketPolicy",
+        AWS.s3.BucketPolicy,
         "uploads",
         {
           bucket: "uploads-1a2b3c4d",
@@ -110,7 +111,7 @@ describe("the first preview, in the plan", () => {
         },
         { id: "uploads-1a2b3c4d" },
       ),
-      planned("aws:sqs/queue:Queue", "dlq", { sqsManagedSseEnabled: true }, { id: "dlq-9f8e7d6c" }),
+      planned(AWS.sqs.Queue, "dlq", { sqsManagedSseEnabled: true }, { id: "dlq-9f8e7d6c" }),
     ],
     outputs: {},
   };
@@ -120,8 +121,8 @@ describe("the first preview, in the plan", () => {
     assert.equal(bucket.props.bucket, "uploads-1a2b3c4d", "the provider auto-names at preview");
     assert.deepEqual(policy.props, { bucket: UNKNOWN, policy: UNKNOWN });
     assert.deepEqual(policy.propertyDependencies, {
-      bucket: ["aws:s3/bucket:Bucket::uploads"],
-      policy: ["aws:s3/bucket:Bucket::uploads"],
+      bucket: [`${AWS.s3.Bucket}::uploads`],
+      policy: [`${AWS.s3.Bucket}::uploads`],
     });
     assert.deepEqual(queue.props, { sqsManagedSseEnabled: true });
   });
@@ -145,7 +146,7 @@ describe("the first preview, in the plan", () => {
     const cantRun: Violation = {
       policyName: "sqs-queue-encrypted",
       enforcementLevel: "advisory",
-      resourceType: "aws:sqs/queue:Queue",
+      resourceType: AWS.sqs.Queue,
       resourceName: "dlq",
       message:
         "can't run policy 'sqs-queue-encrypted' during preview: string value at .kmsMasterKeyId can't be known during preview",

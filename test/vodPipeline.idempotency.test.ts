@@ -4,8 +4,9 @@ import { LAMBDA_MAX_EVENT_AGE_SECONDS } from "../components/common/lambdaFunctio
 import { IDEMPOTENCY_EXPIRY_ATTRIBUTE, UPLOAD_RECORD_SECONDS } from "../shared/idempotencyTable";
 import type { PlannedStack } from "../plan/mockCloud";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
+import { AWS } from "./support/resourceTypes";
 
-const TABLE = "aws:dynamodb/table:Table";
+const TABLE = AWS.dynamodb.Table;
 
 describe("VodPipeline: the idempotency table", () => {
   let plan: PlannedStack;
@@ -16,8 +17,8 @@ describe("VodPipeline: the idempotency table", () => {
   });
   const table = () => named(plan, TABLE, "vod-idempotency");
   const recordStatements = () =>
-    statementsOf(named(plan, "aws:iam/rolePolicy:RolePolicy", "vod-convert").inputs.policy).filter(
-      (s) => actionsOf(s).some((action) => action.startsWith("dynamodb:")),
+    statementsOf(named(plan, AWS.iam.RolePolicy, "vod-convert").inputs.policy).filter((s) =>
+      actionsOf(s).some((action) => action.startsWith("dynamodb:")),
     );
 
   it("is the only table, owned by the component", () => {
@@ -53,14 +54,13 @@ describe("VodPipeline: the idempotency table", () => {
   });
 
   it("keeps records longer than any copy of an event can arrive, dead-lettered ones included", () => {
-    const retention = named(plan, "aws:sqs/queue:Queue", "vod-dlq").inputs.messageRetentionSeconds;
+    const retention = named(plan, AWS.sqs.Queue, "vod-dlq").inputs.messageRetentionSeconds;
     assert.ok(UPLOAD_RECORD_SECONDS > LAMBDA_MAX_EVENT_AGE_SECONDS);
     assert.ok(UPLOAD_RECORD_SECONDS > retention, `${UPLOAD_RECORD_SECONDS} > ${retention}`);
   });
 
   it("tells the convert function the table's name", () => {
-    const env = named(plan, "aws:lambda/function:Function", "vod-convert").inputs.environment
-      .variables;
+    const env = named(plan, AWS.lambda.Function, "vod-convert").inputs.environment.variables;
     assert.equal(env.IDEMPOTENCY_TABLE, table().outputs.name);
   });
 
@@ -79,7 +79,7 @@ describe("VodPipeline: the idempotency table", () => {
   });
 
   it("grants no other role anything in DynamoDB", () => {
-    for (const policy of ofType(plan, "aws:iam/rolePolicy:RolePolicy")) {
+    for (const policy of ofType(plan, AWS.iam.RolePolicy)) {
       if (policy.name === "vod-convert") continue;
       const actions = statementsOf(policy.inputs.policy).flatMap(actionsOf);
       assert.ok(!actions.some((a) => a.startsWith("dynamodb:")), policy.name);

@@ -3,18 +3,18 @@ import { VodPipeline, VodPipelineArgs } from "../components/vodPipeline";
 import { PlannedStack } from "../plan/mockCloud";
 import { DEFAULT_LADDER } from "../shared/ladder";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
+import { AWS } from "./support/resourceTypes";
 
-const BUCKET = "aws:s3/bucket:Bucket";
-const PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const SSE =
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
-const OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
-const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-const CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration";
-const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-const OAI = "aws:cloudfront/originAccessIdentity:OriginAccessIdentity";
-const FUNCTION = "aws:lambda/function:Function";
-const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const BUCKET = AWS.s3.Bucket;
+const PAB = AWS.s3.BucketPublicAccessBlock;
+const SSE = AWS.s3.BucketServerSideEncryptionConfiguration;
+const OWNERSHIP = AWS.s3.BucketOwnershipControls;
+const BUCKET_POLICY = AWS.s3.BucketPolicy;
+const CORS = AWS.s3.BucketCorsConfiguration;
+const DISTRIBUTION = AWS.cloudfront.Distribution;
+const OAI = AWS.cloudfront.OriginAccessIdentity;
+const FUNCTION = AWS.lambda.Function;
+const ROLE_POLICY = AWS.iam.RolePolicy;
 
 /** A program with one VodPipeline; its public outputs become the stack's outputs. */
 const pipeline =
@@ -71,14 +71,13 @@ describe("VodPipeline", () => {
     }
 
     it("versions uploads but not the regenerable output", () => {
-      const versioned = ofType(plan, "aws:s3/bucketVersioning:BucketVersioning").map((r) => r.name);
+      const versioned = ofType(plan, AWS.s3.BucketVersioning).map((r) => r.name);
       assert.deepEqual(versioned, ["vod-source"]);
     });
 
     it("keeps uploads unless an expiry is configured", async () => {
       const rules = (p: PlannedStack) =>
-        named(p, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "vod-source")
-          .inputs.rules;
+        named(p, AWS.s3.BucketLifecycleConfiguration, "vod-source").inputs.rules;
       assert.deepEqual(
         rules(plan).map((r: any) => r.id),
         ["abort-incomplete-multipart-uploads"],
@@ -135,7 +134,7 @@ describe("VodPipeline", () => {
 
     it("caches manifests briefly and media segments long", () => {
       const distribution = named(plan, DISTRIBUTION, "vod-cdn").inputs;
-      const policies = ofType(plan, "aws:cloudfront/cachePolicy:CachePolicy");
+      const policies = ofType(plan, AWS.cloudfront.CachePolicy);
       const ttlOf = (policyId: string) => {
         const policy = policies.find((p) => `${p.name}-` === policyId.slice(0, p.name.length + 1));
         assert.ok(policy, `cache policy ${policyId}`);
@@ -176,11 +175,7 @@ describe("VodPipeline", () => {
 
   describe("the convert trigger", () => {
     it("fires on every ObjectCreated, with no suffix filter: the function tells videos apart, in any case", () => {
-      const notification = named(
-        plan,
-        "aws:s3/bucketNotification:BucketNotification",
-        "vod-source",
-      ).inputs;
+      const notification = named(plan, AWS.s3.BucketNotification, "vod-source").inputs;
       assert.equal(notification.lambdaFunctions.length, 1);
       const [target] = notification.lambdaFunctions;
       assert.deepEqual(target.events, ["s3:ObjectCreated:*"]);
@@ -190,7 +185,7 @@ describe("VodPipeline", () => {
     });
 
     it("lets only the source bucket in this account invoke the convert function", () => {
-      const permission = named(plan, "aws:lambda/permission:Permission", "vod-convert-s3").inputs;
+      const permission = named(plan, AWS.lambda.Permission, "vod-convert-s3").inputs;
       assert.equal(permission.principal, "s3.amazonaws.com");
       assert.equal(permission.action, "lambda:InvokeFunction");
       assert.match(permission.sourceArn, /^arn:aws:s3:::/);
@@ -285,12 +280,12 @@ describe("VodPipeline", () => {
         StringEquals: { "iam:PassedToService": "mediaconvert.amazonaws.com" },
       });
       const createJob = statements.find((s) => actionsOf(s).includes("mediaconvert:CreateJob"))!;
-      const queue = named(plan, "aws:mediaconvert/queue:Queue", "vod-queue");
+      const queue = named(plan, AWS.mediaconvert.Queue, "vod-queue");
       assert.equal(createJob.Resource, queue.outputs.arn, "this stack's queue, not Default");
     });
 
     it("trusts mediaconvert.amazonaws.com with the MediaConvert role", () => {
-      const role = named(plan, "aws:iam/role:Role", "vod-mediaconvert").inputs;
+      const role = named(plan, AWS.iam.Role, "vod-mediaconvert").inputs;
       assert.deepEqual(statementsOf(role.assumeRolePolicy)[0].Principal, {
         Service: "mediaconvert.amazonaws.com",
       });
@@ -299,19 +294,19 @@ describe("VodPipeline", () => {
 
   describe("notifications and failures", () => {
     it("sends this application's COMPLETE and ERROR job events to the topic", () => {
-      const rule = named(plan, "aws:cloudwatch/eventRule:EventRule", "vod-job-state").inputs;
+      const rule = named(plan, AWS.cloudwatch.EventRule, "vod-job-state").inputs;
       assert.deepEqual(JSON.parse(rule.eventPattern), {
         source: ["aws.mediaconvert"],
         "detail-type": ["MediaConvert Job State Change"],
         detail: { status: ["COMPLETE", "ERROR"], userMetadata: { application: ["vod-test"] } },
       });
-      const target = named(plan, "aws:cloudwatch/eventTarget:EventTarget", "vod-job-state").inputs;
+      const target = named(plan, AWS.cloudwatch.EventTarget, "vod-job-state").inputs;
       assert.match(target.arn, /^arn:aws:sns:/);
     });
 
     it("encrypts the topic with a rotating customer-managed key that EventBridge may use", () => {
-      const topic = named(plan, "aws:sns/topic:Topic", "vod-notifications").inputs;
-      const key = named(plan, "aws:kms/key:Key", "vod-notifications").inputs;
+      const topic = named(plan, AWS.sns.Topic, "vod-notifications").inputs;
+      const key = named(plan, AWS.kms.Key, "vod-notifications").inputs;
       assert.match(topic.kmsMasterKeyId, /^arn:aws:kms:/);
       assert.equal(key.enableKeyRotation, true);
       const publishers = statementsOf(key.policy).find(
@@ -321,22 +316,18 @@ describe("VodPipeline", () => {
     });
 
     it("subscribes the configured email address, and none by default", async () => {
-      assert.equal(ofType(plan, "aws:sns/topicSubscription:TopicSubscription").length, 0);
+      assert.equal(ofType(plan, AWS.sns.TopicSubscription).length, 0);
       const mailing = await runProgram(pipeline({ notificationEmail: "ops@example.com" }));
-      const [subscription] = ofType(mailing, "aws:sns/topicSubscription:TopicSubscription");
+      const [subscription] = ofType(mailing, AWS.sns.TopicSubscription);
       assert.equal(subscription.inputs.protocol, "email");
       assert.equal(subscription.inputs.endpoint, "ops@example.com");
     });
 
     it("dead-letters events that fail after Lambda's retries, in an encrypted queue", () => {
-      const queue = named(plan, "aws:sqs/queue:Queue", "vod-dlq").inputs;
+      const queue = named(plan, AWS.sqs.Queue, "vod-dlq").inputs;
       assert.equal(queue.sqsManagedSseEnabled, true);
       for (const fn of ["vod-convert", "vod-metadata"]) {
-        const config = named(
-          plan,
-          "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-          fn,
-        ).inputs;
+        const config = named(plan, AWS.lambda.FunctionEventInvokeConfig, fn).inputs;
         assert.equal(config.maximumRetryAttempts, 2);
         assert.match(
           config.destinationConfig.onFailure.destination,
@@ -346,17 +337,13 @@ describe("VodPipeline", () => {
     });
 
     it("dead-letters job events EventBridge cannot deliver", () => {
-      for (const target of ofType(plan, "aws:cloudwatch/eventTarget:EventTarget")) {
+      for (const target of ofType(plan, AWS.cloudwatch.EventTarget)) {
         assert.match(target.inputs.deadLetterConfig.arn, /:vod-dlq/, target.name);
       }
     });
 
     it("raises an alarm on the topic as soon as the dead-letter queue holds anything", () => {
-      const alarm = named(
-        plan,
-        "aws:cloudwatch/metricAlarm:MetricAlarm",
-        "vod-dlq-not-empty",
-      ).inputs;
+      const alarm = named(plan, AWS.cloudwatch.MetricAlarm, "vod-dlq-not-empty").inputs;
       assert.equal(alarm.metricName, "ApproximateNumberOfMessagesVisible");
       assert.equal(alarm.threshold, 0);
       assert.equal(alarm.comparisonOperator, "GreaterThanThreshold");
@@ -368,9 +355,9 @@ describe("VodPipeline", () => {
       const assetFiles = statements.find((s) => actionsOf(s).includes("s3:PutObject"))!;
       assert.deepEqual(actionsOf(assetFiles), ["s3:GetObject", "s3:PutObject"]);
       assert.match(assetFiles.Resource, /^arn:aws:s3:::.+\/\*\/asset\.json$/);
-      const rule = named(plan, "aws:cloudwatch/eventRule:EventRule", "vod-asset-status").inputs;
+      const rule = named(plan, AWS.cloudwatch.EventRule, "vod-asset-status").inputs;
       assert.deepEqual(JSON.parse(rule.eventPattern).detail.status, ["COMPLETE", "ERROR"]);
-      const target = named(plan, "aws:cloudwatch/eventTarget:EventTarget", "vod-asset-status");
+      const target = named(plan, AWS.cloudwatch.EventTarget, "vod-asset-status");
       assert.match(target.inputs.arn, /:function:vod-metadata/);
     });
 
@@ -444,14 +431,14 @@ describe("VodPipeline", () => {
 
     it("creates the upload trigger after S3 may invoke the function", () => {
       assert.ok(
-        dependsOn("aws:s3/bucketNotification:BucketNotification", "vod-source").includes(
+        dependsOn(AWS.s3.BucketNotification, "vod-source").includes(
           "aws:lambda/permission:Permission::vod-convert-s3",
         ),
       );
     });
 
     it("adds event targets after their permissions and the dead-letter queue's policy", () => {
-      const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+      const TARGET = AWS.cloudwatch.EventTarget;
       assert.deepEqual(dependsOn(TARGET, "vod-asset-status").sort(), [
         "aws:lambda/permission:Permission::vod-metadata-events",
         "aws:sqs/queuePolicy:QueuePolicy::vod-dlq",
@@ -478,7 +465,7 @@ describe("VodPipeline", () => {
   describe("trust", () => {
     it("lets MediaConvert assume its role only for this account's queues", () => {
       const [trust] = statementsOf(
-        named(plan, "aws:iam/role:Role", "vod-mediaconvert").inputs.assumeRolePolicy,
+        named(plan, AWS.iam.Role, "vod-mediaconvert").inputs.assumeRolePolicy,
       );
       assert.deepEqual(trust.Principal, { Service: "mediaconvert.amazonaws.com" });
       assert.deepEqual(trust.Condition, {
@@ -488,14 +475,12 @@ describe("VodPipeline", () => {
     });
 
     it("scopes every service permission and resource policy to this stack's sources", () => {
-      const permission = named(plan, "aws:lambda/permission:Permission", "vod-convert-s3").inputs;
+      const permission = named(plan, AWS.lambda.Permission, "vod-convert-s3").inputs;
       assert.match(permission.sourceArn, /^arn:aws:s3:::vod-source/);
       assert.equal(permission.sourceAccount, "123456789012");
-      const events = named(plan, "aws:lambda/permission:Permission", "vod-metadata-events").inputs;
+      const events = named(plan, AWS.lambda.Permission, "vod-metadata-events").inputs;
       assert.match(events.sourceArn, /:rule\/vod-asset-status/);
-      const queue = statementsOf(
-        named(plan, "aws:sqs/queuePolicy:QueuePolicy", "vod-dlq").inputs.policy,
-      );
+      const queue = statementsOf(named(plan, AWS.sqs.QueuePolicy, "vod-dlq").inputs.policy);
       assert.equal(queue[0].Condition.ArnEquals["aws:SourceArn"].length, 2);
     });
   });

@@ -28,7 +28,7 @@ import {
   ScreenedUpload,
   UploadIdentity,
 } from "./request";
-import type { ConvertSettings } from "./settings";
+import type { ConvertEnvironment } from "./environment";
 
 /** SDK attempts per CreateJob: extra attempts ride out MediaConvert's request throttling. */
 export const MEDIACONVERT_MAX_ATTEMPTS = 6;
@@ -62,7 +62,7 @@ type Submission = SubmittedJob & { readonly duplicate?: true; readonly retries: 
  * file) is a logged skip, and its asset gets an ERROR `asset.json` saying why. Once a
  * new job exists, its asset gets a PROCESSING `asset.json` (see {@link markAsset}).
  */
-export function createConvertHandler(settings: ConvertSettings, deps: ConvertDependencies) {
+export function createConvertHandler(settings: ConvertEnvironment, deps: ConvertDependencies) {
   const { mediaConvert, s3, uploadRecords, probe } = deps;
   const observability =
     deps.observability ?? createObservability("convert", { application: settings.applicationName });

@@ -10,9 +10,9 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { createConvertHandler, DYNAMODB_MAX_ATTEMPTS, MEDIACONVERT_MAX_ATTEMPTS } from "./handler";
 import { uploadRecordStore } from "./idempotency";
 import { MEDIAINFO_WASM, mediaInfoProbe } from "./probe";
-import { readConvertSettings } from "./settings";
+import { readConvertEnvironment } from "./environment";
 
-const settings = readConvertSettings(process.env);
+const settings = readConvertEnvironment(process.env);
 const s3 = new S3Client({});
 
 // The SDK's default is the regional endpoint; DescribeEndpoints is deprecated.

@@ -3,10 +3,8 @@
  * thumbnails, which reproduce the source design's `job.json`, and, when DRM is
  * on, the encrypted DASH and FairPlay HLS groups over the same ladder.
  *
- * With the source's facts (see `./probe`), every video output is fitted to it: the
- * ladder keeps the rungs the source can fill, each oriented and shaped like the
- * source, and neither the MP4 nor the thumbnails are upscaled (see `fitLadder`).
- * Without them, the configured sizes are used as they stand.
+ * With the source's facts (see `./probe`), every video output is fitted to it (see
+ * `shared/ladderFit.ts`); without them, the configured sizes are used as they stand.
  * @see https://docs.aws.amazon.com/mediaconvert/latest/apireference/jobs.html
  */
 import type {
@@ -23,15 +21,8 @@ import type {
 } from "@aws-sdk/client-mediaconvert";
 import type { SourceFacts } from "../../shared/assetFile";
 import { dashIsoEncryption, DrmJobOptions, fairPlayHlsEncryption } from "./drmGroups";
-import {
-  AutomatedAbrLimits,
-  fitLadder,
-  fitRendition,
-  RateControl,
-  Rendition,
-  renditionName,
-  SourcePicture,
-} from "../../shared/ladder";
+import { AutomatedAbrLimits, RateControl, Rendition, renditionName } from "../../shared/ladder";
+import { MP4_RENDITION, outputSizes, THUMBNAIL_SIZE } from "../../shared/ladderFit";
 import { OUTPUT_LAYOUT } from "../../shared/outputLayout";
 
 /** How the ladder is encoded. */
@@ -54,12 +45,8 @@ export const AUDIO_SELECTOR = "Audio Selector 1";
 /** The HLS audio group shared by every rendition. */
 export const HLS_AUDIO_GROUP = "program_audio";
 
-/** The progressive MP4: 720p at 3 Mbps, CBR, as in the source design. */
-export const MP4_RENDITION: Rendition = { width: 1280, height: 720, bitrate: 3_000_000 };
-/** Thumbnails: a 720p JPEG every 5 seconds, at most 500 (sized like the MP4 for a smaller source). */
+/** Thumbnails: a JPEG every 5 seconds, at most 500 (sized by `shared/ladderFit.ts`). */
 export const THUMBNAILS = {
-  width: 1280,
-  height: 720,
   framerateNumerator: 1,
   framerateDenominator: 5,
   maxCaptures: 500,
@@ -316,7 +303,7 @@ export function mp4Group(
 /** JPEG frame captures for posters and scrubbing previews, at `size` (fitted to the source). */
 export function thumbnailGroup(
   destination: string,
-  size: { readonly width: number; readonly height: number } = THUMBNAILS,
+  size: { readonly width: number; readonly height: number } = THUMBNAIL_SIZE,
 ): OutputGroup {
   return {
     Name: "Thumbnails",
@@ -359,48 +346,6 @@ export function fileInput(inputUrl: string, { rotate = false } = {}): Input {
     },
     VideoSelector: rotate ? { Rotate: "AUTO" } : {},
     TimecodeSource: "EMBEDDED",
-  };
-}
-
-/**
- * The containers whose rotation metadata MediaConvert applies (`Rotate: AUTO` works
- * for .mov and .mp4 inputs only), as MediaInfo names them.
- */
-export const ROTATING_CONTAINERS: readonly string[] = ["MPEG-4", "QuickTime"];
-
-/** The picture renditions are fitted to, and whether MediaConvert must rotate the input. */
-export function sourcePicture(source: SourceFacts): { picture: SourcePicture; rotate: boolean } {
-  const rotate = source.rotation !== 0 && ROTATING_CONTAINERS.includes(source.container);
-  return {
-    picture: {
-      width: source.width,
-      height: source.height,
-      displayAspectRatio: source.displayAspectRatio,
-      quarterTurn: rotate && (source.rotation === 90 || source.rotation === 270),
-    },
-    rotate,
-  };
-}
-
-/** Every video output's size for a source: the ladder, the MP4 and the thumbnails. */
-export interface OutputSizes {
-  readonly ladder: readonly Rendition[];
-  readonly mp4: Rendition;
-  readonly thumbnails: { readonly width: number; readonly height: number };
-  /** MediaConvert must apply the source's rotation metadata. */
-  readonly rotate: boolean;
-}
-
-/** The sizes fitted to `source`; without it, the configured sizes as they stand. */
-export function outputSizes(ladder: readonly Rendition[], source?: SourceFacts): OutputSizes {
-  if (!source) return { ladder, mp4: MP4_RENDITION, thumbnails: THUMBNAILS, rotate: false };
-  const { picture, rotate } = sourcePicture(source);
-  const mp4 = fitRendition(MP4_RENDITION, picture);
-  return {
-    ladder: fitLadder(ladder, picture),
-    mp4,
-    thumbnails: { width: mp4.width, height: mp4.height },
-    rotate,
   };
 }
 

@@ -40,8 +40,7 @@ export interface ProbeLimits {
  * in a request for the start, one or more for the index, then MediaInfo's look at the
  * first frames until the budget ends; Matroska, WebM and MPEG-TS give their tracks in
  * the first chunk. 4 MiB holds the index of a film of about two hours. Each request is
- * one S3 GET (about 20–50 ms in the region), and what is read is never the bulk of a
- * large upload.
+ * one S3 GET, and what is read is never the bulk of a large upload.
  */
 export const PROBE_LIMITS: ProbeLimits = {
   chunkBytes: 512 * 1024,
@@ -272,9 +271,9 @@ interface MediaInfoInstance {
 }
 
 /**
- * A probe with MediaInfo over ranged S3 GETs. MediaInfo's WebAssembly (`wasmPath`,
- * 2.5 MB) is loaded on the first probe, not at cold start: the function's init stays
- * as fast as the SDK clients', and the first probe reports the load in `loadMs`.
+ * A probe with MediaInfo over ranged S3 GETs. MediaInfo's WebAssembly (`wasmPath`) is
+ * loaded on the first probe, not at cold start: the function's init stays as fast as the
+ * SDK clients', and the first probe reports the load in `loadMs`.
  */
 export function mediaInfoProbe(
   s3: S3Client,

@@ -17,7 +17,7 @@ import {
   MAX_METADATA_INPUT_LENGTH,
   outputPrefixFor,
 } from "../../shared/outputLayout";
-import type { ConvertSettings } from "./settings";
+import type { ConvertEnvironment } from "./environment";
 import {
   decodeSourceFacts,
   encodeSourceFacts,
@@ -137,7 +137,7 @@ export function screenRecord(record: S3EventRecord): Screening {
  */
 export function planJob(
   screened: ScreenedUpload,
-  settings: ConvertSettings,
+  settings: ConvertEnvironment,
   source?: SourceFacts,
 ): Extract<RecordPlan, { action: "submit" }> {
   const { key, bucket, upload } = screened;
@@ -180,7 +180,7 @@ export function planJob(
 /** Plans one record as if its probe found `source` (or was inconclusive). */
 export function planRecord(
   record: S3EventRecord,
-  settings: ConvertSettings,
+  settings: ConvertEnvironment,
   source?: SourceFacts,
 ): RecordPlan {
   const screened = screenRecord(record);

@@ -8,12 +8,12 @@ import type { PallyConKeys } from "./keys";
 import { planTokenRequest } from "./request";
 import { routeKey, SESSION_ROUTE } from "../../shared/tokenRoutes";
 import { createSessionHandler } from "./session";
-import type { TokenServiceSettings } from "./settings";
+import type { TokenServiceEnvironment } from "./environment";
 import { createLicenseToken, DrmType, formatTimestamp, TOKEN_VALIDITY_SECONDS } from "./token";
 
 /** What the handler needs: its settings, the keys, and a clock. */
 export interface TokenHandlerDependencies {
-  readonly settings: TokenServiceSettings;
+  readonly settings: TokenServiceEnvironment;
   readonly keys: () => Promise<PallyConKeys>;
   /** @default () => new Date() */
   readonly now?: () => Date;

@@ -7,9 +7,9 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { createServiceHandler } from "./handler";
 import { createKeyStore } from "./keys";
-import { readTokenServiceSettings } from "./settings";
+import { readTokenServiceEnvironment } from "./environment";
 
-const settings = readTokenServiceSettings(process.env);
+const settings = readTokenServiceEnvironment(process.env);
 
 export const handler = createServiceHandler({
   settings,

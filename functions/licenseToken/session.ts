@@ -9,7 +9,7 @@ import type {
 } from "aws-lambda";
 import { count, createObservability, instrumented, Observability } from "../common/observability";
 import type { PallyConKeys } from "./keys";
-import type { SignedCookieSettings } from "./settings";
+import type { SignedCookieSettings } from "./environment";
 import { playbackResource, setCookieHeaders, signedCookies } from "../../shared/signedCookies";
 import { formatTimestamp } from "./token";
 

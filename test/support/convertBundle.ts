@@ -1,18 +1,26 @@
 /** The convert function's archive as Lambda unpacks it: `index.js` and the files beside it. */
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { bundleFunction } from "../../functions/bundle";
+import { processTempFolder } from "./tempFolders";
 
-/** Writes the bundled convert function and its files to a fresh folder; returns `index.js`'s path. */
+let written: string | undefined;
+
+/**
+ * Writes the bundled convert function and its files to a folder, once per process (it
+ * is removed at exit); returns `index.js`'s path. Each run of it is a fresh process, as
+ * a new Lambda container is.
+ */
 export function writeConvertBundle(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "convert-"));
+  if (written) return written;
+  const dir = processTempFolder("convert-");
   const bundle = bundleFunction("convert");
   writeFileSync(path.join(dir, "index.js"), bundle.code);
   for (const [name, file] of Object.entries(bundle.files)) {
     copyFileSync(file, path.join(dir, name));
   }
-  return path.join(dir, "index.js");
+  written = path.join(dir, "index.js");
+  return written;
 }
 
 /** The local stand-ins the bundled function talks to. */

@@ -1,13 +1,13 @@
 /**
- * Uploads for the convert function's probe, made locally with ffmpeg once per test run
- * (about a second or two each, in a temporary folder): the shapes a ladder must fit,
- * and files that are not videos at all.
+ * Uploads for the convert function's probe, made locally with ffmpeg once per test
+ * process, in a temporary folder removed at exit: the shapes a ladder must fit, and
+ * files that are not videos at all.
  */
 import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { processTempFolder } from "./tempFolders";
 
 const run = promisify(execFile);
 
@@ -74,10 +74,10 @@ type Upload =
 
 let made: Promise<Record<UploadName, string>> | undefined;
 
-/** Makes every upload once per process; resolves to each one's path. */
+/** Makes every upload once per process (removed at exit); resolves to each one's path. */
 export function makeSourceMedia(): Promise<Record<UploadName, string>> {
   made ??= (async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "convert-sources-"));
+    const dir = processTempFolder("convert-sources-");
     const ffmpeg = (args: readonly string[]) =>
       run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args]);
     const at = (name: UploadName) => path.join(dir, UPLOADS[name].file);

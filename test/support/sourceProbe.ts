@@ -27,3 +27,20 @@ export const ONE_READ: ProbeStats = {
 export const probeFinding =
   (source: SourceFacts = LANDSCAPE_720P): SourceProbe =>
   async () => ({ kind: "video", source, stats: ONE_READ });
+
+/** MediaInfo's facts for a source of `width`x`height`: square pixels, upright, unless `extra` says. */
+export const sourceFacts = (
+  width: number,
+  height: number,
+  extra: Partial<SourceFacts> = {},
+): SourceFacts => ({
+  width,
+  height,
+  displayAspectRatio: width / height,
+  rotation: 0,
+  durationSeconds: 2,
+  videoCodec: "AVC",
+  audioCodec: "AAC",
+  container: "MPEG-4",
+  ...extra,
+});

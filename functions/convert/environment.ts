@@ -1,3 +1,7 @@
+/**
+ * The convert function's environment: the variables the component sets, read and validated
+ * once at cold start. (The MediaConvert job's settings are built in `jobSettings.ts`.)
+ */
 import type { DrmSettings } from "./drmGroups";
 import type { EncodingProfile } from "./jobSettings";
 import {
@@ -23,7 +27,7 @@ import {
 const QUEUE_ARN = /^arn:aws[a-z-]*:mediaconvert:[a-z0-9-]+:\d{12}:queues\/[A-Za-z0-9_-]+$/;
 
 /** What the convert function is told by its environment. */
-export interface ConvertSettings {
+export interface ConvertEnvironment {
   readonly destinationBucket: string;
   readonly mediaConvertRoleArn: string;
   readonly applicationName: string;
@@ -45,7 +49,7 @@ export interface ConvertSettings {
  * or PREFERRED, default DISABLED), and `LADDER_MODE` with its automated ABR limits
  * (see {@link readAutomatedAbr}).
  */
-export function readConvertSettings(env: NodeJS.ProcessEnv): ConvertSettings {
+export function readConvertEnvironment(env: NodeJS.ProcessEnv): ConvertEnvironment {
   const required = (name: string): string => {
     const value = env[name];
     if (!value) throw new Error(`Environment variable ${name} is not set`);

@@ -1,3 +1,7 @@
+/**
+ * The token function's environment: the variables the component sets, read and validated
+ * once at cold start.
+ */
 import {
   LicensePolicy,
   parseLicensePolicy,
@@ -7,7 +11,7 @@ import {
 import { KEY_PAIR_ID_PATTERN, SESSION_SECONDS_RANGE } from "../../shared/signedCookies";
 
 /** What the token function is told by its environment. None of it is secret. */
-export interface TokenServiceSettings {
+export interface TokenServiceEnvironment {
   /**
    * The Secrets Manager secret holding `{ "siteKey": "...", "accessKey": "..." }`, plus
    * `"cloudFrontPrivateKey"` when the service issues signed cookies.
@@ -45,7 +49,7 @@ const HOST_NAME =
  * Reads and validates the function's environment. Throws at cold start, naming the
  * variable, so a misconfigured deployment fails on its first request.
  */
-export function readTokenServiceSettings(env: NodeJS.ProcessEnv): TokenServiceSettings {
+export function readTokenServiceEnvironment(env: NodeJS.ProcessEnv): TokenServiceEnvironment {
   const required = (name: string): string => {
     const value = env[name];
     if (!value) throw new Error(`Environment variable ${name} is not set`);
