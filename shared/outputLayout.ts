@@ -60,13 +60,6 @@ export const assetFileKey = (prefix: string): string => `${prefix}/${OUTPUT_LAYO
  */
 export const assetFileKeyForUpload = (key: string): string => assetFileKey(outputPrefixFor(key));
 
-/**
- * How much of the input URL goes into the job's user metadata (it is for people
- * to read). A shorter value is the whole URL, from which the metadata function
- * finds the asset's prefix again when an ERROR event carries no output paths.
- */
-export const MAX_METADATA_INPUT_LENGTH = 256;
-
 /** S3's limit on a key, in UTF-8 bytes. */
 const MAX_KEY_BYTES = 1024;
 /** Room kept for the longest name MediaConvert writes under the prefix (`/hls/index_1080_<date>_00001.ts`). */

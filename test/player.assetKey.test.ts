@@ -8,7 +8,7 @@ import { planJob, screenRecord } from "../functions/convert/request";
 import { parsePageRequest } from "../player/src/request";
 import { sha256Hex, utf8Length } from "../shared/sha256";
 import { outputPrefixFor } from "../shared/outputLayout";
-import { CONVERT_SETTINGS } from "./support/convertSettings";
+import { CONVERT_ENVIRONMENT } from "./support/convertEnvironment";
 import { ODD_KEYS } from "./support/oddKeys";
 import { uploadRecord } from "./support/s3Events";
 
@@ -18,7 +18,7 @@ const PAGE = "https://d111111abcdef8.cloudfront.net/player/index.html";
 function convertAssetFile(key: string): string {
   const screened = screenRecord(uploadRecord(encodeURIComponent(key).replace(/%20/g, "+")));
   assert.ok(screened.action === "probe", JSON.stringify(key));
-  return planJob(screened, CONVERT_SETTINGS).assetFileKey;
+  return planJob(screened, CONVERT_ENVIRONMENT).assetFileKey;
 }
 
 /** The object key S3 serves for the player's request (CloudFront passes the path on). */
