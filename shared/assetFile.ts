@@ -10,7 +10,9 @@
  *   file describes a COMPLETE encode or a later job's PROCESSING; or by the convert
  *   function, only if no file is there yet, for an upload it refused (not a video).
  *
- * `statusFile.ts` decides and writes, with S3's conditional writes.
+ * None of them replaces the file of a job made for a newer upload of the key (a
+ * greater `sequencer`). `statusFile.ts` decides and writes, with S3's conditional
+ * writes.
  */
 import type { DrmType } from "./drm";
 
@@ -67,6 +69,11 @@ export interface AssetMetadata {
   readonly error?: { readonly code?: number; readonly message?: string };
   /** The upload as the convert function read it: what the renditions were fitted to. */
   readonly source?: SourceFacts;
+  /**
+   * The S3 event sequencer of the upload the file describes: of two uploads to one key,
+   * the later has the greater (left-padded with zeros); absent for older files.
+   */
+  readonly sequencer?: string;
 }
 
 /** A COMPLETE asset: everything the player needs. */
@@ -80,6 +87,11 @@ export interface ProcessingMarker {
   readonly input?: string;
   readonly contentId?: string;
   readonly source?: SourceFacts;
+  /**
+   * The S3 event sequencer of the upload the file describes: of two uploads to one key,
+   * the later has the greater (left-padded with zeros); absent for older files.
+   */
+  readonly sequencer?: string;
 }
 
 /**
@@ -94,6 +106,11 @@ export interface ErrorMarker {
   readonly input?: string;
   readonly error: { readonly code?: number; readonly message?: string };
   readonly source?: SourceFacts;
+  /**
+   * The S3 event sequencer of the upload the file describes: of two uploads to one key,
+   * the later has the greater (left-padded with zeros); absent for older files.
+   */
+  readonly sequencer?: string;
 }
 
 /** Any state of the file. */

@@ -1,8 +1,9 @@
 /**
  * S3 object keys: decoding them from events, deciding which are videos, and
- * deriving where an upload's outputs go.
+ * deriving where an upload's outputs go. Runs in the functions and in the player's
+ * browser code alike (no Node built-ins), so both find an asset's folder with one rule.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex, utf8Length } from "./sha256";
 
 /**
  * Upload suffixes that start a job, in lower case (a key's suffix matches in any case):
@@ -54,11 +55,10 @@ export const HLS_FAIRPLAY_MANIFEST_PATH = `${OUTPUT_LAYOUT.hlsFairPlay}.m3u8`;
 export const assetFileKey = (prefix: string): string => `${prefix}/${OUTPUT_LAYOUT.metadata}`;
 
 /**
- * How much of the input URL goes into the job's user metadata (it is for people
- * to read). A shorter value is the whole URL, from which the metadata function
- * finds the asset's prefix again when an ERROR event carries no output paths.
+ * The asset file's key for an upload's key: where the convert function and the metadata
+ * function write it, and where the player reads it for `?asset=<key>`.
  */
-export const MAX_METADATA_INPUT_LENGTH = 256;
+export const assetFileKeyForUpload = (key: string): string => assetFileKey(outputPrefixFor(key));
 
 /** S3's limit on a key, in UTF-8 bytes. */
 const MAX_KEY_BYTES = 1024;
@@ -107,12 +107,14 @@ export function outputPrefixFor(key: string): string {
     // Empty, `.` and `..` segments would make odd or escaping S3 paths.
     .map((segment) => (segment === "" || segment === "." || segment === ".." ? "_" : segment))
     .join("/");
-  if (readable === key && Buffer.byteLength(key) <= MAX_PREFIX_BYTES) return key;
+  if (readable === key && utf8Length(key) <= MAX_PREFIX_BYTES) return key;
 
-  const suffix = `~${createHash("sha256").update(key).digest("hex").slice(0, 8)}`;
+  const suffix = `~${sha256Hex(key).slice(0, 8)}`;
   let cut = "";
+  let bytes = suffix.length;
   for (const character of readable) {
-    if (Buffer.byteLength(cut + character) + suffix.length > MAX_PREFIX_BYTES) break;
+    bytes += utf8Length(character);
+    if (bytes > MAX_PREFIX_BYTES) break;
     cut += character;
   }
   return `${cut}${suffix}`;

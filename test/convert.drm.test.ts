@@ -4,7 +4,7 @@ import { contentIdFor } from "../functions/convert/contentId";
 import { isValidContentId } from "../shared/drm";
 import { buildJobSettings } from "../functions/convert/jobSettings";
 import { OUTPUT_LAYOUT } from "../shared/outputLayout";
-import { planRecord, processingMarker } from "../functions/convert/request";
+import { assetIdFor, planRecord, processingMarker } from "../functions/convert/request";
 import { readConvertEnvironment } from "../functions/convert/environment";
 import {
   CONVERT_VARIABLES,
@@ -139,8 +139,8 @@ describe("convert: DRM job settings", () => {
     assert.ok(request.action === "submit");
     assert.deepEqual(Object.keys(request.request.UserMetadata!).sort(), [
       "application",
-      "assetId",
       "input",
+      "sequencer",
     ]);
   });
 });
@@ -171,9 +171,10 @@ describe("convert: planning a DRM record", () => {
     assert.deepEqual(processingMarker(submitted.request, "job-1"), {
       status: "PROCESSING",
       jobId: "job-1",
-      assetId: submitted.request.UserMetadata!.assetId,
+      assetId: assetIdFor("vod-source-test", "films/Le Film.mp4"),
       input: "s3://vod-source-test/films/Le Film.mp4",
       contentId: contentIdFor("films/Le Film.mp4"),
+      sequencer: "0055AED6DCD90281E5",
     });
   });
 

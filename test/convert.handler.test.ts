@@ -17,6 +17,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { createConvertHandler, MEDIACONVERT_MAX_ATTEMPTS } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
+import { readJobInput } from "../functions/common/jobMetadata";
 import {
   CONVERT_VARIABLES,
   CONVERT_ENVIRONMENT,
@@ -217,6 +218,7 @@ describe("convert handler with a mocked client", () => {
       input: "s3://vod-source-test/trailers/My Movie.mp4",
       // What the probe found, as the job's user metadata carries it (4 decimals).
       source: { ...LANDSCAPE_720P, displayAspectRatio: 1.7778 },
+      sequencer: "0055AED6DCD90281E5",
     });
     assert.match(body.assetId, /^[0-9a-f]{16}$/);
   });
@@ -357,8 +359,8 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     assert.match(body.clientRequestToken, /^[0-9a-f-]{36}$/);
     assert.deepEqual(Object.keys(body.userMetadata).sort(), [
       "application",
-      "assetId",
       "input",
+      "sequencer",
       "source",
     ]);
     assert.equal(
@@ -531,7 +533,10 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(fake.jobs.length, 1);
-    assert.equal(fake.calls[0].body.userMetadata.input, "s3://vod-source-test/bundled/clip.mov");
+    assert.equal(
+      readJobInput(fake.calls[0].body.userMetadata).url,
+      "s3://vod-source-test/bundled/clip.mov",
+    );
     const lines = run.stdout
       .trim()
       .split("\n")
@@ -557,9 +562,9 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     const clock = { offset: 0 };
     fake = await startFakeMediaConvert({ now: () => Date.now() + clock.offset });
     const bundle = writeConvertBundle();
-    const event = s3Event(
-      uploadRecord("bundled/twice.mp4", { versionId: "3HL4kqtJlcpXroDTDmjVBH40Nrjfkd" }),
-    );
+    // The event names the version stored: the current one.
+    const { versionId } = fakeS3.objects.get("vod-source-test/bundled/twice.mp4")!;
+    const event = s3Event(uploadRecord("bundled/twice.mp4", { versionId }));
     const env = localEnvironment(CONVERT_VARIABLES);
     const first = await runNode(["-e", invokeBundle(bundle, event)], { env });
     clock.offset = 2 * 60_000;

@@ -6,6 +6,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import { createConvertHandler } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
+import { readJobInput } from "../functions/common/jobMetadata";
 import { UPLOAD_RECORD_SECONDS } from "../shared/idempotencyTable";
 import { invokeBundle } from "./support/bundledFunction";
 import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
@@ -179,12 +180,15 @@ describe("convert: exactly one job per upload", () => {
   it("lets a retry take over after a crash between the record and CreateJob, once the crashed invocation's deadline has passed", async function () {
     // The bundled function probes the upload for real: it must be there.
     const media = await sourceMediaFor(this);
-    fakeS3.put("vod-source-test/crash/clip.mp4", readFileSync(media.landscape));
+    const { versionId } = fakeS3.put(
+      "vod-source-test/crash/clip.mp4",
+      readFileSync(media.landscape),
+    );
     // The first CreateJob never gets an answer, and the function's process is killed:
     // as a crash or a timeout would leave it, the record stays INPROGRESS.
     await startMediaConvert({ stall: (call) => call === 1 });
     const bundlePath = writeConvertBundle();
-    const event = s3Event(upload("crash/clip.mp4"));
+    const event = s3Event(upload("crash/clip.mp4", versionId));
     const startedAt = Date.now();
     const child = spawn(process.execPath, ["-e", invokeBundle(bundlePath, event)], {
       stdio: "ignore",
@@ -271,7 +275,7 @@ describe("convert: exactly one job per upload", () => {
       await deliver(s3Event(upload("batch/a.mp4"), upload("batch/c.mp4"), upload("batch/c.mp4")));
     });
     assert.deepEqual(
-      fake.jobs.map((job) => job.body.userMetadata.input).sort(),
+      fake.jobs.map((job) => readJobInput(job.body.userMetadata).url).sort(),
       ["a", "b", "c"].map((name) => `s3://vod-source-test/batch/${name}.mp4`),
     );
     assert.deepEqual(metricTotals(metrics), { JobsCreated: 3, DuplicateUploads: 2 });

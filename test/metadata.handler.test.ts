@@ -94,12 +94,11 @@ describe("metadata handler", () => {
     assert.equal(body.hls, "https://d.cloudfront.net/a.mp4/hls/index.m3u8");
   });
 
-  it("always writes a COMPLETE file, unconditionally: the newest encode is what plays", async () => {
+  it("writes a COMPLETE file where there is none with one conditional PUT", async () => {
     s3.on(PutObjectCommand).resolves({});
     await capturingLogs(() => handler(event(completeDetail)));
     const input = s3.commandCalls(PutObjectCommand)[0].args[0].input;
-    assert.equal(input.IfNoneMatch, undefined);
-    assert.equal(input.IfMatch, undefined);
+    assert.equal(input.IfNoneMatch, "*");
     assert.equal(s3.commandCalls(GetObjectCommand).length, 0);
   });
 

@@ -205,7 +205,9 @@ export function createTranscoding(args: TranscodingArgs) {
         Condition: { StringEquals: { "iam:PassedToService": "mediaconvert.amazonaws.com" } },
       },
       {
-        // Ranged reads of the upload, to fit the ladder to it before the job.
+        // Ranged reads of the upload, to fit the ladder to it before the job, and a
+        // HeadObject of the key, whose version id says whether the event's version is
+        // still current. Never a given version: no s3:GetObjectVersion, no s3:ListBucket.
         Sid: "ProbeUploads",
         Effect: "Allow",
         Action: "s3:GetObject",

@@ -19,41 +19,75 @@ export type ReplaceDecision =
 
 /** The status a job's write brings. */
 export interface JobStatus {
-  readonly status: "PROCESSING" | "ERROR";
+  readonly status: "PROCESSING" | "ERROR" | "COMPLETE";
   readonly jobId: string;
+  /** The S3 event sequencer of the upload the job was made for, when known. */
+  readonly sequencer?: string;
 }
 
 /**
- * Whether a job's PROCESSING or ERROR may replace the asset file there now (its body).
+ * Orders two S3 event sequencers of one key: negative when `a` is the earlier upload.
+ * "The sequencers can be of different lengths. So, to compare these values, first left
+ * pad the shorter value with zeros, and then do a lexicographical comparison."
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
+ */
+export function compareSequencers(a: string, b: string): number {
+  const width = Math.max(a.length, b.length);
+  const left = a.toUpperCase().padStart(width, "0");
+  const right = b.toUpperCase().padStart(width, "0");
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/**
+ * Whether a job's status may replace the asset file there now (its body).
  *
- * - A COMPLETE file is an earlier encode that still plays: it is kept until the next
- *   COMPLETE replaces it.
+ * - A job for an older upload (a smaller sequencer) never replaces the file of a newer
+ *   upload's job: a late event of an earlier job changes nothing.
+ * - A COMPLETE file is an earlier encode that still plays: PROCESSING and ERROR keep it
+ *   until the next COMPLETE replaces it.
  * - PROCESSING for a new job replaces an earlier job's PROCESSING or ERROR: the convert
  *   function makes a job only for an upload it has not seen, so a re-upload after a
  *   failed encode says PROCESSING again.
- * - ERROR for a job replaces that job's PROCESSING and any ERROR, but not another job's
- *   PROCESSING: that job was made later, for a newer upload, and is still at work.
+ * - ERROR or COMPLETE for a job replaces that job's PROCESSING and any ERROR, but not
+ *   another job's PROCESSING unless that job is for an older upload: without the
+ *   sequencers to say so, that job was made later, for a newer upload, and is at work.
  * - The same status for the same job is already there.
  * - A file that is not JSON is not ours to keep.
  */
 export function statusMayReplace(current: string, write: JobStatus): ReplaceDecision {
-  let file: { status?: unknown; jobId?: unknown } | undefined;
+  let file: { status?: unknown; jobId?: unknown; sequencer?: unknown } | undefined;
   try {
     file = JSON.parse(current);
   } catch {
     return { replace: true };
   }
   const job = typeof file?.jobId === "string" ? file.jobId : undefined;
-  if (file?.status === "COMPLETE") {
+  const order =
+    typeof file?.sequencer === "string" && write.sequencer
+      ? compareSequencers(write.sequencer, file.sequencer)
+      : undefined;
+  if (order !== undefined && order < 0) {
     return {
       replace: false,
-      reason: `the asset has a COMPLETE encode (job ${job}) that still plays`,
+      reason: `job ${write.jobId} is for an older upload than job ${job}, which the file describes`,
     };
   }
   if (file?.status === write.status && job === write.jobId) {
     return { replace: false, reason: `it already says ${write.status} for job ${job}` };
   }
-  if (write.status === "ERROR" && file?.status === "PROCESSING" && job && job !== write.jobId) {
+  if (file?.status === "COMPLETE" && write.status !== "COMPLETE") {
+    return {
+      replace: false,
+      reason: `the asset has a COMPLETE encode (job ${job}) that still plays`,
+    };
+  }
+  if (
+    write.status !== "PROCESSING" &&
+    file?.status === "PROCESSING" &&
+    job &&
+    job !== write.jobId &&
+    !(order !== undefined && order > 0)
+  ) {
     return { replace: false, reason: `job ${job}, made later, is processing the asset` };
   }
   return { replace: true };

@@ -18,9 +18,11 @@ import {
   SubmittedJob,
 } from "./idempotency";
 import { CONVERT_METRICS } from "../../shared/metrics";
+import { checkCurrentVersion } from "./currentVersion";
 import type { ProbeOutcome, ProbeStats, SourceProbe } from "./probe";
 import {
   assetFileKeyFor,
+  assetIdFor,
   planJob,
   processingMarker,
   rejectedUploadMarker,
@@ -156,20 +158,52 @@ export function createConvertHandler(settings: ConvertEnvironment, deps: Convert
     }
   }
 
+  /**
+   * Whether the event's version is still the key's current one (see `./currentVersion`):
+   * a late event of an overwritten version is a logged skip; an S3 failure is added to
+   * `failures`, which Lambda retries.
+   */
+  async function isCurrent(screened: ScreenedUpload, failures: Error[]): Promise<boolean> {
+    try {
+      const check = await checkCurrentVersion(s3, screened);
+      if (check.current) return true;
+      count(metrics, CONVERT_METRICS.uploadsSkipped);
+      logger.info("skipped", { key: screened.key, reason: check.reason });
+    } catch (error) {
+      failures.push(error as Error);
+      logger.error("upload not read", {
+        key: screened.key,
+        reason: "its current version could not be read; Lambda retries this event",
+        error,
+      });
+    }
+    return false;
+  }
+
   async function handler(event: S3Event, context?: Context): Promise<void> {
     if (!context) {
       throw new Error("The convert handler needs the Lambda context: it bounds upload records");
     }
     begin(context);
-    const records = event.Records ?? [];
+    if (!Array.isArray(event?.Records)) {
+      logger.error("malformed event", { missing: "Records" });
+      throw new Error("malformed S3 event: it has no Records");
+    }
+    const records = event.Records;
     const failures: Error[] = [];
     for (const record of records) {
       const screened = screenRecord(record);
+      if (screened.action === "malformed") {
+        logger.error("malformed event", { missing: screened.missing });
+        failures.push(new Error(`malformed S3 event record: it has no ${screened.missing}`));
+        continue;
+      }
       if (screened.action === "skip") {
         count(metrics, CONVERT_METRICS.uploadsSkipped);
         logger.info("skipped", { key: screened.key, reason: screened.reason });
         continue;
       }
+      if (!(await isCurrent(screened, failures))) continue;
       const probed = await probeUpload(screened, failures);
       if (probed === "done") continue;
       const plan = planJob(screened, settings, probed.source);
@@ -212,7 +246,7 @@ export function createConvertHandler(settings: ConvertEnvironment, deps: Convert
         jobId,
         // Where the outputs go: the key, or its stand-in (see outputPrefixFor).
         assetFile: plan.assetFileKey,
-        assetId: request.UserMetadata?.assetId,
+        assetId: assetIdFor(plan.upload.bucket, key),
         contentId: request.UserMetadata?.contentId,
         source: request.UserMetadata?.source,
         probe: probed.probe,
@@ -278,7 +312,8 @@ async function markAsset(
   const { jobId, file } = status;
   const mayReplace =
     file.status === "PROCESSING" && jobId
-      ? (current: string) => statusMayReplace(current, { status: "PROCESSING", jobId })
+      ? (current: string) =>
+          statusMayReplace(current, { status: "PROCESSING", jobId, sequencer: file.sequencer })
       : undefined;
   try {
     const outcome = await writeStatusFile(s3, bucket, key, file, mayReplace);

@@ -8,22 +8,25 @@ import { createHash } from "node:crypto";
 import type { CreateJobCommandInput } from "@aws-sdk/client-mediaconvert";
 import type { S3EventRecord } from "aws-lambda";
 import type { ErrorMarker, ProcessingMarker, SourceFacts } from "../../shared/assetFile";
+import {
+  assetIdFor,
+  inputMetadata,
+  readJobInput,
+  SEQUENCER_METADATA_KEY,
+  userMetadataProblems,
+} from "../common/jobMetadata";
 import { contentIdFor } from "./contentId";
 import { buildJobSettings } from "./jobSettings";
 import {
   assetFileKey,
   decodeEventKey,
   isVideoKey,
-  MAX_METADATA_INPUT_LENGTH,
   outputPrefixFor,
 } from "../../shared/outputLayout";
 import type { ConvertEnvironment } from "./environment";
-import {
-  decodeSourceFacts,
-  encodeSourceFacts,
-  SOURCE_METADATA_KEY,
-  USER_METADATA_LIMITS,
-} from "./sourceFacts";
+import { decodeSourceFacts, encodeSourceFacts, SOURCE_METADATA_KEY } from "./sourceFacts";
+
+export { assetIdFor } from "../common/jobMetadata";
 
 /** What to do with one record. */
 export type RecordPlan =
@@ -94,11 +97,6 @@ export function clientRequestToken({ bucket, key, version }: UploadIdentity): st
   ].join("-");
 }
 
-/** A short, stable id for an uploaded object. */
-export function assetIdFor(bucket: string, key: string): string {
-  return createHash("sha256").update(`${bucket}/${key}`).digest("hex").slice(0, 16);
-}
-
 /** An upload worth probing: the event says it is a new, non-empty object with a video suffix. */
 export interface ScreenedUpload {
   readonly action: "probe";
@@ -106,14 +104,37 @@ export interface ScreenedUpload {
   readonly key: string;
   readonly bucket: string;
   readonly upload: UploadIdentity;
+  /** The object version the event is about, as the event names it. */
+  readonly object: {
+    readonly versionId?: string;
+    /** Orders the events of one key: the later upload has the greater sequencer. */
+    readonly sequencer?: string;
+  };
 }
 
 /** What to do with one record before looking into the object. */
 export type Screening =
-  { readonly action: "skip"; readonly key: string; readonly reason: string } | ScreenedUpload;
+  | { readonly action: "skip"; readonly key: string; readonly reason: string }
+  | { readonly action: "malformed"; readonly missing: string }
+  | ScreenedUpload;
+
+/**
+ * What a record lacks that every S3 event record has (`s3.bucket.name`, …), or
+ * undefined when it has it all.
+ */
+function missingFrom(record: S3EventRecord | undefined): string | undefined {
+  if (typeof record !== "object" || record === null) return "the record";
+  if (typeof record.s3 !== "object" || record.s3 === null) return "s3";
+  if (typeof record.s3.bucket?.name !== "string") return "s3.bucket.name";
+  if (typeof record.s3.object?.key !== "string") return "s3.object.key";
+  if (typeof record.eventName !== "string") return "eventName";
+  return undefined;
+}
 
 /** Screens one record from the event alone: a skip, or an upload to probe. */
 export function screenRecord(record: S3EventRecord): Screening {
+  const missing = missingFrom(record);
+  if (missing) return { action: "malformed", missing };
   const encodedKey = record.s3.object.key;
   const skip = (key: string, reason: string): Screening => ({ action: "skip", key, reason });
 
@@ -127,7 +148,20 @@ export function screenRecord(record: S3EventRecord): Screening {
   if (record.s3.object.size === 0) return skip(key, "the object is empty");
 
   const bucket = record.s3.bucket.name;
-  return { action: "probe", key, bucket, upload: uploadIdentity(bucket, key, record.s3.object) };
+  const { versionId, sequencer } = record.s3.object;
+  return {
+    action: "probe",
+    key,
+    bucket,
+    upload: uploadIdentity(bucket, key, record.s3.object),
+    object: { versionId, sequencer },
+  };
+}
+
+/** The event's sequencer, when it is one (hex digits): it orders the uploads of one key. */
+function sequencerOf(screened: ScreenedUpload): { sequencer?: string } {
+  const { sequencer } = screened.object;
+  return sequencer && /^[0-9A-Fa-f]{1,64}$/.test(sequencer) ? { sequencer } : {};
 }
 
 /**
@@ -144,14 +178,18 @@ export function planJob(
   const input = `s3://${bucket}/${key}`;
   const prefix = outputPrefixFor(key);
   const drm = settings.drm ? { ...settings.drm, contentId: contentIdFor(key) } : undefined;
+  const { sequencer } = sequencerOf(screened);
+  // At most 4 pairs and 6 parts of the input: MediaConvert takes 10 (see ../common/jobMetadata).
   const userMetadata: Record<string, string> = {
     application: settings.applicationName,
-    assetId: assetIdFor(bucket, key),
-    input: input.slice(0, MAX_METADATA_INPUT_LENGTH),
     // The metadata function records it; the player asks for license tokens with it.
     ...(drm ? { contentId: drm.contentId } : {}),
     // The metadata function puts it in the COMPLETE and ERROR asset files.
     ...(source ? { [SOURCE_METADATA_KEY]: encodeSourceFacts(source) } : {}),
+    // The metadata function's writes never let an older upload's job replace a newer one's.
+    ...(sequencer ? { [SEQUENCER_METADATA_KEY]: sequencer } : {}),
+    // The exact upload (its asset id and folder follow from it), always valid as metadata.
+    ...inputMetadata(bucket, key),
   };
   checkUserMetadata(userMetadata);
   return {
@@ -184,27 +222,19 @@ export function planRecord(
   source?: SourceFacts,
 ): RecordPlan {
   const screened = screenRecord(record);
+  if (screened.action === "malformed") throw new Error(`the record has no ${screened.missing}`);
   return screened.action === "skip" ? screened : planJob(screened, settings, source);
 }
 
 /**
- * MediaConvert's limits on user metadata, checked before CreateJob would refuse the job
- * (every value here is bounded by construction: this guards future edits).
+ * MediaConvert's rules on user metadata, checked before CreateJob would refuse the job
+ * (every value here is valid by construction, the application name aside: this guards
+ * the configuration and future edits).
  */
 function checkUserMetadata(metadata: Record<string, string>): void {
-  const { maxPairs, maxValueLength } = USER_METADATA_LIMITS;
-  const entries = Object.entries(metadata);
-  if (entries.length > maxPairs) {
-    throw new Error(
-      `the job has ${entries.length} user metadata pairs; MediaConvert takes ${maxPairs}`,
-    );
-  }
-  for (const [name, value] of entries) {
-    if (value.length > maxValueLength) {
-      throw new Error(
-        `user metadata ${name} has ${value.length} characters; MediaConvert takes ${maxValueLength}`,
-      );
-    }
+  const problems = userMetadataProblems(metadata);
+  if (problems.length > 0) {
+    throw new Error(`the job's user metadata breaks MediaConvert's rules: ${problems.join("; ")}`);
   }
 }
 
@@ -214,13 +244,16 @@ function checkUserMetadata(metadata: Record<string, string>): void {
  */
 export function processingMarker(request: CreateJobCommandInput, jobId: string): ProcessingMarker {
   const metadata = request.UserMetadata ?? {};
+  const input = readJobInput(metadata);
   return {
     status: "PROCESSING",
     jobId,
-    assetId: metadata.assetId,
-    input: metadata.input,
+    ...(input.problem === undefined
+      ? { assetId: assetIdFor(input.bucket, input.key), input: input.url }
+      : {}),
     ...(metadata.contentId ? { contentId: metadata.contentId } : {}),
     ...sourceOf(metadata),
+    ...(metadata[SEQUENCER_METADATA_KEY] ? { sequencer: metadata[SEQUENCER_METADATA_KEY] } : {}),
   };
 }
 
@@ -236,12 +269,12 @@ function sourceOf(metadata: Record<string, string>): { source?: SourceFacts } {
  * "could not be processed" instead of "missing".
  */
 export function rejectedUploadMarker(screened: ScreenedUpload, reason: string): ErrorMarker {
-  const input = `s3://${screened.bucket}/${screened.key}`;
   return {
     status: "ERROR",
     assetId: assetIdFor(screened.bucket, screened.key),
-    input: input.slice(0, MAX_METADATA_INPUT_LENGTH),
+    input: `s3://${screened.bucket}/${screened.key}`,
     error: { message: `The upload is not a video MediaConvert can transcode: ${reason}.` },
+    ...sequencerOf(screened),
   };
 }
 

@@ -15,8 +15,7 @@ export type { SourceFacts } from "../../shared/assetFile";
 
 /** The user metadata key that carries the facts. */
 export const SOURCE_METADATA_KEY = "source";
-/** MediaConvert's limits on user metadata. */
-export const USER_METADATA_LIMITS = { maxPairs: 10, maxKeyLength: 128, maxValueLength: 256 };
+export { USER_METADATA_LIMITS } from "../common/jobMetadata";
 /** Codec and container names are cut to this many characters: the value stays within 256. */
 const MAX_NAME_LENGTH = 32;
 

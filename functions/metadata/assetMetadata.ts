@@ -13,10 +13,10 @@ import {
   DASH_MANIFEST_PATH,
   HLS_FAIRPLAY_MANIFEST_PATH,
   HLS_MANIFEST_PATH,
-  MAX_METADATA_INPUT_LENGTH,
   OUTPUT_LAYOUT,
   outputPrefixFor,
 } from "../../shared/outputLayout";
+import { assetIdFor, readJobInput, SEQUENCER_METADATA_KEY } from "../common/jobMetadata";
 import { decodeSourceFacts, SOURCE_METADATA_KEY } from "../convert/sourceFacts";
 import type { AssetMetadata, CompleteAsset, ErrorMarker } from "../../shared/assetFile";
 import { isValidContentId } from "../../shared/drm";
@@ -138,6 +138,54 @@ function sourceOf(detail: JobStateDetail): Pick<AssetMetadata, "source"> {
   return source ? { source } : {};
 }
 
+/**
+ * The upload's URL, its asset id and its sequencer, as the job's user metadata carries
+ * them (see `../common/jobMetadata`), for the asset file.
+ */
+function uploadOf(detail: JobStateDetail): Pick<AssetMetadata, "input" | "assetId" | "sequencer"> {
+  const metadata = detail.userMetadata;
+  const input = readJobInput(metadata);
+  const sequencer = metadata?.[SEQUENCER_METADATA_KEY];
+  const assetId =
+    metadata?.assetId ??
+    (input.problem === undefined ? assetIdFor(input.bucket, input.key) : undefined);
+  return {
+    ...(assetId ? { assetId } : {}),
+    ...(input.url !== undefined
+      ? { input: input.url }
+      : metadata?.input
+        ? { input: metadata.input }
+        : {}),
+    ...(sequencer ? { sequencer } : {}),
+  };
+}
+
+/**
+ * What an event lacks that every MediaConvert job state event has (`detail`,
+ * `detail.jobId`, …) or holds unreadably (`detail.timestamp`), or undefined when it is
+ * whole.
+ */
+export function malformedEvent(event: { readonly detail?: unknown } | undefined) {
+  const detail = event?.detail as Partial<Record<keyof JobStateDetail, unknown>> | undefined;
+  if (typeof detail !== "object" || detail === null) return "no detail";
+  if (typeof detail.jobId !== "string" || !detail.jobId) return "no detail.jobId";
+  if (typeof detail.status !== "string") return "no detail.status";
+  const { timestamp } = detail;
+  if (
+    timestamp !== undefined &&
+    (typeof timestamp !== "number" || Number.isNaN(new Date(timestamp).getTime()))
+  ) {
+    return `an unreadable detail.timestamp (${JSON.stringify(timestamp)})`;
+  }
+  if (detail.userMetadata !== undefined && typeof detail.userMetadata !== "object") {
+    return "an unreadable detail.userMetadata";
+  }
+  if (detail.outputGroupDetails !== undefined && !Array.isArray(detail.outputGroupDetails)) {
+    return "an unreadable detail.outputGroupDetails";
+  }
+  return undefined;
+}
+
 /** The reason to skip an event of another status or application, if any. */
 function otherJob(detail: JobStateDetail, status: string, applicationName: string) {
   if (detail.status !== status) return `job status is ${detail.status}`;
@@ -210,9 +258,8 @@ export function planAssetMetadata(
     key: assetFileKey(prefix),
     metadata: {
       status: "COMPLETE",
-      assetId: detail.userMetadata?.assetId,
       jobId: detail.jobId,
-      input: detail.userMetadata?.input,
+      ...uploadOf(detail),
       completedAt: detail.timestamp ? new Date(detail.timestamp).toISOString() : undefined,
       durationSeconds: longest > 0 ? longest / 1000 : undefined,
       hls: clearHls ? url(clearHls.key) : undefined,
@@ -238,29 +285,24 @@ export function planAssetMetadata(
 
 /**
  * Plans the ERROR file for an ERROR event of this application. The event carries
- * no output paths, so the asset's prefix is derived again from the source key in
- * the job's `input` metadata, with the same function the convert function used.
- * An input URL at the metadata length limit may have been cut short: then the
- * prefix is unknown and the event is skipped, with a reason.
+ * no output paths, so the asset's folder is derived again from the upload's key in
+ * the job's user metadata, with the same function the convert function used. A job
+ * made before the key was encoded carries its input URL as it is, cut at 256
+ * characters: a URL that long may be cut short, and the event is skipped, with a reason.
  */
 export function planErrorMarker(detail: JobStateDetail, expected: MetadataExpectations): ErrorPlan {
   const skip = (reason: string): ErrorPlan => ({ action: "skip", reason });
   const other = otherJob(detail, "ERROR", expected.applicationName);
   if (other) return skip(other);
-  const input = detail.userMetadata?.input;
-  const source = input ? parseS3Url(input) : undefined;
-  if (!input || !source) return skip("the job's user metadata has no s3:// input");
-  if (input.length >= MAX_METADATA_INPUT_LENGTH) {
-    return skip("the job's input URL may be cut short, so its asset's prefix is unknown");
-  }
+  const input = readJobInput(detail.userMetadata);
+  if (input.problem !== undefined) return skip(input.problem);
   return {
     action: "write",
-    key: assetFileKey(outputPrefixFor(source.key)),
+    key: assetFileKey(outputPrefixFor(input.key)),
     marker: {
       status: "ERROR",
       jobId: detail.jobId,
-      assetId: detail.userMetadata?.assetId,
-      input,
+      ...uploadOf(detail),
       error: { code: detail.errorCode, message: detail.errorMessage },
       ...sourceOf(detail),
     },

@@ -1,10 +1,11 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { EventBridgeEvent } from "aws-lambda";
-import type { ErrorMarker } from "../../shared/assetFile";
+import type { AssetFile } from "../../shared/assetFile";
 import { count, createObservability, instrumented, Observability } from "../common/observability";
-import { putAssetFile, statusMayReplace, writeStatusFile } from "../common/statusFile";
+import { JobStatus, statusMayReplace, writeStatusFile } from "../common/statusFile";
 import {
   JobStateDetail,
+  malformedEvent,
   MetadataExpectations,
   planAssetMetadata,
   planErrorMarker,
@@ -18,13 +19,13 @@ export type JobStateEvent = EventBridgeEvent<"MediaConvert Job State Change", Jo
  * `metadata` and `application`), one count per event.
  */
 export const METADATA_METRICS = {
-  /** A COMPLETE `asset.json` was written: the asset plays. */
+  /** A COMPLETE `asset.json` was written (over what it may replace): the asset plays. */
   assetsCompleted: "AssetsCompleted",
   /** An ERROR `asset.json` was written (or replaced a PROCESSING or ERROR one). */
   assetsFailed: "AssetsFailed",
   /**
    * Another application's job, an unexpected status, or a file kept: a COMPLETE encode,
-   * or a later job's PROCESSING.
+   * a later job's PROCESSING, or the file of a newer upload's job.
    */
   eventsSkipped: "EventsSkipped",
 } as const;
@@ -32,8 +33,9 @@ export const METADATA_METRICS = {
 /**
  * The metadata handler: COMPLETE events write the full `asset.json`; ERROR events
  * write an ERROR file unless the asset has a COMPLETE encode or a later job is
- * processing it. Other events are skipped with a reason. A failed write throws, so
- * Lambda retries the event and then dead-letters it.
+ * processing it; neither replaces the file of a newer upload's job. Other events are
+ * skipped with a reason. A malformed event is logged and thrown, and a failed write
+ * throws, so Lambda retries the event and then dead-letters it.
  */
 export function createMetadataHandler(
   expected: MetadataExpectations,
@@ -44,49 +46,53 @@ export function createMetadataHandler(
 ) {
   const { logger, metrics } = observability;
   /**
-   * Writes the ERROR file where there is none, or over this job's PROCESSING or an
-   * earlier ERROR; a COMPLETE encode that still plays, and a later job's PROCESSING,
-   * are kept (see {@link statusMayReplace}).
+   * Writes the status file where there is none, or over what {@link statusMayReplace}
+   * lets it replace: COMPLETE over this job's PROCESSING, any ERROR and an older encode;
+   * ERROR over this job's PROCESSING and an earlier ERROR. A COMPLETE encode that still
+   * plays (for ERROR), a later job's PROCESSING and anything written for a newer upload
+   * are kept.
    */
-  async function writeError(key: string, file: ErrorMarker, jobId: string): Promise<void> {
-    const fields = { jobId, key, status: "ERROR" };
+  async function writeStatus(key: string, file: AssetFile, write: JobStatus): Promise<void> {
+    const fields = { jobId: write.jobId, key, status: write.status };
     const outcome = await writeStatusFile(s3, expected.bucket, key, file, (current) =>
-      statusMayReplace(current, { status: "ERROR", jobId }),
+      statusMayReplace(current, write),
     );
     if (!outcome.written) {
       count(metrics, METADATA_METRICS.eventsSkipped);
       logger.info("skipped", { ...fields, reason: outcome.reason });
       return;
     }
-    count(metrics, METADATA_METRICS.assetsFailed);
+    count(
+      metrics,
+      write.status === "COMPLETE"
+        ? METADATA_METRICS.assetsCompleted
+        : METADATA_METRICS.assetsFailed,
+    );
     logger.info("metadata written", { ...fields, ...(outcome.replaced && { replaced: true }) });
   }
 
   async function handler(event: JobStateEvent): Promise<void> {
-    const detail = event.detail;
-    if (detail?.status === "ERROR") {
-      const plan = planErrorMarker(detail, expected);
-      if (plan.action === "skip") {
-        count(metrics, METADATA_METRICS.eventsSkipped);
-        logger.info("skipped", { jobId: detail.jobId, reason: plan.reason });
-        return;
-      }
-      await writeError(plan.key, plan.marker, detail.jobId);
-      return;
+    const malformed = malformedEvent(event);
+    if (malformed) {
+      // Lambda retries the event, then dead-letters it, where it can be read.
+      logger.error("malformed event", { problem: malformed });
+      throw new Error(`malformed MediaConvert job state event: ${malformed}`);
     }
-    const plan = planAssetMetadata(detail, expected);
+    const detail = event.detail;
+    const plan =
+      detail.status === "ERROR"
+        ? planErrorMarker(detail, expected)
+        : planAssetMetadata(detail, expected);
     if (plan.action === "skip") {
       count(metrics, METADATA_METRICS.eventsSkipped);
-      logger.info("skipped", { jobId: detail?.jobId, reason: plan.reason });
+      logger.info("skipped", { jobId: detail.jobId, reason: plan.reason });
       return;
     }
-    // Always written: the newest COMPLETE encode is what the asset plays.
-    await putAssetFile(s3, expected.bucket, plan.key, plan.metadata);
-    count(metrics, METADATA_METRICS.assetsCompleted);
-    logger.info("metadata written", {
-      jobId: plan.metadata.jobId,
-      key: plan.key,
-      status: "COMPLETE",
+    const file = "marker" in plan ? plan.marker : plan.metadata;
+    await writeStatus(plan.key, file, {
+      status: file.status,
+      jobId: detail.jobId,
+      ...(file.sequencer ? { sequencer: file.sequencer } : {}),
     });
   }
   return instrumented(observability, handler);

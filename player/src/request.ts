@@ -1,17 +1,24 @@
 /**
  * What the page was asked to play, from its own URL. Pure.
  *
- * - `?asset=<key>`: the metadata of the asset made from the upload `<key>`, at
- *   `/<key>/asset.json` on this origin (the convert function's layout).
+ * - `?asset=<key>`: the metadata of the asset made from the upload `<key>` (URL-encoded),
+ *   at `/<folder>/asset.json` on this origin, where `<folder>` is the key itself or its
+ *   stand-in, by the rule the convert function follows (`outputPrefixFor`).
  * - `?src=<manifest URL>`: a manifest on this origin, absolute or root-relative.
  */
+import { assetFileKeyForUpload, OUTPUT_LAYOUT } from "../../shared/outputLayout";
 import { invalidRequest, MESSAGES, PlayerMessage } from "./messages";
 
 /** The metadata file's name under an asset's prefix (the convert job's layout). */
-export const ASSET_METADATA_FILE = "asset.json";
+export const ASSET_METADATA_FILE = OUTPUT_LAYOUT.metadata;
 
 export type PageRequest =
-  | { readonly kind: "asset"; readonly assetPath: string; readonly metadataUrl: string }
+  | {
+      readonly kind: "asset";
+      /** The asset's folder in the output bucket: the key, or its stand-in. */
+      readonly assetPath: string;
+      readonly metadataUrl: string;
+    }
   | { readonly kind: "source"; readonly source: MediaSource }
   | { readonly kind: "message"; readonly message: PlayerMessage };
 
@@ -54,12 +61,14 @@ export function parsePageRequest(pageUrl: string): PageRequest {
   if (asset && src) return message(invalidRequest("Use either ?asset or ?src, not both."));
 
   if (asset !== null) {
-    const segments = asset.split("/").filter((segment) => segment !== "");
-    if (segments.length === 0 || segments.some((s) => s === "." || s === "..")) {
+    if (asset === "" || asset.endsWith("/")) {
       return message(invalidRequest("?asset must be the key of an uploaded video."));
     }
-    const path = `/${segments.map(encodeURIComponent).join("/")}/${ASSET_METADATA_FILE}`;
-    return { kind: "asset", assetPath: segments.join("/"), metadataUrl: new URL(path, page).href };
+    // The folder has no empty, `.` or `..` segment: it stays where it is in the bucket.
+    const file = assetFileKeyForUpload(asset);
+    const path = `/${file.split("/").map(encodeURIComponent).join("/")}`;
+    const assetPath = file.slice(0, -(ASSET_METADATA_FILE.length + 1));
+    return { kind: "asset", assetPath, metadataUrl: new URL(path, page).href };
   }
 
   if (src !== null) {

@@ -26,6 +26,33 @@ export const FORBIDDEN: InjectedFailure = { status: 403, errorType: "ForbiddenEx
  */
 export const TOKEN_WINDOW_MS = 60_000;
 
+/**
+ * MediaConvert's rules on a job's user metadata, as the user guide's "job tag
+ * restrictions" state them: at most 10 pairs; a key of 1-128 and a value of at most 256
+ * Unicode characters; each of "uppercase and lowercase Unicode letters in any language,
+ * numbers, space, and the following characters: _ . : / = + - and @"
+ * (https://docs.aws.amazon.com/mediaconvert/latest/ug/user-metadata-tags.html).
+ * CreateJob refuses a job that breaks them with 400 BadRequestException; undefined when
+ * the metadata keeps them.
+ */
+export function userMetadataViolation(metadata: unknown): string | undefined {
+  if (metadata === undefined) return undefined;
+  if (typeof metadata !== "object" || metadata === null) return "userMetadata must be a map";
+  const entries = Object.entries(metadata);
+  if (entries.length > 10) return `userMetadata has ${entries.length} pairs; at most 10`;
+  const allowed = /^[\p{L}\p{N} _.:/=+\-@]*$/u;
+  for (const [key, value] of entries) {
+    const keyLength = [...key].length;
+    if (keyLength < 1 || keyLength > 128 || !allowed.test(key)) {
+      return `userMetadata key ${JSON.stringify(key)} is invalid`;
+    }
+    if (typeof value !== "string" || [...value].length > 256 || !allowed.test(value)) {
+      return `userMetadata value of ${JSON.stringify(key)} is invalid`;
+    }
+  }
+  return undefined;
+}
+
 export interface FakeMediaConvertOptions {
   /** Decides, per call (numbered from 1), whether to fail it instead. */
   readonly failure?: (call: number, body: CreateJobBody) => InjectedFailure | undefined;
@@ -64,7 +91,8 @@ export interface FakeMediaConvert {
  * Starts the fake on a free loopback port. Like MediaConvert, it is idempotent by
  * `clientRequestToken` for {@link TOKEN_WINDOW_MS} after the successful request: a token
  * reused within that window returns the job created the first time, and a token reused
- * later creates another job.
+ * later creates another job. It refuses user metadata MediaConvert refuses (see
+ * {@link userMetadataViolation}).
  */
 export async function startFakeMediaConvert(
   options: FakeMediaConvertOptions = {},
@@ -110,6 +138,14 @@ export async function startFakeMediaConvert(
       return reply(
         400,
         { message: "role and settings are required" },
+        { "x-amzn-errortype": "BadRequestException" },
+      );
+    }
+    const invalidMetadata = userMetadataViolation(body.userMetadata);
+    if (invalidMetadata) {
+      return reply(
+        400,
+        { message: invalidMetadata },
         { "x-amzn-errortype": "BadRequestException" },
       );
     }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createServer, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -9,6 +9,8 @@ export interface FakeObject {
   /** The content as stored (media). */
   readonly bytes: Buffer;
   readonly etag: string;
+  /** A new id for every write of the key: the buckets version their objects. */
+  readonly versionId: string;
   readonly headers: IncomingMessage["headers"];
 }
 
@@ -83,12 +85,18 @@ export function byteRange(
  *   Partial Content with `Content-Range: bytes first-last/size`; a range that starts
  *   past the end (any range of an empty object) is 416 InvalidRange with
  *   `Content-Range: bytes *\/size`; a header that is not one range is ignored (200,
- *   the whole object).
+ *   the whole object);
+ * - versioning (User Guide, "Retaining multiple versions of objects"): every write of a
+ *   key makes a new current version, whose id PutObject, GetObject and HeadObject answer
+ *   in `x-amz-version-id`; reads without a version id read the current version;
+ * - HeadObject (API Reference): GetObject's headers without a body; a missing key is 404
+ *   with no body (the SDK names it NotFound).
  */
 export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> {
   const fake: Omit<FakeS3, "endpoint" | "close" | "put"> = { objects: new Map(), calls: [] };
   const store = (path: string, bytes: Buffer, headers: IncomingMessage["headers"]) => {
-    const object = { body: bytes.toString("utf8"), bytes, etag: etagOf(bytes), headers };
+    const versionId = randomBytes(16).toString("base64url");
+    const object = { body: bytes.toString("utf8"), bytes, etag: etagOf(bytes), versionId, headers };
     fake.objects.set(path, object);
     return object;
   };
@@ -116,8 +124,22 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
       if (ifMatch !== undefined && existing?.etag !== ifMatch) {
         return error(existing ? 412 : 404, existing ? "PreconditionFailed" : "NoSuchKey");
       }
-      const { etag } = store(path, Buffer.concat(chunks), request.headers);
-      response.writeHead(200, { etag });
+      const { etag, versionId } = store(path, Buffer.concat(chunks), request.headers);
+      response.writeHead(200, { etag, "x-amz-version-id": versionId });
+      return response.end();
+    }
+    if (method === "HEAD") {
+      if (!existing) {
+        response.writeHead(404);
+        return response.end();
+      }
+      response.writeHead(200, {
+        etag: existing.etag,
+        "x-amz-version-id": existing.versionId,
+        "content-type": String(existing.headers["content-type"] ?? "application/octet-stream"),
+        "content-length": String(existing.bytes.length),
+        "accept-ranges": "bytes",
+      });
       return response.end();
     }
     if (method === "GET") {
@@ -129,6 +151,7 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
       const size = existing.bytes.length;
       const headers = {
         etag: existing.etag,
+        "x-amz-version-id": existing.versionId,
         "content-type": String(existing.headers["content-type"] ?? "application/octet-stream"),
         "accept-ranges": "bytes",
       };
