@@ -127,7 +127,7 @@ describe("the offline plan", () => {
     assert.match(stdout, /Policy verdicts \(\d+ policies\): 1 mandatory, 0 advisory violations/);
     assert.match(
       stdout,
-      /\[mandatory\] s3-cors-allowed-origins: aws:s3\/bucketCorsConfiguration:BucketCorsConfiguration vod-output\n {6}CORS allows "http:\/\/localhost:8080", which is not in the allowed origins\.\n {6}fix: Requires bucket CORS rules/,
+      /\[mandatory\] s3-cors-allowed-origins: aws:s3\/bucketCorsConfiguration:BucketCorsConfiguration vod-output\n {6}CORS allows "https:\/\/localhost:8443", which is not in the allowed origins\.\n {6}fix: Requires bucket CORS rules/,
     );
   });
 
