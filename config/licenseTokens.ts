@@ -92,9 +92,10 @@ export function readLicenseTokens(r: ConfigReader): LicenseTokensConfig | undefi
 }
 
 /**
- * Why `issuer` cannot be a JWT issuer for API Gateway's JWT authorizer, or undefined: an
- * https URL (the authorizer fetches `<issuer>/.well-known/openid-configuration` over
- * https) with no query, fragment or credentials, which a token's `iss` could never equal.
+ * Why `issuer` cannot be a JWT issuer for API Gateway's JWT authorizer, or undefined.
+ * OpenID Connect Discovery defines the issuer as an https URL with no query or fragment;
+ * the authorizer fetches `<issuer>/.well-known/openid-configuration` from it.
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
  */
 export function jwtIssuerProblem(issuer: string): string | undefined {
   let url: URL;
