@@ -144,7 +144,7 @@ export class VodPipeline extends pulumi.ComponentResource {
       drm,
     } = args;
     if (!applicationName) throw new Error("VodPipeline: `applicationName` is required.");
-    validateDelivery(delivery);
+    validateDelivery(delivery, args.signedCookies !== undefined);
     if (args.signedCookies) validateSignedCookies(args.signedCookies, !!args.licenseTokens);
 
     const parent = { parent: this };

@@ -1,6 +1,7 @@
 /** Delivery: the CDN (`cdn*`), the output's encryption and the custom domain (`customDomain*`). */
 import * as pulumi from "@pulumi/pulumi";
 import { CustomDomainArgs, validateCustomDomain } from "../components/vodPipeline/customDomain";
+import { corsOriginProblem } from "../components/vodPipeline/delivery";
 import type { PriceClass, VodDeliveryArgs } from "../components/vodPipeline/delivery";
 import {
   defaultOriginAccess,
@@ -24,8 +25,6 @@ export interface DeliveryConfig extends VodDeliveryArgs {
   readonly customDomain?: CustomDomainArgs;
 }
 
-const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
-
 /**
  * Reads the CDN's settings and the domain. Origin access `auto` picks an OAI where it
  * works (regions launched by December 2022) and an OAC elsewhere.
@@ -44,7 +43,7 @@ export function readDelivery(r: ConfigReader): DeliveryConfig {
   const cdnCorsAllowedOrigins = Array.isArray(origins) ? (origins as string[]) : [];
   check("cdnCorsAllowedOrigins", Array.isArray(origins), "must be a list of origins");
   for (const origin of cdnCorsAllowedOrigins) {
-    const problem = originProblem(origin);
+    const problem = corsOriginProblem(origin);
     if (problem) check("cdnCorsAllowedOrigins", false, `${JSON.stringify(origin)} ${problem}`);
   }
 
@@ -113,28 +112,4 @@ export function readDelivery(r: ConfigReader): DeliveryConfig {
     outputKmsEncryption,
     customDomain,
   };
-}
-
-/** Why a CORS origin is not `scheme://host[:port]`, or undefined when it is one. */
-function originProblem(origin: unknown): string | undefined {
-  const example = "https://app.example.com";
-  if (typeof origin !== "string") return `is not an origin like ${example}`;
-  if (origin.includes("*")) {
-    return `is not an origin: wildcards are not allowed; list each origin, like ${example}`;
-  }
-  if (ORIGIN.test(origin)) return undefined;
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(origin);
-  if (!scheme) {
-    return `is not an origin: it has no scheme; write https://${origin.replace(/\/+$/, "")}`;
-  }
-  if (!/^https?$/i.test(scheme[1]))
-    return `is not an origin: only https:// and http:// are allowed`;
-  const rest = origin.slice(scheme[0].length);
-  const authority = /^[^/?#]*/.exec(rest)![0];
-  const bare = `${scheme[0]}${authority}`;
-  if (rest === `${authority}/`) return `is not an origin: it has a trailing slash; write ${bare}`;
-  if (rest.length > authority.length) {
-    return `is not an origin: it has a path (${rest.slice(authority.length)}); an origin is only the scheme, host and port: ${bare}`;
-  }
-  return `is not an origin like ${example}: the host or port is not valid`;
 }

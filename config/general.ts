@@ -57,14 +57,14 @@ export function readGeneral(r: ConfigReader): GeneralConfig {
   check(
     "logRetentionDays",
     (LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays),
-    `${logRetentionDays} must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    `${logRetentionDays} must be one of ${LOG_RETENTION_DAYS.join(", ")} (the retention periods CloudWatch Logs accepts)`,
   );
 
   const uploadExpirationDays = number("uploadExpirationDays");
   check(
     "uploadExpirationDays",
     Number.isInteger(uploadExpirationDays) && uploadExpirationDays >= 0,
-    `${uploadExpirationDays} must be a whole number of days (0 keeps uploads)`,
+    `${uploadExpirationDays} must be a whole number of days (0 keeps uploads): S3 lifecycle expiration takes a positive whole number of days`,
   );
 
   return {

@@ -64,7 +64,7 @@ export function readStackConfig(): StackConfig {
   const vodDrm = readVodDrm(r, kmsGateway !== undefined);
   const liveChannel = readLiveChannel(r, kmsGateway !== undefined, general.applicationName);
   const licenseTokens = readLicenseTokens(r);
-  const signedCookies = readSignedCookies(r, licenseTokens !== undefined);
+  const signedCookies = readSignedCookies(r, licenseTokens !== undefined, delivery);
 
   r.throwIfInvalid();
   return {

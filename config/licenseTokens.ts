@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { VodLicenseTokensArgs } from "../components/vodPipeline";
 import {
   LicensePolicySettings,
+  MAX_LICENSE_DURATION_SECONDS,
   SITE_ID_PATTERN,
   SITE_KEY_LENGTH,
   validateLicensePolicy,
@@ -32,20 +33,32 @@ export function readLicenseTokens(r: ConfigReader): LicenseTokensConfig | undefi
     `"${siteId}" must be the 4-character site id from the PallyCon console`,
   );
   const jwtIssuer = text("licenseJwtIssuer");
+  const issuerProblem = jwtIssuerProblem(jwtIssuer);
   check(
     "licenseJwtIssuer",
-    /^https:\/\/\S+$/.test(jwtIssuer),
-    `"${jwtIssuer}" must be the https URL of the identity provider that signs your users' JWTs`,
+    issuerProblem === undefined,
+    `"${jwtIssuer}" ${issuerProblem}: the https URL of the identity provider that signs your users' JWTs, ` +
+      "as their iss claim names it (for Cognito, https://cognito-idp.<region>.amazonaws.com/<user pool id>)",
   );
   const audience = list("licenseJwtAudience");
   const jwtAudience =
-    Array.isArray(audience) && audience.every((a) => typeof a === "string" && a !== "")
+    Array.isArray(audience) && audience.every((a) => typeof a === "string" && a.trim() !== "")
       ? (audience as string[])
       : [];
   check(
     "licenseJwtAudience",
-    jwtAudience.length > 0,
+    !Array.isArray(audience) || audience.length === 0 || jwtAudience.length > 0,
+    "holds an empty or blank entry: list the JWT audiences (client ids) allowed to ask for tokens",
+  );
+  check(
+    "licenseJwtAudience",
+    !Array.isArray(audience) || audience.length > 0,
     "must list the JWT audiences (client ids) allowed to ask for tokens",
+  );
+  check(
+    "licenseJwtAudience",
+    Array.isArray(audience),
+    "must be a list of JWT audiences (client ids)",
   );
   const licensePolicy = {
     persistent: flag("licensePersistent"),
@@ -53,8 +66,14 @@ export function readLicenseTokens(r: ConfigReader): LicenseTokensConfig | undefi
   };
   try {
     validateLicensePolicy(licensePolicy);
-  } catch (e) {
-    check("licenseDurationSeconds", false, (e as Error).message);
+  } catch {
+    check(
+      "licenseDurationSeconds",
+      false,
+      `${licensePolicy.licenseDurationSeconds} must be a whole number of seconds from 1 to ` +
+        `${MAX_LICENSE_DURATION_SECONDS} (a year: the longest license this service issues; ` +
+        "PallyCon's 0, for no limit, is never issued)",
+    );
   }
   return {
     siteId,
@@ -70,4 +89,25 @@ export function readLicenseTokens(r: ConfigReader): LicenseTokensConfig | undefi
     jwtAudience,
     licensePolicy,
   };
+}
+
+/**
+ * Why `issuer` cannot be a JWT issuer for API Gateway's JWT authorizer, or undefined.
+ * OpenID Connect Discovery defines the issuer as an https URL with no query or fragment;
+ * the authorizer fetches `<issuer>/.well-known/openid-configuration` from it.
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
+ */
+export function jwtIssuerProblem(issuer: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return "is not a URL";
+  }
+  if (url.protocol !== "https:") return "is not an https URL";
+  if (url.username || url.password) return "holds a user name or password";
+  if (url.search || issuer.includes("?")) return "has a query (?...)";
+  if (url.hash || issuer.includes("#")) return "has a fragment (#...)";
+  if (/\s/.test(issuer)) return "holds whitespace";
+  return undefined;
 }

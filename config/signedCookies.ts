@@ -2,6 +2,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { VodSignedCookiesArgs } from "../components/vodPipeline";
 import { isKeyPair, SESSION_SECONDS_RANGE, validatePublicKeyPem } from "../shared/signedCookies";
+import { signedCookiesDeliveryProblem } from "../components/vodPipeline/delivery";
+import type { DeliveryConfig } from "./delivery";
 import type { ConfigReader } from "./reader";
 
 /** Signed cookies' settings, as {@link VodSignedCookiesArgs}; present when `signedCookies` is on. */
@@ -16,6 +18,7 @@ export interface SignedCookiesConfig extends VodSignedCookiesArgs {
 export function readSignedCookies(
   r: ConfigReader,
   hasTokenService: boolean,
+  delivery: DeliveryConfig,
 ): SignedCookiesConfig | undefined {
   const { check, flag, number, text, key } = r;
   if (!flag("signedCookies")) return undefined;
@@ -24,6 +27,16 @@ export function readSignedCookies(
     hasTokenService,
     `needs ${key("licenseTokens")} set to true: the token service issues the cookies`,
   );
+  // Several aliases, or players on other origins: refused, for the reason the component
+  // gives (a cookie Domain would not make them work cleanly).
+  const deliveryProblem = signedCookiesDeliveryProblem(delivery);
+  if (deliveryProblem) {
+    const field =
+      deliveryProblem.field === "cdnCorsAllowedOrigins"
+        ? "cdnCorsAllowedOrigins"
+        : "customDomainAliases";
+    check("signedCookies", false, `cannot serve ${key(field)}: ${deliveryProblem.reason}`);
+  }
 
   const publicKeyPem = text("signedCookiePublicKey");
   let publicKeyOk = false;
@@ -42,7 +55,8 @@ export function readSignedCookies(
   check(
     "signedCookieSessionSeconds",
     Number.isInteger(sessionSeconds) && sessionSeconds >= min && sessionSeconds <= max,
-    `${sessionSeconds} must be a whole number of seconds from ${min} to ${max}`,
+    `${sessionSeconds} must be a whole number of seconds from ${min} to ${max} ` +
+      "(a minute to a week: the sessions this service issues)",
   );
   return {
     publicKeyPem,

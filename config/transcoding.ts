@@ -107,10 +107,16 @@ export function readTranscoding(r: ConfigReader): TranscodingConfig {
   const priority = number("jobPriority");
   const accelerationMode = text("jobAccelerationMode");
   const concurrentJobs = number("jobQueueConcurrentJobs");
+  // MediaConvert caps an on-demand queue's concurrent jobs at the account's service quota
+  // "Concurrent jobs per on-demand queue" (and all queues together at "Concurrent jobs per
+  // account"). Both are per account and Region and can be raised, so no fixed upper bound
+  // is checked here: CreateQueue refuses a value above the quota at `pulumi up`.
+  // https://docs.aws.amazon.com/mediaconvert/latest/ug/working-with-on-demand-queues.html
   check(
     "jobQueueConcurrentJobs",
     Number.isInteger(concurrentJobs) && concurrentJobs >= 0,
-    `${concurrentJobs} must be a whole number of jobs (0: the account's quota)`,
+    `${concurrentJobs} must be a whole number of jobs (0: the account's quota), at most the ` +
+      `account's MediaConvert quota "Concurrent jobs per on-demand queue" (Service Quotas console)`,
   );
 
   return {

@@ -47,6 +47,30 @@ Exit status: 0 planned, 1 usage, configuration or program error, 2 mandatory pol
 /** A command line the plan does not understand: reported with the usage. */
 class UsageError extends Error {}
 
+/** What is wrong with the stack's configuration: reported as a list, without a stack trace. */
+class PlanConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(configProblemList(problems));
+  }
+}
+
+/** The list the program's `ConfigError` prints, in the same words. */
+const configProblemList = (problems: readonly string[]) =>
+  `Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+
+/**
+ * The program's `ConfigError` (config/reader.ts), recognised by its shape: the plan
+ * loads the config module only with the SDKs.
+ */
+function isConfigError(error: unknown): error is Error & { problems: string[] } {
+  const problems = (error as { problems?: unknown } | undefined)?.problems;
+  return (
+    error instanceof Error &&
+    Array.isArray(problems) &&
+    problems.every((p) => typeof p === "string")
+  );
+}
+
 function parseFlags(args: string[]) {
   try {
     return parseArgs({
@@ -90,7 +114,16 @@ async function main(args: string[]): Promise<number> {
   const stack = flags.stack!;
   const configFile = flags["config-file"] ? path.resolve(flags["config-file"]) : undefined;
   const config = readPlanConfig(ROOT, stack, configFile);
-  const plan = await runUnderMocks(config, async () => require("../index"));
+  const fileProblems = config.problems ?? [];
+  let plan: Awaited<ReturnType<typeof runUnderMocks>>;
+  try {
+    plan = await runUnderMocks(config, async () => require("../index"));
+  } catch (error) {
+    // The stack file's problems and the program's, reported together.
+    if (isConfigError(error)) throw new PlanConfigError([...fileProblems, ...error.problems]);
+    throw error;
+  }
+  if (fileProblems.length > 0) throw new PlanConfigError(fileProblems);
 
   const policyConfig = flags["policy-config"]
     ? (JSON.parse(readFileSync(path.resolve(flags["policy-config"]), "utf8")) as PolicyConfig)
@@ -136,18 +169,34 @@ function elideLongText(_key: string, value: unknown): unknown {
     : value;
 }
 
+/** Errors already reported: the Pulumi runtime rejects its own promises with them too. */
+const reported = new Set<unknown>();
+
+function report(error: unknown): void {
+  if (reported.has(error)) return;
+  reported.add(error);
+  if (error instanceof UsageError) {
+    console.error(`plan: ${error.message}\n\n${USAGE}`);
+  } else if (error instanceof PlanConfigError) {
+    console.error(error.message);
+  } else if (isConfigError(error)) {
+    console.error(configProblemList(error.problems));
+  } else {
+    console.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  process.exitCode = 1;
+}
+
+// The program's error also rejects promises the Pulumi runtime holds (the stack's
+// outputs). Node would print each with the minified source line, the stack and its
+// banner; the plan reports the error once, by its message.
+process.on("unhandledRejection", (reason) => {
+  if (isConfigError(reason)) reported.add(reason);
+  report(reason);
+});
+
 // The process ends by itself once the output is written: no process.exit to cut a piped
 // stdout short.
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`plan: ${error.message}\n\n${USAGE}`);
-    } else {
-      console.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    process.exitCode = 1;
-  },
-);
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, report);

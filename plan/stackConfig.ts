@@ -22,6 +22,11 @@ export interface PlanConfig {
    * with a placeholder for each; `pulumi preview` fails until they are set.
    */
   readonly unsetSecrets: string[];
+  /**
+   * What is wrong with the stack file itself, each naming its key: a key Pulumi.yaml
+   * declares secret but the file holds in plain text.
+   */
+  readonly problems?: string[];
 }
 
 interface ProjectFile {
@@ -66,6 +71,8 @@ export function readPlanConfig(root: string, stack: string, stackFile?: string):
       secretKeys.push(fullKey);
     }
   }
+  const declaredSecret = new Set(secretKeys);
+  const problems: string[] = [];
   for (const [key, value] of Object.entries(stackSettings.config ?? {})) {
     const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
     if (value && typeof value === "object" && "secure" in value) {
@@ -73,6 +80,10 @@ export function readPlanConfig(root: string, stack: string, stackFile?: string):
       secretKeys.push(fullKey);
     } else {
       values[fullKey] = asConfigText(value);
+      // The program cannot tell: it sees every declared secret key as a secret. The
+      // Pulumi CLI refuses such a file; the plan, which runs on every pull request,
+      // refuses it too, before the value is merged and published with the repository.
+      if (declaredSecret.has(fullKey)) problems.push(plainSecretProblem(fullKey));
     }
   }
   // Secrets are never committed: stand in for the ones this stack has not set yet.
@@ -84,5 +95,15 @@ export function readPlanConfig(root: string, stack: string, stackFile?: string):
     values,
     secretKeys: [...new Set(secretKeys)],
     unsetSecrets,
+    problems,
   };
+}
+
+/** A secret key in plain text: never quotes the value, which must now be replaced. */
+export function plainSecretProblem(fullKey: string): string {
+  return (
+    `${fullKey}: is a secret (Pulumi.yaml declares it \`secret: true\`) but the stack file holds it ` +
+    `in plain text (once committed, treat it as leaked and replace it); set it encrypted with ` +
+    `\`pulumi config set --secret ${fullKey} <value>\``
+  );
 }

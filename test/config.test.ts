@@ -162,13 +162,13 @@ describe("stack configuration", () => {
       );
     });
 
-    it("accepts https and http origins with a port", () => {
+    it("accepts https origins, with a port", () => {
       const config = readWith({
-        cdnCorsAllowedOrigins: ["https://a.example.com", "http://localhost:8080"],
+        cdnCorsAllowedOrigins: ["https://a.example.com", "https://localhost:8443"],
       });
       assert.deepEqual(config.delivery.cdnCorsAllowedOrigins, [
         "https://a.example.com",
-        "http://localhost:8080",
+        "https://localhost:8443",
       ]);
     });
   });

@@ -128,7 +128,7 @@ describe("the offline plan", () => {
     assert.match(stdout, /Policy verdicts \(\d+ policies\): 1 mandatory, 0 advisory violations/);
     assert.match(
       stdout,
-      /\[mandatory\] s3-cors-allowed-origins: aws:s3\/bucketCorsConfiguration:BucketCorsConfiguration vod-output\n {6}CORS allows "http:\/\/localhost:8080", which is not in the allowed origins\.\n {6}fix: Requires bucket CORS rules/,
+      /\[mandatory\] s3-cors-allowed-origins: aws:s3\/bucketCorsConfiguration:BucketCorsConfiguration vod-output\n {6}CORS allows "https:\/\/localhost:8443", which is not in the allowed origins\.\n {6}fix: Requires bucket CORS rules/,
     );
   });
 
@@ -144,6 +144,64 @@ describe("the offline plan", () => {
     assert.match(stderr, /vod-multidrm:ladder: "1280x720" is not WIDTHxHEIGHT@BITRATE/);
     assert.match(stderr, /vod-multidrm:cdnCorsAllowedOrigins: "\*" is not an origin/);
     assert.match(stderr, /vod-multidrm:ladderRateControl: "VBR" must be one of CBR, QVBR/);
+  });
+
+  it("prints a configuration error as the list of problems only: no stack, source or Node banner", () => {
+    const { status, stderr } = plan(
+      "--stack",
+      "bad",
+      "--config-file",
+      "test/stacks/Pulumi.bad.yaml",
+    );
+    assert.equal(status, 1);
+    const problems = [
+      "  - vod-multidrm:ladder: ",
+      "  - vod-multidrm:ladderRateControl: ",
+      "  - vod-multidrm:cdnCorsAllowedOrigins: ",
+    ];
+    const lines = stderr.trimEnd().split("\n");
+    assert.equal(lines[0], "Invalid stack configuration:", stderr);
+    assert.equal(lines.length, 1 + problems.length, stderr);
+    for (const [i, start] of problems.entries()) assert.ok(lines[i + 1].startsWith(start), stderr);
+  });
+
+  it("refuses a secret key set in plain text in the stack file, naming the key and the command", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "plan-plain-secret-"));
+    try {
+      const file = path.join(dir, "Pulumi.plain.yaml");
+      writeFileSync(file, "config:\n  vod-multidrm:licenseSiteKey: abc\n");
+      const { status, stdout, stderr } = plan("--stack", "plain", "--config-file", file);
+      assert.equal(status, 1);
+      assert.equal(stdout, "");
+      assert.equal(
+        stderr,
+        "Invalid stack configuration:\n" +
+          "  - vod-multidrm:licenseSiteKey: is a secret (Pulumi.yaml declares it `secret: true`) but " +
+          "the stack file holds it in plain text (once committed, treat it as leaked and replace it); " +
+          "set it encrypted with `pulumi config set --secret vod-multidrm:licenseSiteKey <value>`\n",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("lists a plain-text secret with the program's own problems", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "plan-plain-secret-"));
+    try {
+      const file = path.join(dir, "Pulumi.plain.yaml");
+      writeFileSync(
+        file,
+        "config:\n  vod-multidrm:kmsGateway: true\n  vod-multidrm:kmsGatewayEncToken: abc\n" +
+          "  vod-multidrm:ladderRateControl: VBR\n",
+      );
+      const { status, stderr } = plan("--stack", "plain", "--config-file", file);
+      assert.equal(status, 1);
+      assert.match(stderr, /\n {2}- vod-multidrm:kmsGatewayEncToken: is a secret .*--secret/);
+      assert.match(stderr, /\n {2}- vod-multidrm:ladderRateControl: "VBR" must be one of/);
+      assert.doesNotMatch(stderr, /abc/, "the value is never quoted");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("names an undeclared key of the project and suggests the declared one", () => {

@@ -16,6 +16,8 @@ const cookieKeys = generateKeyPairSync("rsa", {
 const ALSO_ON: Record<string, string> = {
   "vod-multidrm:signedCookies": "true",
   "vod-multidrm:signedCookiePublicKey": cookieKeys.publicKey,
+  // Signed cookies reach players on the playback host only: no cross-origin players.
+  "vod-multidrm:cdnCorsAllowedOrigins": "[]",
 };
 
 /** Recognisable stand-ins for the stack's secrets, so any copy of them can be found. */

@@ -162,7 +162,7 @@ describe("VodPipeline", () => {
     });
 
     it("allows CORS from the configured origins only", async () => {
-      const origins = ["https://app.example.com", "http://localhost:8080"];
+      const origins = ["https://app.example.com", "https://localhost:8443"];
       const configured = await runProgram(
         pipeline({ delivery: { cdnCorsAllowedOrigins: origins } }),
       );

@@ -10,6 +10,16 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { CONTENT_ID_RULE, isValidContentId } from "../../shared/drm";
 import { DRM_TYPES, DrmType } from "./token";
 
+/**
+ * The JWT `sub` becomes the token's PallyCon `user_id`, which the license server logs and
+ * reports on: at most this many characters, printable ASCII only (space to `~`). Subjects
+ * of common identity providers fit (a Cognito UUID, `auth0|…`, a Google number, an email);
+ * control characters, other Unicode or a huge claim are refused, not passed on.
+ */
+export const MAX_USER_ID_LENGTH = 256;
+const USER_ID = /^[\x20-\x7e]+$/;
+export const USER_ID_RULE = `1–${MAX_USER_ID_LENGTH} printable ASCII characters`;
+
 /** Larger bodies are refused before parsing: a real request is well under 300 bytes. */
 export const MAX_BODY_BYTES = 4096;
 
@@ -34,6 +44,13 @@ export function planTokenRequest(event: APIGatewayProxyEventV2WithJWTAuthorizer)
   const sub = event.requestContext?.authorizer?.jwt?.claims?.sub;
   if (typeof sub !== "string" || sub.trim() === "") {
     return refuse(401, "The access token has no sub claim to issue the license to");
+  }
+  // Never echoed: the claim is whatever the identity provider put there.
+  if (sub.length > MAX_USER_ID_LENGTH || !USER_ID.test(sub)) {
+    return refuse(
+      400,
+      `The access token's sub claim must be ${USER_ID_RULE} to go into a license token as user_id`,
+    );
   }
 
   const raw = event.body ?? "";
