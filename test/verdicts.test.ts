@@ -1,6 +1,4 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { NO_OPTIONS, PlannedStack } from "../plan/mockCloud";
 import {
   bindingMismatches,
@@ -13,24 +11,16 @@ import {
 } from "../plan/verdicts";
 import { allPolicies, Violation } from "../policies/rules";
 import { AWS } from "./support/resourceTypes";
+import { plan } from "./support/planRuns";
 
-const ROOT = path.resolve(__dirname, "..");
 /** The engine's sentinel for a string unknown at preview. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** A stack's plan, as `npm run plan -- --json` prints it. */
-function planOf(...args: string[]): PlannedStack {
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx", "plan/cli.ts", "--json", ...args],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout);
+/** A stack's plan, as `npm run plan -- --json` prints it (run once per test process: support/planRuns.ts). */
+async function planOf(...args: string[]): Promise<PlannedStack> {
+  const { status, stdout, stderr } = await plan(...args, "--json");
+  assert.equal(status, 0, stderr);
+  return JSON.parse(stdout);
 }
 
 const planned = (type: string, name: string, inputs: object, outputs: object = {}) => ({
@@ -165,7 +155,7 @@ describe("the first preview, in the plan", () => {
     ["full", "--config-file", "test/stacks/Pulumi.full.yaml"],
   ]) {
     it(`holds every binding claim over the ${stack} stack: only policies that say so wait for up`, async () => {
-      const atPreview = await previewVerdicts(planOf("--stack", stack, ...args));
+      const atPreview = await previewVerdicts(await planOf("--stack", stack, ...args));
       assert.deepEqual(
         atPreview.filter((v) => !isCantRun(v)),
         [],
