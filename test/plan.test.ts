@@ -3,6 +3,8 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import type { PlannedStack } from "../plan/mockCloud";
+import { bindingMismatches, isCantRun, previewVerdicts } from "../plan/verdicts";
 import { AWS } from "./support/resourceTypes";
 import { plan } from "./support/planRuns";
 
@@ -17,6 +19,7 @@ describe("the offline plan", () => {
     ["--stack", "dev"],
     ["--stack", "dev", "--json"],
     ["--stack", "prod"],
+    ["--stack", "prod", "--json"],
     [...FULL, "--json"],
   ];
   before(() => SHARED.forEach((args) => void plan(...args)));
@@ -237,6 +240,27 @@ describe("the offline plan", () => {
     assert.equal(status, 1);
     assert.match(stderr, /No settings file for stack "nope": Pulumi\.nope\.yaml does not exist/);
   });
+});
+
+// The first preview's verdicts over the whole stacks, from the plans the tests above read
+// (in this file, so that they share the runs: plan/verdicts.ts has its unit tests).
+describe("the offline plan, at the first preview", () => {
+  for (const args of [["--stack", "dev"], ["--stack", "prod"], FULL]) {
+    it(`holds every binding claim over the ${args[1]} stack: only policies that say so wait for up`, async () => {
+      const { status, stdout, stderr } = await plan(...args, "--json");
+      assert.equal(status, 0, stderr);
+      const atPreview = await previewVerdicts(JSON.parse(stdout) as PlannedStack);
+      assert.deepEqual(
+        atPreview.filter((v) => !isCantRun(v)),
+        [],
+        "no verdict at the first preview but the engine's can't-run advisories",
+      );
+      assert.deepEqual(bindingMismatches(atPreview), new Map());
+      const waiting = new Set(atPreview.map((v) => v.policyName));
+      for (const name of ["s3-bucket-tls-requests-only", "iam-no-wildcard-actions"])
+        assert.ok(waiting.has(name), `${name} waits for up: its documents name new ARNs`);
+    });
+  }
 });
 
 /** The processes descended from `root`, read from /proc. */

@@ -11,17 +11,9 @@ import {
 } from "../plan/verdicts";
 import { allPolicies, Violation } from "../policies/rules";
 import { AWS } from "./support/resourceTypes";
-import { plan } from "./support/planRuns";
 
 /** The engine's sentinel for a string unknown at preview. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** A stack's plan, as `npm run plan -- --json` prints it (run once per test process: support/planRuns.ts). */
-async function planOf(...args: string[]): Promise<PlannedStack> {
-  const { status, stdout, stderr } = await plan(...args, "--json");
-  assert.equal(status, 0, stderr);
-  return JSON.parse(stdout);
-}
 
 const planned = (type: string, name: string, inputs: object, outputs: object = {}) => ({
   type,
@@ -148,23 +140,4 @@ describe("the first preview, in the plan", () => {
       /\nAt the first preview \(outputs of resources not yet created unknown\): 0 mandatory; 1 policies can't run until `pulumi up` on some resources: sqs-queue-encrypted \(1\)\n  \[mismatch\] sqs-queue-encrypted says it binds at preview, but can't decide on: dlq$/,
     );
   });
-
-  for (const [stack, ...args] of [
-    ["dev"],
-    ["prod"],
-    ["full", "--config-file", "test/stacks/Pulumi.full.yaml"],
-  ]) {
-    it(`holds every binding claim over the ${stack} stack: only policies that say so wait for up`, async () => {
-      const atPreview = await previewVerdicts(await planOf("--stack", stack, ...args));
-      assert.deepEqual(
-        atPreview.filter((v) => !isCantRun(v)),
-        [],
-        "no verdict at the first preview but the engine's can't-run advisories",
-      );
-      assert.deepEqual(bindingMismatches(atPreview), new Map());
-      const waiting = new Set(atPreview.map((v) => v.policyName));
-      for (const name of ["s3-bucket-tls-requests-only", "iam-no-wildcard-actions"])
-        assert.ok(waiting.has(name), `${name} waits for up: its documents name new ARNs`);
-    });
-  }
 });
