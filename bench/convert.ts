@@ -180,7 +180,10 @@ async function benchBurst(): Promise<Figure[]> {
     failure: (call) => (call % 10 === 0 ? THROTTLED : undefined),
     now: () => Date.now() + clock.offset,
   });
-  const client = mediaConvertClientFor(fake, BENCH_CREDENTIALS);
+  const client = mediaConvertClientFor(fake, {
+    credentials: BENCH_CREDENTIALS,
+    retries: "as deployed",
+  });
   const handler = createConvertHandler(CONVERT_ENVIRONMENT, {
     mediaConvert: client,
     s3: instantS3,

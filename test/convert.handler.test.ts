@@ -37,6 +37,7 @@ import {
   THROTTLED,
   UNAVAILABLE,
 } from "./support/fakeMediaConvert";
+import { InstantRetries } from "./support/instantRetries";
 import { lambdaContext } from "./support/lambdaContext";
 import { capturingLogs, metricTotals } from "./support/logCapture";
 import { s3Event, uploadRecord } from "./support/s3Events";
@@ -308,9 +309,13 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
   /** A fresh idempotency table per test. */
   let table: string;
   let tables = 0;
-  const handlerFor = (endpoint: string, settings = CONVERT_ENVIRONMENT) => {
+  const handlerFor = (
+    endpoint: string,
+    settings = CONVERT_ENVIRONMENT,
+    retries?: InstantRetries,
+  ) => {
     const handler = createConvertHandler(settings, {
-      mediaConvert: mediaConvertClientFor({ endpoint }),
+      mediaConvert: mediaConvertClientFor({ endpoint }, { retries }),
       s3: new S3Client({
         endpoint: fakeS3.endpoint,
         region: "us-east-1",
@@ -481,25 +486,31 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     );
   });
 
+  // The SDK's retries, without its back-off: throttled tests would wait seconds for real.
   it("retries throttling (429) and unavailability (503), then creates the job", async () => {
     fake = await startFakeMediaConvert({
       failure: (call) => (call === 1 ? THROTTLED : call === 2 ? UNAVAILABLE : undefined),
     });
+    const retries = new InstantRetries(MEDIACONVERT_MAX_ATTEMPTS);
     const { error } = await capturingLogs(() =>
-      handlerFor(fake.endpoint)(s3Event(uploadRecord("a.mp4"))),
+      handlerFor(fake.endpoint, CONVERT_ENVIRONMENT, retries)(s3Event(uploadRecord("a.mp4"))),
     );
     assert.equal(error, undefined);
+    assert.deepEqual(retries.retried, ["THROTTLING", "TRANSIENT"]);
     assert.equal(fake.calls.length, 3);
     assert.equal(fake.jobs.length, 1);
   });
 
   it("throws once every attempt was throttled, so Lambda retries the event", async () => {
     fake = await startFakeMediaConvert({ failure: () => THROTTLED });
+    const retries = new InstantRetries(MEDIACONVERT_MAX_ATTEMPTS);
     const { error } = await capturingLogs(() =>
-      handlerFor(fake.endpoint)(s3Event(uploadRecord("a.mp4"))),
+      handlerFor(fake.endpoint, CONVERT_ENVIRONMENT, retries)(s3Event(uploadRecord("a.mp4"))),
     );
     assert.ok(error instanceof AggregateError);
+    assert.equal((error as AggregateError).errors[0].name, "TooManyRequestsException");
     assert.equal(fake.calls.length, MEDIACONVERT_MAX_ATTEMPTS);
+    assert.deepEqual(retries.retried, Array(MEDIACONVERT_MAX_ATTEMPTS - 1).fill("THROTTLING"));
     assert.equal(fake.jobs.length, 0);
   });
 

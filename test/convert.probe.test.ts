@@ -24,6 +24,7 @@ import {
   startFakeMediaConvert,
 } from "./support/fakeMediaConvert";
 import { ACCESS_DENIED, FakeS3, FakeS3Options, SLOW_DOWN, startFakeS3 } from "./support/fakeS3";
+import { InstantRetries } from "./support/instantRetries";
 import { lambdaContext } from "./support/lambdaContext";
 import { capturingLogs, metricTotals } from "./support/logCapture";
 import { s3Event, SOURCE_BUCKET, uploadRecord } from "./support/s3Events";
@@ -35,12 +36,17 @@ import {
 } from "./support/sourceMedia";
 
 const WASM = require.resolve("mediainfo.js/MediaInfoModule.wasm");
-const s3For = (fake: FakeS3) =>
+/**
+ * An S3 client for the fake, with the SDK's default retries (as the deployed function's
+ * client has them) but not its back-off, which would wait seconds on every throttled test.
+ */
+const s3For = (fake: FakeS3, retries = new InstantRetries()) =>
   new S3Client({
     endpoint: fake.endpoint,
     region: "us-east-1",
     credentials: TEST_CREDENTIALS,
     forcePathStyle: true,
+    retryStrategy: retries,
   });
 const sizes = (outcome: ProbeOutcome) => {
   assert.equal(outcome.kind, "video", "reason" in outcome ? outcome.reason : "");
@@ -121,8 +127,8 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
   let fakeS3: FakeS3;
   const upload = (name: UploadName, key: string = name) =>
     fakeS3.put(`${SOURCE_BUCKET}/${key}`, readFileSync(media[name]));
-  const probeWith = (limits?: ProbeLimits, fake = fakeS3) =>
-    mediaInfoProbe(s3For(fake), { wasmPath: WASM, ...(limits ? { limits } : {}) });
+  const probeWith = (limits?: ProbeLimits, fake = fakeS3, retries?: InstantRetries) =>
+    mediaInfoProbe(s3For(fake, retries), { wasmPath: WASM, ...(limits ? { limits } : {}) });
   const probe = (key: string, limits?: ProbeLimits) =>
     probeWith(limits)({ bucket: SOURCE_BUCKET, key });
   /** The ranged GETs of one key: their Range headers. */
@@ -278,19 +284,21 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
 
   describe("when S3 fails", () => {
     let failing: FakeS3;
-    const failingWith = async (options: FakeS3Options) => {
+    const failingWith = async (options: FakeS3Options, retries?: InstantRetries) => {
       failing = await startFakeS3(options);
       failing.put(`${SOURCE_BUCKET}/clip.mp4`, readFileSync(media.landscape));
-      return probeWith(undefined, failing);
+      return probeWith(undefined, failing, retries);
     };
     afterEach(() => failing.close());
 
     it("throws S3's throttling after the SDK's retries, so Lambda retries the event", async () => {
-      const probeFailing = await failingWith({ failure: () => SLOW_DOWN });
+      const retries = new InstantRetries();
+      const probeFailing = await failingWith({ failure: () => SLOW_DOWN }, retries);
       await assert.rejects(probeFailing({ bucket: SOURCE_BUCKET, key: "clip.mp4" }), {
         name: "SlowDown",
       });
       assert.equal(failing.calls.length, 3, "the SDK's standard retry: three attempts");
+      assert.deepEqual(retries.retried, ["THROTTLING", "THROTTLING"], "SlowDown is throttling");
     });
 
     it("throws access denied", async () => {

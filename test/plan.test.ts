@@ -1,26 +1,31 @@
 import * as assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import type { PlannedStack } from "../plan/mockCloud";
+import { bindingMismatches, isCantRun, previewVerdicts } from "../plan/verdicts";
 import { AWS } from "./support/resourceTypes";
+import { plan } from "./support/planRuns";
 
 const ROOT = path.resolve(__dirname, "..");
 const PLACEHOLDERS =
   /\nAccount ids, ARNs, domains and URLs are placeholders \(account 123456789012, us-east-1\); `pulumi up` assigns the real ones\.\n$/;
-
-/** Runs `npm run plan` the way a user does, in a fresh process. */
-function plan(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "plan/cli.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const FULL = ["--stack", "full", "--config-file", "test/stacks/Pulumi.full.yaml"];
 
 describe("the offline plan", () => {
-  it("prints the dev stack as a tree of components, children and key properties", () => {
-    const { status, stdout, stderr } = plan("--stack", "dev");
+  // The plans several tests read, started side by side; each runs once (support/planRuns.ts).
+  const SHARED = [
+    ["--stack", "dev"],
+    ["--stack", "dev", "--json"],
+    ["--stack", "prod"],
+    ["--stack", "prod", "--json"],
+    [...FULL, "--json"],
+  ];
+  before(() => SHARED.forEach((args) => void plan(...args)));
+
+  it("prints the dev stack as a tree of components, children and key properties", async () => {
+    const { status, stdout, stderr } = await plan("--stack", "dev");
     assert.equal(status, 0, stderr);
     assert.match(stdout, /^Plan for vod-multidrm\/dev: \d+ resources/);
     assert.match(stdout, /└─ vod:index:VodPipeline vod\n/);
@@ -41,8 +46,8 @@ describe("the offline plan", () => {
     assert.match(stdout, /\nOutputs:\n(  .*\n)*  uploadBucketName: vod-source/);
   });
 
-  it("gives a machine-readable form with --json", () => {
-    const { status, stdout, stderr } = plan("--stack", "dev", "--json");
+  it("gives a machine-readable form with --json", async () => {
+    const { status, stdout, stderr } = await plan("--stack", "dev", "--json");
     assert.equal(status, 0, stderr);
     const result = JSON.parse(stdout);
     assert.equal(result.stack, "dev");
@@ -58,8 +63,8 @@ describe("the offline plan", () => {
     );
   });
 
-  it("prints the policy verdicts after the outputs, then when each policy binds", () => {
-    const { stdout } = plan("--stack", "dev");
+  it("prints the policy verdicts after the outputs, then when each policy binds", async () => {
+    const { stdout } = await plan("--stack", "dev");
     assert.match(
       stdout,
       /\nPolicy verdicts \(\d+ policies\): 0 mandatory, 0 advisory violations\nBinding: \d+ policies block at `pulumi preview`; \d+ only at `pulumi up`/,
@@ -68,8 +73,8 @@ describe("the offline plan", () => {
     assert.match(stdout, /\n {2}\[preview\] s3-bucket-public-access-blocked\n/);
   });
 
-  it("plans the prod stack: every feature, no violation, secrets never shown", () => {
-    const { status, stdout, stderr } = plan("--stack", "prod");
+  it("plans the prod stack: every feature, no violation, secrets never shown", async () => {
+    const { status, stdout, stderr } = await plan("--stack", "prod");
     assert.equal(status, 0, stderr);
     assert.match(
       stdout,
@@ -90,18 +95,12 @@ describe("the offline plan", () => {
     }
   });
 
-  it("says nothing of secrets a stack does not use", () => {
-    assert.doesNotMatch(plan("--stack", "dev").stdout, /Note:/);
+  it("says nothing of secrets a stack does not use", async () => {
+    assert.doesNotMatch((await plan("--stack", "dev")).stdout, /Note:/);
   });
 
-  it("plans a stack with every feature on", () => {
-    const { status, stdout, stderr } = plan(
-      "--stack",
-      "full",
-      "--config-file",
-      "test/stacks/Pulumi.full.yaml",
-      "--json",
-    );
+  it("plans a stack with every feature on", async () => {
+    const { status, stdout, stderr } = await plan(...FULL, "--json");
     assert.equal(status, 0, stderr);
     const { resources, violations } = JSON.parse(stdout);
     assert.deepEqual(violations, [], "the policy pack passes everything the full stack registers");
@@ -115,12 +114,9 @@ describe("the offline plan", () => {
     assert.ok(resources.some((r: any) => r.type === AWS.sns.TopicSubscription));
   });
 
-  it("fails with status 2 and prints the fix when a mandatory policy is violated", () => {
-    const { status, stdout } = plan(
-      "--stack",
-      "full",
-      "--config-file",
-      "test/stacks/Pulumi.full.yaml",
+  it("fails with status 2 and prints the fix when a mandatory policy is violated", async () => {
+    const { status, stdout } = await plan(
+      ...FULL,
       "--policy-config",
       "test/stacks/policy-config.strict-cors.json",
     );
@@ -132,8 +128,8 @@ describe("the offline plan", () => {
     );
   });
 
-  it("fails with a message naming each bad key", () => {
-    const { status, stdout, stderr } = plan(
+  it("fails with a message naming each bad key", async () => {
+    const { status, stdout, stderr } = await plan(
       "--stack",
       "bad",
       "--config-file",
@@ -146,8 +142,8 @@ describe("the offline plan", () => {
     assert.match(stderr, /vod-multidrm:ladderRateControl: "VBR" must be one of CBR, QVBR/);
   });
 
-  it("prints a configuration error as the list of problems only: no stack, source or Node banner", () => {
-    const { status, stderr } = plan(
+  it("prints a configuration error as the list of problems only: no stack, source or Node banner", async () => {
+    const { status, stderr } = await plan(
       "--stack",
       "bad",
       "--config-file",
@@ -165,12 +161,12 @@ describe("the offline plan", () => {
     for (const [i, start] of problems.entries()) assert.ok(lines[i + 1].startsWith(start), stderr);
   });
 
-  it("refuses a secret key set in plain text in the stack file, naming the key and the command", () => {
+  it("refuses a secret key set in plain text in the stack file, naming the key and the command", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "plan-plain-secret-"));
     try {
       const file = path.join(dir, "Pulumi.plain.yaml");
       writeFileSync(file, "config:\n  vod-multidrm:licenseSiteKey: abc\n");
-      const { status, stdout, stderr } = plan("--stack", "plain", "--config-file", file);
+      const { status, stdout, stderr } = await plan("--stack", "plain", "--config-file", file);
       assert.equal(status, 1);
       assert.equal(stdout, "");
       assert.equal(
@@ -185,7 +181,7 @@ describe("the offline plan", () => {
     }
   });
 
-  it("lists a plain-text secret with the program's own problems", () => {
+  it("lists a plain-text secret with the program's own problems", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "plan-plain-secret-"));
     try {
       const file = path.join(dir, "Pulumi.plain.yaml");
@@ -194,7 +190,7 @@ describe("the offline plan", () => {
         "config:\n  vod-multidrm:kmsGateway: true\n  vod-multidrm:kmsGatewayEncToken: abc\n" +
           "  vod-multidrm:ladderRateControl: VBR\n",
       );
-      const { status, stderr } = plan("--stack", "plain", "--config-file", file);
+      const { status, stderr } = await plan("--stack", "plain", "--config-file", file);
       assert.equal(status, 1);
       assert.match(stderr, /\n {2}- vod-multidrm:kmsGatewayEncToken: is a secret .*--secret/);
       assert.match(stderr, /\n {2}- vod-multidrm:ladderRateControl: "VBR" must be one of/);
@@ -204,7 +200,7 @@ describe("the offline plan", () => {
     }
   });
 
-  it("names an undeclared key of the project and suggests the declared one", () => {
+  it("names an undeclared key of the project and suggests the declared one", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "plan-typo-"));
     try {
       const file = path.join(dir, "Pulumi.typo.yaml");
@@ -212,7 +208,7 @@ describe("the offline plan", () => {
         file,
         "config:\n  aws:region: eu-west-1\n  vod-multidrm:ladders:\n    - 640x360@1M\n",
       );
-      const { status, stdout, stderr } = plan("--stack", "typo", "--config-file", file);
+      const { status, stdout, stderr } = await plan("--stack", "typo", "--config-file", file);
       assert.equal(status, 1);
       assert.equal(stdout, "");
       assert.match(
@@ -225,15 +221,15 @@ describe("the offline plan", () => {
     }
   });
 
-  it("says that the account ids, ARNs and domains it prints are placeholders", () => {
-    const { stdout, stderr } = plan("--stack", "dev");
+  it("says that the account ids, ARNs and domains it prints are placeholders", async () => {
+    const { stdout, stderr } = await plan("--stack", "dev");
     assert.match(stdout, PLACEHOLDERS);
     assert.match(stdout, /arn:aws:[a-z0-9-]+:us-east-1:123456789012:/);
     assert.equal(stderr, "", "nothing on stderr for a plan that succeeds");
   });
 
-  it("prints its usage with --help and exits 0", () => {
-    const { status, stdout } = plan("--help");
+  it("prints its usage with --help and exits 0", async () => {
+    const { status, stdout } = await plan("--help");
     assert.equal(status, 0);
     assert.match(stdout, /^Usage: npm run plan -- \[options\]\n/);
     for (const flag of [
@@ -244,28 +240,22 @@ describe("the offline plan", () => {
     ]) {
       assert.ok(stdout.includes(flag), flag);
     }
-    assert.equal(plan("-h").stdout, stdout);
+    assert.equal((await plan("-h")).stdout, stdout);
   });
 
-  it("prints the usage and exits non-zero for an unknown flag or a missing value", () => {
+  it("prints the usage and exits non-zero for an unknown flag or a missing value", async () => {
     for (const args of [["--stacks", "dev"], ["--stack"], ["dev"]]) {
-      const { status, stdout, stderr } = plan(...args);
+      const { status, stdout, stderr } = await plan(...args);
       assert.equal(status, 1, args.join(" "));
       assert.equal(stdout, "");
       assert.match(stderr, /^plan: .+\n\nUsage: npm run plan -- \[options\]\n/, args.join(" "));
     }
-    assert.match(plan("--stacks", "dev").stderr, /^plan: Unknown option '--stacks'/);
+    assert.match((await plan("--stacks", "dev")).stderr, /^plan: Unknown option '--stacks'/);
   });
 
-  it("writes a long --json plan whole through a pipe, and ends by itself", () => {
+  it("writes a long --json plan whole through a pipe, and ends by itself", async () => {
     // --config-file and --json: the largest output, which a process.exit could cut short.
-    const { status, stdout } = plan(
-      "--stack",
-      "full",
-      "--config-file",
-      "test/stacks/Pulumi.full.yaml",
-      "--json",
-    );
+    const { status, stdout } = await plan(...FULL, "--json");
     assert.equal(status, 0);
     assert.ok(stdout.length > 100_000, `${stdout.length} bytes`);
     assert.equal(JSON.parse(stdout).stack, "full");
@@ -273,24 +263,16 @@ describe("the offline plan", () => {
 
   it("leaves no child process behind, even when it bundles the handlers", async function () {
     if (!existsSync("/proc/self/stat")) this.skip(); // Linux: descendants are read from /proc
-    // A private temporary folder, so tsx's cache is in a known state: filled by a first
-    // plan (tsx's loader starts esbuild of its own to fill it, which is tsx's, not the
-    // plan's). The checked plan then starts with an empty build cache, so the program
-    // really runs esbuild, and must stop it.
+    // tsx's loader starts an esbuild of its own to fill its cache, which is tsx's, not the
+    // plan's: the same plan run before leaves that cache full. The checked plan then starts
+    // with an empty build cache, so the program really runs esbuild, and must stop it.
+    assert.equal((await plan("--stack", "dev")).status, 0);
     const temp = mkdtempSync(path.join(tmpdir(), "plan-processes-"));
     try {
-      const env = { ...process.env, TMPDIR: temp, VOD_BUILD_CACHE: path.join(temp, "warm") };
-      assert.equal(
-        spawnSync(process.execPath, ["--import", "tsx", "plan/cli.ts", "--stack", "dev"], {
-          cwd: ROOT,
-          env,
-        }).status,
-        0,
-      );
       const seen = new Set<number>();
       const child = spawn(process.execPath, ["--import", "tsx", "plan/cli.ts", "--stack", "dev"], {
         cwd: ROOT,
-        env: { ...env, VOD_BUILD_CACHE: path.join(temp, "empty") },
+        env: { ...process.env, VOD_BUILD_CACHE: path.join(temp, "empty") },
         stdio: "ignore",
       });
       const watch = setInterval(() => {
@@ -311,11 +293,32 @@ describe("the offline plan", () => {
     }
   });
 
-  it("fails clearly for a stack without a settings file", () => {
-    const { status, stderr } = plan("--stack", "nope");
+  it("fails clearly for a stack without a settings file", async () => {
+    const { status, stderr } = await plan("--stack", "nope");
     assert.equal(status, 1);
     assert.match(stderr, /No settings file for stack "nope": Pulumi\.nope\.yaml does not exist/);
   });
+});
+
+// The first preview's verdicts over the whole stacks, from the plans the tests above read
+// (in this file, so that they share the runs: plan/verdicts.ts has its unit tests).
+describe("the offline plan, at the first preview", () => {
+  for (const args of [["--stack", "dev"], ["--stack", "prod"], FULL]) {
+    it(`holds every binding claim over the ${args[1]} stack: only policies that say so wait for up`, async () => {
+      const { status, stdout, stderr } = await plan(...args, "--json");
+      assert.equal(status, 0, stderr);
+      const atPreview = await previewVerdicts(JSON.parse(stdout) as PlannedStack);
+      assert.deepEqual(
+        atPreview.filter((v) => !isCantRun(v)),
+        [],
+        "no verdict at the first preview but the engine's can't-run advisories",
+      );
+      assert.deepEqual(bindingMismatches(atPreview), new Map());
+      const waiting = new Set(atPreview.map((v) => v.policyName));
+      for (const name of ["s3-bucket-tls-requests-only", "iam-no-wildcard-actions"])
+        assert.ok(waiting.has(name), `${name} waits for up: its documents name new ARNs`);
+    });
+  }
 });
 
 /** The processes descended from `root`, read from /proc. */

@@ -1,6 +1,4 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { NO_OPTIONS, PlannedStack } from "../plan/mockCloud";
 import {
   bindingMismatches,
@@ -14,24 +12,8 @@ import {
 import { allPolicies, Violation } from "../policies/rules";
 import { AWS } from "./support/resourceTypes";
 
-const ROOT = path.resolve(__dirname, "..");
 /** The engine's sentinel for a string unknown at preview. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** A stack's plan, as `npm run plan -- --json` prints it. */
-function planOf(...args: string[]): PlannedStack {
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx", "plan/cli.ts", "--json", ...args],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout);
-}
 
 const planned = (type: string, name: string, inputs: object, outputs: object = {}) => ({
   type,
@@ -158,23 +140,4 @@ describe("the first preview, in the plan", () => {
       /\nAt the first preview \(outputs of resources not yet created unknown\): 0 mandatory; 1 policies can't run until `pulumi up` on some resources: sqs-queue-encrypted \(1\)\n  \[mismatch\] sqs-queue-encrypted says it binds at preview, but can't decide on: dlq$/,
     );
   });
-
-  for (const [stack, ...args] of [
-    ["dev"],
-    ["prod"],
-    ["full", "--config-file", "test/stacks/Pulumi.full.yaml"],
-  ]) {
-    it(`holds every binding claim over the ${stack} stack: only policies that say so wait for up`, async () => {
-      const atPreview = await previewVerdicts(planOf("--stack", stack, ...args));
-      assert.deepEqual(
-        atPreview.filter((v) => !isCantRun(v)),
-        [],
-        "no verdict at the first preview but the engine's can't-run advisories",
-      );
-      assert.deepEqual(bindingMismatches(atPreview), new Map());
-      const waiting = new Set(atPreview.map((v) => v.policyName));
-      for (const name of ["s3-bucket-tls-requests-only", "iam-no-wildcard-actions"])
-        assert.ok(waiting.has(name), `${name} waits for up: its documents name new ARNs`);
-    });
-  }
 });

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
 import { MEDIACONVERT_MAX_ATTEMPTS } from "../../functions/convert/handler";
 import { TEST_CREDENTIALS } from "./dynamoDb";
+import { InstantRetries } from "./instantRetries";
 
 /** A CreateJob request body as it arrives on the wire (REST-JSON, camelCase). */
 export type CreateJobBody = Record<string, any>;
@@ -185,16 +186,23 @@ export async function startFakeMediaConvert(
 
 /**
  * A MediaConvert client for the fake, configured as the deployed convert function
- * configures its own (the same retry attempts), with test credentials.
+ * configures its own (the same retry attempts), with test credentials. By default its
+ * retries skip the SDK's back-off, which would wait seconds in every throttled test;
+ * `retries: "as deployed"` keeps the back-off (for the benchmark's timings).
  */
 export function mediaConvertClientFor(
   fake: Pick<FakeMediaConvert, "endpoint">,
-  credentials: typeof TEST_CREDENTIALS = TEST_CREDENTIALS,
+  {
+    credentials = TEST_CREDENTIALS,
+    retries = new InstantRetries(MEDIACONVERT_MAX_ATTEMPTS),
+  }: { credentials?: typeof TEST_CREDENTIALS; retries?: InstantRetries | "as deployed" } = {},
 ): MediaConvertClient {
   return new MediaConvertClient({
     endpoint: fake.endpoint,
     region: "us-east-1",
     credentials,
-    maxAttempts: MEDIACONVERT_MAX_ATTEMPTS,
+    ...(retries === "as deployed"
+      ? { maxAttempts: MEDIACONVERT_MAX_ATTEMPTS }
+      : { retryStrategy: retries }),
   });
 }

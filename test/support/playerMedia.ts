@@ -48,7 +48,11 @@ export const TEST_LADDER = [
 
 /** MediaConvert's `$dt$` segment modifier: the job's start time, `YYYYMMDDTHHMMSS`. */
 const SEGMENT_DATE = "20261101T120000";
-const DURATION_SECONDS = 8;
+/**
+ * Two 2-second segments per rendition: no test plays more than a second and a half, and
+ * the encode is the browser tests' largest set-up cost.
+ */
+const DURATION_SECONDS = 4;
 const FRAME_RATE = 24;
 
 /** Raw-key ClearKey for the encrypted stream (16-byte hex key id and key). */
