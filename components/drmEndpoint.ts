@@ -1,6 +1,6 @@
+import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "./common/aws";
 import { DRM_SYSTEM_IDS, isValidContentId } from "../shared/drm";
 import { accountContext } from "./common/account";
 import { policyDocument, trustPolicy } from "./common/iam";

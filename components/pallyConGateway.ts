@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "./common/aws";
 import { accountContext } from "./common/account";
 import { accountAdministersKey, policyDocument, trustPolicy } from "./common/iam";
 import { DEFAULT_LOG_RETENTION_DAYS } from "./common/logRetention";

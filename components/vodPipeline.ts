@@ -1,5 +1,5 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "./common/aws";
 import { HLS_MANIFEST_PATH, OUTPUT_LAYOUT } from "../shared/outputLayout";
 import { accountContext } from "./common/account";
 import { lambdaFunction } from "./common/lambdaFunction";

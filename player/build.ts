@@ -8,14 +8,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import {
-  BuiltFile,
-  CachedBuildOptions,
-  cachedBuild,
-  cachedBuildSync,
-  ROOT,
-  startBuild,
-} from "../build/cachedBuild";
+import { BuildOptions, buildSync, OutputFile } from "esbuild";
+import { build, ROOT } from "../build/bundles";
 
 /** One file of the page, with the headers S3 should serve it with. */
 export interface PlayerFile {
@@ -41,11 +35,8 @@ const TEMPLATE = path.join(ROOT, "player", "index.html");
 const DATA_FONT =
   /url\(\s*["']?data:application\/font-woff;charset=utf-8;base64,([A-Za-z0-9+/=]+)["']?\s*\)/g;
 
-/**
- * The page's script and stylesheet, bundled by esbuild (in its own process, through the
- * build cache the Lambda bundles use). Entry points are relative to the project root.
- */
-export const PLAYER_BUILD: CachedBuildOptions = {
+/** The page's script and stylesheet, bundled by esbuild. Entry points are relative to the project root. */
+export const PLAYER_BUILD: BuildOptions = {
   entryPoints: { player: path.join("player", "src", "main.ts") },
   bundle: true,
   outdir: "out",
@@ -60,37 +51,25 @@ export const PLAYER_BUILD: CachedBuildOptions = {
   logLevel: "silent",
 };
 
-/** Starts the build early (from `prebuild.ts`), so it overlaps with loading the program. */
-export function startPlayerBuild(): void {
-  startBuild(PLAYER_BUILD);
-}
+let built: PlayerFile[] | undefined;
 
-let files: Promise<PlayerFile[]> | undefined;
-
-/** The page's files as the deployment uses them: built once per process, asynchronously. */
-export function playerFiles(): Promise<PlayerFile[]> {
-  files ??= cachedBuild(PLAYER_BUILD).then(filesFrom);
-  return files;
-}
-
-let cached: PlayerFile[] | undefined;
-
-/** The page's files, built once per process by {@link bundlePlayer}: for tests and tools. */
+/** The page's files, built once per process: the deployment and the tests share them. */
 export function buildPlayer(): PlayerFile[] {
-  cached ??= bundlePlayer();
-  return cached;
+  built ??= filesFrom(build(PLAYER_BUILD));
+  return built;
 }
 
 /**
- * Bundles the page synchronously. Deterministic: unchanged sources give byte-identical
- * files with the same names, so an unchanged page is no diff.
+ * Bundles the page afresh, past the per-process build: what shows the build is
+ * deterministic (unchanged sources give byte-identical files with the same names, so an
+ * unchanged page is no diff).
  */
 export function bundlePlayer(): PlayerFile[] {
-  return filesFrom(cachedBuildSync(PLAYER_BUILD));
+  return filesFrom(buildSync({ absWorkingDir: ROOT, ...PLAYER_BUILD, write: false }).outputFiles);
 }
 
 /** The page's files from esbuild's outputs: the font moved out of the CSS, names hashed. */
-function filesFrom(outputs: readonly BuiltFile[]): PlayerFile[] {
+function filesFrom(outputs: readonly OutputFile[]): PlayerFile[] {
   const output = (extension: string) => {
     const file = outputs.find((f) => f.path.endsWith(extension));
     if (!file) throw new Error(`the player build produced no ${extension} file`);

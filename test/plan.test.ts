@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { PlannedStack } from "../plan/mockCloud";
@@ -8,7 +7,6 @@ import { bindingMismatches, isCantRun, previewVerdicts } from "../plan/verdicts"
 import { AWS } from "./support/resourceTypes";
 import { plan } from "./support/planRuns";
 
-const ROOT = path.resolve(__dirname, "..");
 const PLACEHOLDERS =
   /\nAccount ids, ARNs, domains and URLs are placeholders \(account 123456789012, us-east-1\); `pulumi up` assigns the real ones\.\n$/;
 const FULL = ["--stack", "full", "--config-file", "test/stacks/Pulumi.full.yaml"];
@@ -261,38 +259,6 @@ describe("the offline plan", () => {
     assert.equal(JSON.parse(stdout).stack, "full");
   });
 
-  it("leaves no child process behind, even when it bundles the handlers", async function () {
-    if (!existsSync("/proc/self/stat")) this.skip(); // Linux: descendants are read from /proc
-    // tsx's loader starts an esbuild of its own to fill its cache, which is tsx's, not the
-    // plan's: the same plan run before leaves that cache full. The checked plan then starts
-    // with an empty build cache, so the program really runs esbuild, and must stop it.
-    assert.equal((await plan("--stack", "dev")).status, 0);
-    const temp = mkdtempSync(path.join(tmpdir(), "plan-processes-"));
-    try {
-      const seen = new Set<number>();
-      const child = spawn(process.execPath, ["--import", "tsx", "plan/cli.ts", "--stack", "dev"], {
-        cwd: ROOT,
-        env: { ...process.env, VOD_BUILD_CACHE: path.join(temp, "empty") },
-        stdio: "ignore",
-      });
-      const watch = setInterval(() => {
-        for (const pid of descendantsOf(child.pid!)) seen.add(pid);
-      }, 5);
-      const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-      clearInterval(watch);
-      assert.equal(status, 0);
-      assert.ok(seen.size > 0, "the plan ran esbuild (the check saw its process)");
-      const left = [...seen].filter((pid) => existsSync(`/proc/${pid}`));
-      assert.deepEqual(
-        left.map((pid) => readFileSync(`/proc/${pid}/stat`, "utf8")),
-        [],
-        "processes the plan started are still there (running or not reaped)",
-      );
-    } finally {
-      rmSync(temp, { recursive: true, force: true });
-    }
-  });
-
   it("fails clearly for a stack without a settings file", async () => {
     const { status, stderr } = await plan("--stack", "nope");
     assert.equal(status, 1);
@@ -320,29 +286,3 @@ describe("the offline plan, at the first preview", () => {
     });
   }
 });
-
-/** The processes descended from `root`, read from /proc. */
-function descendantsOf(root: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // pid (comm) state ppid ...: comm may hold spaces, so split after the last ")".
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const found: number[] = [];
-  const visit = (pid: number) => {
-    for (const [child, parent] of parents) {
-      if (parent === pid) {
-        found.push(child);
-        visit(child);
-      }
-    }
-  };
-  visit(root);
-  return found;
-}

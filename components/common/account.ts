@@ -1,5 +1,5 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "./aws";
 
 /** Where a stack deploys: the partition, region and account, for ARNs and conditions. */
 export interface AccountContext {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type * as aws from "./aws";
+import type * as aws from "@pulumi/aws";
 
 /** An IAM policy document from typed statements. */
 export function policyDocument(statements: aws.iam.PolicyStatement[]): pulumi.Output<string> {

@@ -1,6 +1,6 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "./aws";
-import { functionBundle, FunctionName } from "../../functions/bundle";
+import { bundleFunction, FunctionName } from "../../functions/bundle";
 import { policyDocument, trustPolicy } from "./iam";
 
 /** Async invocations are retried this many times before the event goes to the dead-letter queue. */
@@ -87,8 +87,7 @@ export function lambdaFunction(args: LambdaFunctionArgs): DeployedFunction {
     opts,
   );
 
-  // The code is still being bundled (esbuild's own process): the asset waits for it.
-  const bundle = functionBundle(fn);
+  const bundle = bundleFunction(fn);
   const lambda = new aws.lambda.Function(
     resourceName,
     {

@@ -4,8 +4,8 @@
  * delivery source lives in us-east-1, so the whole delivery is made there.
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../common/aws";
 
 /** Where CloudFront's log delivery is configured. */
 export const CLOUDFRONT_LOGS_REGION = "us-east-1";

@@ -3,8 +3,8 @@
  * CloudFront requires, DNS-validated) and, with a Route 53 zone, its records.
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../common/aws";
 
 /** A custom domain: its names, and where its certificate comes from. */
 export interface CustomDomainArgs {

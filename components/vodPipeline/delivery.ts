@@ -3,9 +3,9 @@
  * the token service's routes on the same distribution; and, with signed cookies, the
  * trusted key group on every behaviour that serves media.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SESSION_ROUTE, TOKEN_ROUTE } from "../../shared/tokenRoutes";
-import * as aws from "../common/aws";
 import type { PrivateBucket } from "../privateBucket";
 import { createAccessLogs } from "./accessLogs";
 import {

@@ -8,7 +8,7 @@
  * @see https://docs.aws.amazon.com/powertools/typescript/latest/features/idempotency/
  */
 import type * as pulumi from "@pulumi/pulumi";
-import * as aws from "../common/aws";
+import * as aws from "@pulumi/aws";
 import {
   IDEMPOTENCY_EXPIRY_ATTRIBUTE,
   IDEMPOTENCY_KEY_ATTRIBUTE,

@@ -2,8 +2,8 @@
  * Notifications: MediaConvert job events for this stack, an encrypted SNS topic that
  * people subscribe to, and an alarm when anything lands in the dead-letter queue.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../common/aws";
 import type { AccountContext } from "../common/account";
 import { accountAdministersKey, policyDocument } from "../common/iam";
 

@@ -6,8 +6,8 @@
  * The dashboard's content is data, built in `./dashboardModel`; this module creates the
  * resources and serialises the body once every name it charts is known.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../common/aws";
 import {
   dashboardBody,
   dashboardNameFor,

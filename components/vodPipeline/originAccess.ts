@@ -4,8 +4,8 @@
  * and the only way to read SSE-KMS objects).
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../common/aws";
 import type { BucketReader } from "../privateBucket";
 
 export type OriginAccessKind = "oai" | "oac";

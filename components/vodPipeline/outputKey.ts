@@ -4,8 +4,8 @@
  * use KMS). Writers and readers in the account are granted through their IAM roles.
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html#oac-permissions-sse-kms
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../common/aws";
 import type { AccountContext } from "../common/account";
 import { accountAdministersKey, policyDocument } from "../common/iam";
 

@@ -5,10 +5,10 @@
  * them through an ordered cache behaviour for {@link PLAYER_PATH_PATTERN}.
  */
 import * as path from "node:path";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { deploymentFile } from "../../build/deploymentFiles";
-import * as aws from "../common/aws";
-import { PAGE_CACHE_CONTROL, PlayerFile, playerFiles } from "../../player/build";
+import { bundleFile } from "../../build/bundles";
+import { buildPlayer, PAGE_CACHE_CONTROL } from "../../player/build";
 import { PLAYER_SECURITY_HEADERS, playerContentSecurityPolicy } from "../../player/csp";
 import { PlayerConfig, resolvePlayerConfig } from "../../player/src/config";
 
@@ -57,47 +57,33 @@ export interface PlayerDeployment {
   readonly pageUrlPath: typeof PLAYER_PAGE_PATH;
 }
 
-/** The page's files by role: one each, whatever their hashed names. */
-export const PLAYER_ROLES = ["page", "script", "stylesheet", "font"] as const;
-
 /** Deploys the player page; see the module comment. */
 export function deployPlayer(args: DeployPlayerArgs): PlayerDeployment {
   const { name, parent, bucket } = args;
   const opts = { parent };
 
-  // The built page: the same files the browser tests load. Built asynchronously (it
-  // overlaps with loading the program), so each object takes its file from a promise.
-  // Only strings are made outputs: `pulumi.output` would copy a Buffer byte by byte.
-  const objects = PLAYER_ROLES.map((role) => {
-    const file = playerFiles().then((built) => {
-      const found = built.filter((f) => f.role === role);
-      if (found.length !== 1) {
-        throw new Error(`the player build has ${found.length} ${role} files, not one`);
-      }
-      return found[0];
-    });
-    const fileOutput = <T>(read: (file: PlayerFile) => T) => pulumi.output(file.then(read));
-    return new aws.s3.BucketObjectv2(
-      `${name}-player-${role}`,
-      {
-        bucket,
-        key: fileOutput((f) => `${PLAYER_PREFIX}${f.path}`),
-        contentType: fileOutput((f) => f.contentType),
-        cacheControl: fileOutput((f) => f.cacheControl),
-        // The page is sent as text, for readable diffs. The script, stylesheet and font
-        // are named by their hash (a change is a new object) and large: they are uploaded
-        // from disk, which keeps them out of the stack's state.
-        ...(role === "page"
-          ? { content: fileOutput((f) => f.body.toString("utf8")) }
-          : {
-              source: new pulumi.asset.FileAsset(
-                file.then((f) => deploymentFile(path.basename(f.path), f.body)),
-              ),
-            }),
-      },
-      opts,
-    );
-  });
+  // The built page: the same files the browser tests load, one of each role.
+  const objects = buildPlayer().map(
+    (file) =>
+      new aws.s3.BucketObjectv2(
+        `${name}-player-${file.role}`,
+        {
+          bucket,
+          key: `${PLAYER_PREFIX}${file.path}`,
+          contentType: file.contentType,
+          cacheControl: file.cacheControl,
+          // The page is sent as text, for readable diffs. The script, stylesheet and font
+          // are named by their hash (a change is a new object) and large: they are uploaded
+          // from disk, which keeps them out of the stack's state.
+          ...(file.role === "page"
+            ? { content: file.body.toString("utf8") }
+            : {
+                source: new pulumi.asset.FileAsset(bundleFile(path.basename(file.path), file.body)),
+              }),
+        },
+        opts,
+      ),
+  );
 
   // The page's runtime settings, read by the page at start.
   objects.push(

@@ -8,7 +8,7 @@
 
  */
 import type * as pulumi from "@pulumi/pulumi";
-import * as aws from "../common/aws";
+import * as aws from "@pulumi/aws";
 
 export interface TranscodingQueueArgs {
   /** The owning component's name; the queue is `${name}-queue`. */

@@ -4,8 +4,8 @@
  * key (in its Secrets Manager secret) and issues the cookies on `POST /session`.
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-trusted-signers.html
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../common/aws";
 import { isKeyPair, SESSION_SECONDS_RANGE, validatePublicKeyPem } from "../../shared/signedCookies";
 
 /** Signed cookies for the output, issued by the license token service. */

@@ -2,8 +2,8 @@
  * Transcoding: the stack's MediaConvert queue and role, the idempotency table, and the
  * convert function that S3 invokes for each uploaded video.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "../common/aws";
 import {
   AutomatedAbrLimits,
   DEFAULT_LADDER,

@@ -3,14 +3,13 @@
  *
  * The Pulumi CLI's Node.js language host runs `node <nodeargs> @pulumi/pulumi/cmd/run`,
  * with `PULUMI_NODEJS_TYPESCRIPT` and `PULUMI_NODEJS_TSCONFIG_PATH` set from Pulumi.yaml's
- * `runtime.options` and the stack's config in `PULUMI_CONFIG`; `cmd/run` then connects
- * V8's inspector, registers ts-node if TypeScript is on, and loads the program that
+ * `runtime.options` and the stack's config in `PULUMI_CONFIG`; `cmd/run` then registers
+ * ts-node (transpile-only when tsconfig.json says `noCheck`) and loads the program that
  * package.json's `main` names. Here the same entry point runs with the same environment,
  * against Pulumi's mock monitor instead of the engine. The process reports what the
- * engine would have received: each resource's type, name and the stack trace Pulumi
- * records for it, and the stack's outputs.
+ * engine would have received: each resource's type and name, and the stack's outputs.
  */
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -26,18 +25,9 @@ interface RuntimeOptions {
 
 /** What the engine received from one run. */
 export interface HostReport {
-  readonly resources: {
-    readonly type: string;
-    readonly name: string;
-    /** The stack trace Pulumi sent with the registration, as `file:line` (file URLs made paths). */
-    readonly stack: string[];
-  }[];
+  readonly resources: { readonly type: string; readonly name: string }[];
   /** The stack's output names. */
   readonly outputs: string[];
-  /** Packages the process loaded, by name (`@pulumi/aws-native`, …). */
-  readonly packages: string[];
-  /** The modules it loaded from packages, by path below `node_modules/`. */
-  readonly modules: string[];
 }
 
 export interface HostRun {
@@ -71,15 +61,10 @@ pulumi.runtime.setMocks({
 const monitor = fromRoot("@pulumi/pulumi/runtime/settings").getMonitor();
 // The engine answers this at the end of a run; the mock monitor does not implement it.
 monitor.signalAndWaitForShutdown = (_request, done) => done(null, {});
-const report = { resources: [], outputs: [], packages: [], modules: [] };
+const report = { resources: [], outputs: [] };
 const registerResource = monitor.registerResource.bind(monitor);
 monitor.registerResource = (request, done) => {
-  const frames = request.getStacktrace()?.getFramesList() ?? [];
-  report.resources.push({
-    type: request.getType(),
-    name: request.getName(),
-    stack: frames.map((frame) => frame.getPc()).filter(Boolean).map((pc) => require("url").fileURLToPath(pc.getUri()) + ":" + pc.getLine()),
-  });
+  report.resources.push({ type: request.getType(), name: request.getName() });
   return registerResource(request, done);
 };
 const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
@@ -89,29 +74,19 @@ monitor.registerResourceOutputs = (request, done) => {
   }
   return registerOutputs(request, done);
 };
-process.on("exit", () => {
-  report.modules = Object.keys(require.cache).map((file) => /node_modules\\/(.*)$/.exec(file)?.[1]).filter(Boolean);
-  report.packages = [...new Set(report.modules.map((file) => /^((?:@[^/]+\\/)?[^/]+)\\//.exec(file)?.[1]))];
-  require("fs").writeFileSync(process.env.HOST_REPORT, JSON.stringify(report));
-});
+process.on("exit", () => require("fs").writeFileSync(process.env.HOST_REPORT, JSON.stringify(report)));
 `;
-
-export interface HostOptions {
-  /** Added to a minimal environment: set `VOD_BUILD_CACHE` here to choose the build cache. */
-  readonly env?: Record<string, string>;
-  /** The stack's settings file, if not `Pulumi.<stack>.yaml` in `root`. */
-  readonly stackFile?: string;
-}
 
 /**
  * Runs the project at `root` for `stack` under the language host's entry point, in a
- * fresh process with an empty temporary folder (cold, as on a CI runner).
+ * fresh process with an empty temporary folder (cold, as on a CI runner). `stackFile` is
+ * the stack's settings file, if not `Pulumi.<stack>.yaml` in `root`.
  */
-export function runUnderLanguageHost(
+export async function runUnderLanguageHost(
   root: string,
   stack: string,
-  { env = {}, stackFile }: HostOptions = {},
-): HostRun {
+  stackFile?: string,
+): Promise<HostRun> {
   const project = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
     runtime: { options?: RuntimeOptions };
   };
@@ -122,23 +97,31 @@ export function runUnderLanguageHost(
   const reportFile = path.join(temp, "report.json");
   try {
     const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [...nodeArgs, "-e", HOST], {
-      cwd: root,
-      encoding: "utf8",
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TMPDIR: temp,
-        PULUMI_CONFIG: JSON.stringify(config.values),
-        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(config.secretKeys),
-        ...(options.typescript !== false && { PULUMI_NODEJS_TYPESCRIPT: "true" }),
-        ...(options.tsconfig && { PULUMI_NODEJS_TSCONFIG_PATH: options.tsconfig }),
-        HOST_PROJECT: config.project,
-        HOST_STACK: config.stack,
-        HOST_REPORT: reportFile,
-        ...env,
+    const { status, stderr } = await new Promise<{ status: number | null; stderr: string }>(
+      (resolve) => {
+        const child = execFile(
+          process.execPath,
+          [...nodeArgs, "-e", HOST],
+          {
+            cwd: root,
+            encoding: "utf8",
+            env: {
+              PATH: process.env.PATH,
+              HOME: process.env.HOME,
+              TMPDIR: temp,
+              PULUMI_CONFIG: JSON.stringify(config.values),
+              PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(config.secretKeys),
+              ...(options.typescript !== false && { PULUMI_NODEJS_TYPESCRIPT: "true" }),
+              ...(options.tsconfig && { PULUMI_NODEJS_TSCONFIG_PATH: options.tsconfig }),
+              HOST_PROJECT: config.project,
+              HOST_STACK: config.stack,
+              HOST_REPORT: reportFile,
+            },
+          },
+          (_error, _stdout, stderr) => resolve({ status: child.exitCode, stderr }),
+        );
       },
-    });
+    );
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     let report: HostReport | undefined;
     try {
@@ -146,7 +129,7 @@ export function runUnderLanguageHost(
     } catch {
       // The process failed before it could write one.
     }
-    return { status: result.status, stderr: result.stderr, report, ms };
+    return { status, stderr, report, ms };
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
