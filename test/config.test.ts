@@ -486,6 +486,12 @@ describe("stack configuration", () => {
         problems({ liveContentId: "x".repeat(201) })[0],
         /^vod-multidrm:liveContentId: /,
       );
+      // Each endpoint's id adds "-hls", "-dash" or "-cmaf": 195 is the longest that fits.
+      assert.match(
+        problems({ liveContentId: "x".repeat(196) })[0],
+        /^vod-multidrm:liveContentId: .*1-195 characters/,
+      );
+      assert.deepEqual(problems({ liveContentId: "x".repeat(195) }), []);
       assert.match(
         problems({ liveKeyRotationIntervalSeconds: 60 })[0],
         /^vod-multidrm:liveKeyRotationIntervalSeconds: 60 must be 0/,
