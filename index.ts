@@ -75,7 +75,11 @@ export = {
   ...(live && {
     /** MediaLive's HLS destinations, with their WebDAV credentials (secret). */
     liveIngestEndpoints: live.ingestEndpoints,
-    liveContentId: liveChannel!.contentId,
+    /**
+     * Each live endpoint's content id, by format (`hls`, `dash`, and `cmaf` with
+     * liveCmaf): a player asks for license tokens with the cid of the format it plays.
+     */
+    liveContentIds: live.contentIds,
     liveHlsUrl: live.hlsPlaybackUrl,
     liveDashUrl: live.dashPlaybackUrl,
   }),

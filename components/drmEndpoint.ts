@@ -12,8 +12,10 @@ export interface DrmEndpointArgs {
   /** What the SPEKE role may invoke: {@link PallyConGateway.executeApiArn}. */
   readonly executeApiArn: pulumi.Input<string>;
   /**
-   * The content id the KMS keys the channel by, and that license tokens name (`cid`):
-   * 1-200 characters of `[0-9A-Za-z_-]`.
+   * The channel's content id. Each endpoint is keyed by its own id derived from it
+   * ({@link liveContentIds}: `<contentId>-hls`, `-dash`, `-cmaf`), which is the SPEKE
+   * resource id and the `cid` license tokens for that format name: each 1-200
+   * characters of `[0-9A-Za-z_-]`.
    */
   readonly contentId: string;
   /**
@@ -55,6 +57,40 @@ export const DEFAULT_KEY_ROTATION_INTERVAL_SECONDS = 0;
 export const MINIMUM_KEY_ROTATION_INTERVAL_SECONDS = 300;
 const CHANNEL_ID = /^[A-Za-z0-9_-]{1,256}$/;
 
+/** The longest channel content id whose endpoint ids (`-cmaf` the longest suffix) stay valid. */
+export const MAX_LIVE_CONTENT_ID_LENGTH = 200 - "-cmaf".length;
+
+/** Whether the channel's content id and each endpoint id derived from it are valid PallyCon content ids. */
+export function isValidLiveContentId(contentId: string): boolean {
+  return (
+    isValidContentId(contentId) &&
+    Object.values(liveContentIds(contentId, true)).every(isValidContentId)
+  );
+}
+
+/** The live formats, each an origin endpoint with its own SPEKE resource id. */
+export type LiveFormat = "hls" | "dash" | "cmaf";
+/** Each endpoint's content id, by format; `cmaf` only with a CMAF endpoint. */
+export type LiveContentIds = {
+  readonly hls: string;
+  readonly dash: string;
+  readonly cmaf?: string;
+};
+
+/**
+ * Each endpoint's content id: `<contentId>-<format>`. MediaPackage "does not allow you
+ * to use the same ID for two simultaneous encryption processes", so the endpoints, which
+ * encrypt at the same time, cannot share one.
+ * @see https://docs.aws.amazon.com/mediapackage/latest/ug/endpoints-hls-encryption.html
+ */
+export function liveContentIds(contentId: string, cmaf = false): LiveContentIds {
+  return {
+    hls: `${contentId}-hls`,
+    dash: `${contentId}-dash`,
+    ...(cmaf ? { cmaf: `${contentId}-cmaf` } : {}),
+  };
+}
+
 /**
  * The live path: a MediaPackage (v1) channel whose origin endpoints are all encrypted
  * through SPEKE against the KMS gateway:
@@ -70,6 +106,8 @@ export class DrmEndpoint extends pulumi.ComponentResource {
   public readonly channel: aws.mediapackage.Channel;
   public readonly spekeRole: aws.iam.Role;
   public readonly endpoints: Record<string, awsNative.mediapackage.OriginEndpoint>;
+  /** Each endpoint's content id (SPEKE resource id, license tokens' `cid`), by format. */
+  public readonly contentIds: LiveContentIds;
 
   /** Where MediaLive pushes HLS, with credentials: a secret. */
   public readonly ingestEndpoints: pulumi.Output<IngestEndpoint[]>;
@@ -93,9 +131,10 @@ export class DrmEndpoint extends pulumi.ComponentResource {
       playlistWindowSeconds = 60,
     } = args;
     validateDrmEndpointArgs(name, { contentId, keyRotationIntervalSeconds, channelId });
+    this.contentIds = liveContentIds(contentId, cmaf);
 
     const parent = { parent: this };
-    const { partition, region, accountId } = accountContext(parent);
+    const { region } = accountContext(parent);
     const nativeProvider =
       args.nativeProvider ??
       new awsNative.Provider(
@@ -111,18 +150,17 @@ export class DrmEndpoint extends pulumi.ComponentResource {
       { parent: this, additionalSecretOutputs: ["hlsIngests"] },
     );
 
-    // MediaPackage signs SPEKE requests as this role: only MediaPackage, working for
-    // this account, may assume it, and it may only call the KMS gateway.
+    // MediaPackage signs SPEKE requests as this role, and it may only call the KMS
+    // gateway's SPEKE route. The trust names MediaPackage without conditions, as AWS's
+    // SPEKE set-up shows it: AWS documents aws:SourceArn/aws:SourceAccount for
+    // MediaPackage (v1) only for harvest jobs, and a condition on a key the service does
+    // not send evaluates to false, which would deny every key request.
+    // https://docs.aws.amazon.com/mediapackage/latest/ug/setting-up-create-trust-rel.html
     this.spekeRole = new aws.iam.Role(
       `${name}-speke`,
       {
         description: "MediaPackage requests content keys through the KMS gateway",
-        assumeRolePolicy: trustPolicy("mediapackage.amazonaws.com", {
-          StringEquals: { "aws:SourceAccount": accountId },
-          ArnLike: {
-            "aws:SourceArn": pulumi.interpolate`arn:${partition}:mediapackage:${region}:${accountId}:*`,
-          },
-        }),
+        assumeRolePolicy: trustPolicy("mediapackage.amazonaws.com"),
       },
       parent,
     );
@@ -142,8 +180,8 @@ export class DrmEndpoint extends pulumi.ComponentResource {
       parent,
     );
 
-    const speke = (systemIds: string[]) => ({
-      resourceId: contentId,
+    const speke = (format: LiveFormat, systemIds: string[]) => ({
+      resourceId: this.contentIds[format]!,
       roleArn: this.spekeRole.arn,
       systemIds,
       url: spekeUrl,
@@ -174,7 +212,7 @@ export class DrmEndpoint extends pulumi.ComponentResource {
           encryption: {
             encryptionMethod: "SAMPLE_AES",
             keyRotationIntervalSeconds,
-            spekeKeyProvider: speke([DRM_SYSTEM_IDS.FairPlay]),
+            spekeKeyProvider: speke("hls", [DRM_SYSTEM_IDS.FairPlay]),
           },
         },
       }),
@@ -185,7 +223,7 @@ export class DrmEndpoint extends pulumi.ComponentResource {
           manifestWindowSeconds: playlistWindowSeconds,
           encryption: {
             keyRotationIntervalSeconds,
-            spekeKeyProvider: speke([DRM_SYSTEM_IDS.Widevine, DRM_SYSTEM_IDS.PlayReady]),
+            spekeKeyProvider: speke("dash", [DRM_SYSTEM_IDS.Widevine, DRM_SYSTEM_IDS.PlayReady]),
           },
         },
       }),
@@ -199,7 +237,7 @@ export class DrmEndpoint extends pulumi.ComponentResource {
           encryption: {
             encryptionMethod: "SAMPLE_AES",
             keyRotationIntervalSeconds,
-            spekeKeyProvider: speke([
+            spekeKeyProvider: speke("cmaf", [
               DRM_SYSTEM_IDS.Widevine,
               DRM_SYSTEM_IDS.PlayReady,
               DRM_SYSTEM_IDS.FairPlay,
@@ -220,6 +258,7 @@ export class DrmEndpoint extends pulumi.ComponentResource {
     this.dashPlaybackUrl = this.endpoints.dash.url;
     this.cmafPlaybackUrl = this.endpoints.cmaf?.url;
     this.registerOutputs({
+      contentIds: this.contentIds,
       ingestEndpoints: this.ingestEndpoints,
       ingestUrls: this.ingestUrls,
       hlsPlaybackUrl: this.hlsPlaybackUrl,
@@ -237,9 +276,9 @@ export function validateDrmEndpointArgs(
   const fail = (message: string) => {
     throw new Error(`DrmEndpoint ${name}: ${message}`);
   };
-  if (!isValidContentId(args.contentId))
+  if (!isValidLiveContentId(args.contentId))
     fail(
-      `\`contentId\` "${args.contentId}" must be 1-200 characters of 0-9, A-Z, a-z, '_' or '-'.`,
+      `\`contentId\` "${args.contentId}" must be 1-${MAX_LIVE_CONTENT_ID_LENGTH} characters of 0-9, A-Z, a-z, '_' or '-' (each endpoint's id adds a suffix such as "-cmaf").`,
     );
   const rotation = args.keyRotationIntervalSeconds;
   if (

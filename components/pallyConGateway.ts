@@ -48,6 +48,8 @@ export const SPEKE_PATH = "cpix/getKey";
 /** The KMS's health check: `GET` answers `SUCCESS`. */
 export const HEARTBEAT_PATH = `${SPEKE_PATH}/heartbeat`;
 export const DEFAULT_STAGE_NAME = "Production";
+/** Every path below the stage goes to the KMS. */
+const PROXY_PATH_PART = "{proxy+}";
 /** A packager asks for keys once per job or endpoint: these only cap runaway callers. */
 export const DEFAULT_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
 /** Most accounts have no API Gateway logging role until a stack sets one. */
@@ -135,54 +137,55 @@ export class PallyConGateway extends pulumi.ComponentResource {
     // Every path below the stage goes to the KMS: /cpix/getKey and its heartbeat.
     const proxy = new aws.apigateway.Resource(
       `${name}-proxy`,
-      { restApi: this.api.id, parentId: this.api.rootResourceId, pathPart: "{proxy+}" },
+      { restApi: this.api.id, parentId: this.api.rootResourceId, pathPart: PROXY_PATH_PART },
       parent,
     );
 
     // Only SigV4-signed calls from roles allowed execute-api:Invoke get through.
+    const methodDefinition = {
+      httpMethod: "ANY",
+      authorization: "AWS_IAM",
+      requestParameters: { "method.request.path.proxy": true },
+    };
     const method = new aws.apigateway.Method(
       `${name}-proxy-any`,
-      {
-        restApi: this.api.id,
-        resourceId: proxy.id,
-        httpMethod: "ANY",
-        authorization: "AWS_IAM",
-        requestParameters: { "method.request.path.proxy": true },
-      },
+      { restApi: this.api.id, resourceId: proxy.id, ...methodDefinition },
       parent,
     );
 
     // Proxy to the KMS and add the enc-token there, so it lives only in this integration
-    // (secret in state) and never in job settings or endpoint configuration.
-    const requestParameters = pulumi
-      .secret(encToken)
-      .apply((token) => kmsRequestParameters(name, token));
+    // (secret in state) and never in job settings or endpoint configuration. The
+    // packagers' SigV4 headers stop here.
+    const integrationDefinition = {
+      httpMethod: methodDefinition.httpMethod,
+      type: "HTTP_PROXY",
+      integrationHttpMethod: "ANY",
+      uri: `${kmsUrl}/{proxy}`,
+      requestParameters: pulumi
+        .secret(encToken)
+        .apply((token) => kmsRequestParameters(name, token)),
+    };
     const integration = new aws.apigateway.Integration(
       `${name}-proxy-any`,
-      {
-        restApi: this.api.id,
-        resourceId: proxy.id,
-        httpMethod: method.httpMethod,
-        type: "HTTP_PROXY",
-        integrationHttpMethod: "ANY",
-        uri: `${kmsUrl}/{proxy}`,
-        requestParameters,
-      },
-      parent,
+      { restApi: this.api.id, resourceId: proxy.id, ...integrationDefinition },
+      { parent: this, dependsOn: [method] },
     );
 
     // A new deployment whenever the API's definition changes (a rotated token too):
     // API Gateway serves the last deployment, not the current definition. The trigger
-    // is a digest, secret because the token is part of it.
+    // is a digest of the same definitions the resources get, secret because the token
+    // is part of it.
     const deployment = new aws.apigateway.Deployment(
       name,
       {
         restApi: this.api.id,
         description: "KMS proxy",
         triggers: {
-          redeployment: pulumi
-            .all([proxy.pathPart, method.authorization, integration.uri, requestParameters])
-            .apply((parts) => createHash("sha256").update(JSON.stringify(parts)).digest("hex")),
+          redeployment: redeploymentDigest({
+            proxyPathPart: PROXY_PATH_PART,
+            method: methodDefinition,
+            integration: integrationDefinition,
+          }),
         },
       },
       { parent: this, dependsOn: [method, integration] },
@@ -279,9 +282,50 @@ export class PallyConGateway extends pulumi.ComponentResource {
 }
 
 /**
- * The integration's request parameters: the proxied path, and the token as a static
- * query parameter (a quoted literal, in API Gateway's mapping syntax).
- * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html
+ * A digest of everything that defines the API's one route, for the deployment's trigger:
+ * any change of the resource, the method or the integration (its request parameters,
+ * HTTP methods, type, URI, the token) makes a new deployment.
+ */
+export function redeploymentDigest(definition: pulumi.Inputs): pulumi.Output<string> {
+  return pulumi.output(definition).apply(definitionDigest);
+}
+
+/** The digest of a resolved definition: SHA-256 of its JSON, keys sorted. */
+export function definitionDigest(definition: unknown): string {
+  return createHash("sha256").update(stableJson(definition)).digest("hex");
+}
+
+/** JSON with object keys sorted, so equal definitions give equal digests. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Request headers of a packager's SigV4 signature. An `HTTP_PROXY` integration forwards
+ * the caller's headers unless its request parameters override them, so each is replaced
+ * by an empty literal: the KMS is authenticated by the enc-token, and the caller's
+ * signature and session token have no business outside AWS.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html
+ */
+export const SIGV4_HEADERS = [
+  "Authorization",
+  "X-Amz-Date",
+  "X-Amz-Security-Token",
+  "X-Amz-Content-Sha256",
+] as const;
+
+/**
+ * The integration's request parameters: the proxied path, the SigV4 headers blanked,
+ * and the token as a static query parameter (quoted literals, in API Gateway's mapping
+ * syntax).
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-parameter-mapping.html
  */
 export function kmsRequestParameters(name: string, token: string): Record<string, string> {
   // A quote would end API Gateway's literal; tokens are base64 and never hold one.
@@ -290,6 +334,9 @@ export function kmsRequestParameters(name: string, token: string): Record<string
   }
   return {
     "integration.request.path.proxy": "method.request.path.proxy",
+    ...Object.fromEntries(
+      SIGV4_HEADERS.map((header) => [`integration.request.header.${header}`, "''"]),
+    ),
     "integration.request.querystring.enc-token": `'${token}'`,
   };
 }

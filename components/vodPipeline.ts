@@ -83,7 +83,14 @@ export interface VodDrmArgs {
 export type VodLicenseTokensArgs = Omit<
   LicenseTokenServiceArgs,
   "allowedOrigins" | "logRetentionDays" | "signedCookies"
->;
+> & {
+  /**
+   * The PallyCon license server origin the player calls (license requests, FairPlay
+   * certificates), which the page's CSP allows.
+   * @default DEFAULT_LICENSE_SERVER_URL
+   */
+  readonly licenseServerUrl?: string;
+};
 
 /** How long failed events stay in the dead-letter queue: SQS's maximum, 14 days. */
 const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;

@@ -20,6 +20,7 @@ import {
   DEFAULT_QVBR_QUALITY_LEVEL,
   DEFAULT_RATE_CONTROL,
 } from "../shared/ladder";
+import { DEFAULT_LICENSE_SERVER_URL } from "../player/src/config";
 import { DEFAULT_LICENSE_POLICY } from "../shared/pallyCon";
 
 export { LOG_RETENTION_DAYS } from "../components/common/logRetention";
@@ -86,6 +87,7 @@ export const CONFIG_DEFAULTS = {
   licenseJwtAudience: [] as string[],
   licensePersistent: DEFAULT_LICENSE_POLICY.persistent,
   licenseDurationSeconds: DEFAULT_LICENSE_POLICY.licenseDurationSeconds,
+  licenseServerUrl: DEFAULT_LICENSE_SERVER_URL,
   // Signed cookies for the output
   signedCookies: false,
   signedCookiePublicKey: "",
@@ -162,6 +164,7 @@ export const CONFIG_GROUPS = {
     "licenseJwtAudience",
     "licensePersistent",
     "licenseDurationSeconds",
+    "licenseServerUrl",
   ],
   signedCookies: [
     "signedCookies",

@@ -8,6 +8,7 @@ import {
   SITE_KEY_LENGTH,
   validateLicensePolicy,
 } from "../shared/pallyCon";
+import { DEFAULT_LICENSE_SERVER_URL, LICENSE_SERVER_URL } from "../player/src/config";
 import type { ConfigReader } from "./reader";
 
 /** The token service's settings, as {@link VodLicenseTokensArgs}; present when `licenseTokens` is on. */
@@ -19,6 +20,7 @@ export interface LicenseTokensConfig extends VodLicenseTokensArgs {
   readonly jwtIssuer: string;
   readonly jwtAudience: string[];
   readonly licensePolicy: LicensePolicySettings;
+  readonly licenseServerUrl: string;
 }
 
 /** Reads the token service's settings, or undefined when `licenseTokens` is off. */
@@ -75,6 +77,12 @@ export function readLicenseTokens(r: ConfigReader): LicenseTokensConfig | undefi
         "PallyCon's 0, for no limit, is never issued)",
     );
   }
+  const licenseServerUrl = text("licenseServerUrl");
+  check(
+    "licenseServerUrl",
+    LICENSE_SERVER_URL.test(licenseServerUrl),
+    `"${licenseServerUrl}" must be an https:// origin without a path, like ${DEFAULT_LICENSE_SERVER_URL}`,
+  );
   return {
     siteId,
     siteKey: r.secret("licenseSiteKey", "licenseTokens", (key) =>
@@ -88,6 +96,7 @@ export function readLicenseTokens(r: ConfigReader): LicenseTokensConfig | undefi
     jwtIssuer,
     jwtAudience,
     licensePolicy,
+    licenseServerUrl,
   };
 }
 

@@ -1,6 +1,10 @@
 /** The encrypted live channel (`live*`): MediaPackage endpoints, keys through the gateway. */
-import { DrmEndpointArgs, MINIMUM_KEY_ROTATION_INTERVAL_SECONDS } from "../components/drmEndpoint";
-import { isValidContentId } from "../shared/drm";
+import {
+  DrmEndpointArgs,
+  isValidLiveContentId,
+  MAX_LIVE_CONTENT_ID_LENGTH,
+  MINIMUM_KEY_ROTATION_INTERVAL_SECONDS,
+} from "../components/drmEndpoint";
 import { needsGateway } from "./kmsGateway";
 import type { ConfigReader } from "./reader";
 
@@ -27,8 +31,8 @@ export function readLiveChannel(
     text("liveContentId") || `${applicationName.replace(/[^0-9A-Za-z_-]/g, "-")}-live`;
   check(
     "liveContentId",
-    isValidContentId(contentId),
-    `"${contentId}" must be 1-200 characters of 0-9, A-Z, a-z, '_' or '-' (it is the SPEKE resource id and the license tokens' cid)`,
+    isValidLiveContentId(contentId),
+    `"${contentId}" must be 1-${MAX_LIVE_CONTENT_ID_LENGTH} characters of 0-9, A-Z, a-z, '_' or '-' (each endpoint's SPEKE resource id and license tokens' cid is it plus "-hls", "-dash" or "-cmaf")`,
   );
   const keyRotationIntervalSeconds = number("liveKeyRotationIntervalSeconds");
   check(

@@ -486,6 +486,12 @@ describe("stack configuration", () => {
         problems({ liveContentId: "x".repeat(201) })[0],
         /^vod-multidrm:liveContentId: /,
       );
+      // Each endpoint's id adds "-hls", "-dash" or "-cmaf": 195 is the longest that fits.
+      assert.match(
+        problems({ liveContentId: "x".repeat(196) })[0],
+        /^vod-multidrm:liveContentId: .*1-195 characters/,
+      );
+      assert.deepEqual(problems({ liveContentId: "x".repeat(195) }), []);
       assert.match(
         problems({ liveKeyRotationIntervalSeconds: 60 })[0],
         /^vod-multidrm:liveKeyRotationIntervalSeconds: 60 must be 0/,
@@ -514,6 +520,59 @@ describe("stack configuration", () => {
         ],
       );
     });
+  });
+
+  describe("the license server", () => {
+    const tokenService = {
+      licenseTokens: true,
+      licenseSiteId: "DEMO",
+      licenseJwtIssuer: "https://issuer.example.com",
+      licenseJwtAudience: ["player"],
+    };
+    /** The problems of these values, with the service's secrets set. */
+    const problemsOf = (values: Record<string, unknown>) => {
+      const all = { ...tokenService, ...values };
+      pulumi.runtime.setAllConfig(
+        Object.fromEntries(
+          Object.entries({
+            ...all,
+            licenseSiteKey: "k".repeat(32),
+            licenseAccessKey: "access",
+          }).map(([key, value]) => [
+            `${PROJECT}:${key}`,
+            typeof value === "string" ? value : JSON.stringify(value),
+          ]),
+        ),
+        [`${PROJECT}:licenseSiteKey`, `${PROJECT}:licenseAccessKey`],
+      );
+      try {
+        return { config: readStackConfig(), problems: [] as string[] };
+      } catch (error) {
+        return { config: undefined, problems: (error as ConfigError).problems };
+      }
+    };
+
+    it("defaults to PallyCon's license-global server", () => {
+      const { config } = problemsOf({});
+      assert.equal(config?.licenseTokens?.licenseServerUrl, "https://license-global.pallycon.com");
+    });
+
+    it("reads another https origin, such as DoveRunner's", () => {
+      const { config } = problemsOf({ licenseServerUrl: "https://drm-license.doverunner.com" });
+      assert.equal(config?.licenseTokens?.licenseServerUrl, "https://drm-license.doverunner.com");
+    });
+
+    for (const url of [
+      "http://license-global.pallycon.com",
+      "https://license-global.pallycon.com/ri/licenseManager.do",
+      "license-global.pallycon.com",
+    ]) {
+      it(`rejects ${url}, naming the key`, () => {
+        const { problems } = problemsOf({ licenseServerUrl: url });
+        assert.equal(problems.length, 1, problems.join("; "));
+        assert.match(problems[0], /^vod-multidrm:licenseServerUrl: .*https:\/\/ origin/);
+      });
+    }
   });
 
   describe("delivery and transcoding", () => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { DrmEndpoint, DrmEndpointArgs } from "../components/drmEndpoint";
-import { DRM_SYSTEM_IDS } from "../shared/drm";
+import { DrmEndpoint, DrmEndpointArgs, liveContentIds } from "../components/drmEndpoint";
+import { DRM_SYSTEM_IDS, isValidContentId } from "../shared/drm";
 import { MOCK_REGION, PlannedStack } from "../plan/mockCloud";
 import { SECRET_PLACEHOLDER } from "../plan/stackConfig";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
@@ -25,6 +25,7 @@ const liveProgram =
       ...args,
     });
     return {
+      contentIds: live.contentIds,
       ingestEndpoints: live.ingestEndpoints,
       ingestUrls: live.ingestUrls,
       hlsPlaybackUrl: live.hlsPlaybackUrl,
@@ -63,15 +64,37 @@ describe("DrmEndpoint", () => {
     assert.deepEqual(speke.systemIds, [Widevine, PlayReady]);
   });
 
-  it("asks the gateway for keys by the content id, as the SPEKE role, with SPEKE v1", () => {
+  it("asks the gateway for keys, as the SPEKE role, with SPEKE v1", () => {
     const role = named(plan, AWS.iam.Role, "live-speke");
     for (const name of ["live-hls", "live-dash"]) {
       const { speke } = packageOf(plan, name);
       assert.equal(speke.url, SPEKE_URL);
-      assert.equal(speke.resourceId, "channel-1");
       assert.equal(speke.roleArn, role.outputs.arn);
       assert.equal(speke.encryptionContractConfiguration, undefined, "SPEKE v1");
     }
+  });
+
+  it("keys each endpoint by its own content id: MediaPackage refuses one id for two encryptions", async () => {
+    const withCmaf = await runProgram(liveProgram({ cmaf: true }));
+    const ids = ["live-hls", "live-dash", "live-cmaf"].map(
+      (name) => packageOf(withCmaf, name).speke.resourceId,
+    );
+    assert.deepEqual(ids, ["channel-1-hls", "channel-1-dash", "channel-1-cmaf"]);
+    assert.equal(new Set(ids).size, ids.length, "no two endpoints share an id");
+    assert.ok(ids.every(isValidContentId), "each is a valid PallyCon content id");
+    assert.deepEqual((withCmaf.outputs as Record<string, unknown>).contentIds, {
+      hls: "channel-1-hls",
+      dash: "channel-1-dash",
+      cmaf: "channel-1-cmaf",
+    });
+  });
+
+  it("outputs the content id of each format it serves, and none for CMAF without it", () => {
+    assert.deepEqual((plan.outputs as Record<string, unknown>).contentIds, {
+      hls: "channel-1-hls",
+      dash: "channel-1-dash",
+    });
+    assert.deepEqual(liveContentIds("x"), { hls: "x-hls", dash: "x-dash" });
   });
 
   it("sets key rotation to 0 explicitly on every endpoint (MediaPackage's default is 60 s)", () => {
@@ -100,13 +123,18 @@ describe("DrmEndpoint", () => {
     assert.match((withCmaf.outputs as Record<string, string>).cmafPlaybackUrl, /^https:\/\//);
   });
 
-  it("lets only MediaPackage, for this account, assume the SPEKE role", () => {
-    const [trust] = statementsOf(named(plan, AWS.iam.Role, "live-speke").inputs.assumeRolePolicy);
+  it("lets MediaPackage assume the SPEKE role with no condition AWS does not document for SPEKE", () => {
+    // AWS documents aws:SourceArn/aws:SourceAccount for MediaPackage v1 only for harvest
+    // jobs; a condition on a key the service does not send would deny every key request.
+    const statements = statementsOf(
+      named(plan, AWS.iam.Role, "live-speke").inputs.assumeRolePolicy,
+    );
+    assert.equal(statements.length, 1);
+    const [trust] = statements;
+    assert.equal(trust.Effect, "Allow");
     assert.deepEqual(trust.Principal, { Service: "mediapackage.amazonaws.com" });
-    assert.deepEqual(trust.Condition, {
-      StringEquals: { "aws:SourceAccount": "123456789012" },
-      ArnLike: { "aws:SourceArn": "arn:aws:mediapackage:us-east-1:123456789012:*" },
-    });
+    assert.deepEqual(actionsOf(trust), ["sts:AssumeRole"]);
+    assert.equal(trust.Condition, undefined);
   });
 
   it("lets the SPEKE role do nothing but invoke the gateway's SPEKE route", () => {
@@ -153,11 +181,17 @@ describe("DrmEndpoint", () => {
       });
     }
 
-    it("accepts a 200-character content id of every allowed character", async () => {
-      const contentId = `${"Az09_-".repeat(33)}ab`;
-      assert.equal(contentId.length, 200);
-      const plan200 = await runProgram(liveProgram({ contentId }));
-      assert.equal(packageOf(plan200, "live-hls").speke.resourceId, contentId);
+    it("accepts a 195-character content id of every allowed character: its -cmaf id is 200", async () => {
+      const contentId = `${"Az09_-".repeat(32)}abc`;
+      assert.equal(contentId.length, 195);
+      const longest = await runProgram(liveProgram({ contentId, cmaf: true }));
+      const cmafId = packageOf(longest, "live-cmaf").speke.resourceId;
+      assert.equal(cmafId, `${contentId}-cmaf`);
+      assert.equal(cmafId.length, 200);
+    });
+
+    it("rejects a 196-character content id, whose -cmaf id would pass 200", async () => {
+      await assert.rejects(construct({ contentId: "x".repeat(196) }), /`contentId`.*1-195/);
     });
 
     it("rejects a channel id MediaPackage would refuse", async () => {

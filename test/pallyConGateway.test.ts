@@ -1,9 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  definitionDigest,
   kmsRequestParameters,
   PallyConGateway,
   PallyConGatewayArgs,
+  SIGV4_HEADERS,
 } from "../components/pallyConGateway";
 import { isSecret, PlannedStack } from "../plan/mockCloud";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
@@ -61,8 +63,26 @@ describe("PallyConGateway", () => {
     assert.ok(isSecret(integration.requestParameters), "the parameters are a Pulumi secret");
     assert.deepEqual(integration.requestParameters.value, {
       "integration.request.path.proxy": "method.request.path.proxy",
+      "integration.request.header.Authorization": "''",
+      "integration.request.header.X-Amz-Date": "''",
+      "integration.request.header.X-Amz-Security-Token": "''",
+      "integration.request.header.X-Amz-Content-Sha256": "''",
       "integration.request.querystring.enc-token": `'${TOKEN}'`,
     });
+  });
+
+  it("does not forward the packagers' SigV4 signature or session token to the KMS", () => {
+    const parameters = revealed(named(plan, INTEGRATION, "kms-proxy-any").inputs.requestParameters);
+    assert.deepEqual(SIGV4_HEADERS, [
+      "Authorization",
+      "X-Amz-Date",
+      "X-Amz-Security-Token",
+      "X-Amz-Content-Sha256",
+    ]);
+    for (const header of SIGV4_HEADERS) {
+      // An empty static literal: HTTP_PROXY forwards what it does not override.
+      assert.equal(parameters[`integration.request.header.${header}`], "''", header);
+    }
   });
 
   it("proxies to a configured KMS origin", async () => {
@@ -84,6 +104,57 @@ describe("PallyConGateway", () => {
     const trigger = (p: PlannedStack) => revealed(named(p, DEPLOYMENT, "kms").inputs.triggers);
     assert.notEqual(trigger(rotated).redeployment, trigger(plan).redeployment);
     assert.doesNotMatch(JSON.stringify(trigger(plan)), new RegExp(TOKEN));
+  });
+
+  describe("the deployment trigger", () => {
+    /** What the trigger digests: the resources' own definitions, less the ids they attach to. */
+    const definitionsOf = (p: PlannedStack) => {
+      const { restApi, resourceId, ...method } = named(p, METHOD, "kms-proxy-any").inputs;
+      const integration = { ...named(p, INTEGRATION, "kms-proxy-any").inputs };
+      delete integration.restApi;
+      delete integration.resourceId;
+      integration.requestParameters = revealed(integration.requestParameters);
+      assert.ok(restApi && resourceId);
+      const pathPart = named(p, "aws:apigateway/resource:Resource", "kms-proxy").inputs.pathPart;
+      return { proxyPathPart: pathPart, method, integration };
+    };
+
+    it("is the digest of the whole method and integration the resources get", () => {
+      const trigger = revealed(named(plan, DEPLOYMENT, "kms").inputs.triggers).redeployment;
+      assert.equal(trigger, definitionDigest(definitionsOf(plan)));
+    });
+
+    const changes: Array<[string, (d: any) => void]> = [
+      ["the proxy path", (d) => (d.proxyPathPart = "{path+}")],
+      ["the method's HTTP method", (d) => (d.method.httpMethod = "POST")],
+      ["the method's authorization", (d) => (d.method.authorization = "NONE")],
+      [
+        "the method's request parameters",
+        (d) => (d.method.requestParameters["method.request.header.X-Trace"] = false),
+      ],
+      ["the integration type", (d) => (d.integration.type = "HTTP")],
+      ["the integration's HTTP method", (d) => (d.integration.integrationHttpMethod = "POST")],
+      ["the integration's method", (d) => (d.integration.httpMethod = "POST")],
+      ["the KMS URI", (d) => (d.integration.uri = "https://kms.example.com/{proxy}")],
+      [
+        "the integration's request parameters",
+        (d) => delete d.integration.requestParameters["integration.request.header.Authorization"],
+      ],
+    ];
+    for (const [what, change] of changes) {
+      it(`changes when ${what} changes`, () => {
+        const definitions = definitionsOf(plan);
+        const before = definitionDigest(definitions);
+        change(definitions);
+        assert.notEqual(definitionDigest(definitions), before);
+      });
+    }
+
+    it("does not change when nothing does (keys in any order)", () => {
+      const { proxyPathPart, method, integration } = definitionsOf(plan);
+      const reordered = { integration, method, proxyPathPart };
+      assert.equal(definitionDigest(reordered), definitionDigest(definitionsOf(plan)));
+    });
   });
 
   it("serves the Production stage by default, and a configured one", async () => {

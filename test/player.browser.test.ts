@@ -23,6 +23,7 @@ import {
 import { opensslKeyPair, TEST_KEY_PAIR_ID } from "./support/playerCookies";
 import {
   DrmServices,
+  LICENSE_REFUSAL,
   PlaybackServer,
   SignedCookieProtection,
   startDrmServices,
@@ -213,6 +214,28 @@ suite(suiteTitle, function () {
     assert.ok(licenses.length >= 1, "a license was requested");
     for (const license of licenses) assert.equal(license.headers[LICENSE_TOKEN_HEADER], token);
     await page.screenshot({ path: path.join(ARTIFACTS, "player-drm.png") });
+  });
+
+  it("shows the license server's error code when it refuses with HTTP 200 and JSON, as PallyCon does", async () => {
+    const config = server.config;
+    server.config = { ...config, licenseUrl: drm.refusingLicenseUrl };
+    try {
+      const licensesBefore = drm.licenseRequests.length;
+      await open(`?asset=${ASSETS.protected}`);
+      await page.getByRole("alert").waitFor();
+      const text = String(await messageText());
+      assert.match(text, /license server refused/);
+      assert.ok(text.includes(LICENSE_REFUSAL.errorCode), text);
+      assert.ok(text.includes(LICENSE_REFUSAL.message), text);
+      const licenses = drm.licenseRequests.slice(licensesBefore);
+      assert.ok(
+        licenses.some((l) => l.path === "/license-refusing"),
+        "the license was asked for",
+      );
+      await page.screenshot({ path: path.join(ARTIFACTS, "player-license-refused.png") });
+    } finally {
+      server.config = config;
+    }
   });
 
   it("sends the viewer's sign-in token to the token service as a Bearer token", async () => {

@@ -3,9 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildPlayer } from "../player/build";
 import { playerConnectSources } from "../player/csp";
 import { PALLYCON_LICENSE_URL } from "../player/src/config";
+import { VodPipeline, VodPipelineArgs } from "../components/vodPipeline";
 import { deployPlayer, PlayerDeployment } from "../components/vodPipeline/player";
 import { PlannedStack } from "../plan/mockCloud";
 import { assetBytes, named, ofType, runProgram } from "./support/mockProgram";
+import { TEST_ACCESS_KEY, TEST_SITE_ID, TEST_SITE_KEY } from "./support/pallyCon";
 import { AWS } from "./support/resourceTypes";
 
 const OBJECT = AWS.s3.BucketObjectv2;
@@ -131,5 +133,67 @@ describe("deployPlayer", () => {
     assert.equal(deployment.pathPattern, "player/*");
     assert.equal(deployment.pageUrlPath, "player/index.html");
     assert.equal(deployment.objects.length, buildPlayer().length + 1);
+  });
+});
+
+describe("the license server origin", () => {
+  const LICENSE_TOKENS: NonNullable<VodPipelineArgs["licenseTokens"]> = {
+    siteId: TEST_SITE_ID,
+    siteKey: pulumi.secret(TEST_SITE_KEY),
+    accessKey: pulumi.secret(TEST_ACCESS_KEY),
+    jwtIssuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example",
+    jwtAudience: ["player-client-id"],
+  };
+  const pipelinePlan = (licenseTokens?: VodPipelineArgs["licenseTokens"]) =>
+    runProgram(() => {
+      new VodPipeline("vod", { applicationName: "vod-test", licenseTokens });
+      return {};
+    });
+  const settingsOf = (p: PlannedStack) =>
+    JSON.parse(named(p, OBJECT, "vod-player-config").inputs.content);
+  const connectSourcesOf = (p: PlannedStack) =>
+    /connect-src ([^;]+)/
+      .exec(
+        named(p, HEADERS, "vod-player").inputs.securityHeadersConfig.contentSecurityPolicy
+          .contentSecurityPolicy,
+      )![1]
+      .split(" ");
+
+  it("sends license requests and FairPlay certificate requests to a configured server, which the CSP allows", async () => {
+    const plan = await pipelinePlan({
+      ...LICENSE_TOKENS,
+      licenseServerUrl: "https://drm-license.doverunner.com",
+    });
+    const settings = settingsOf(plan);
+    assert.equal(settings.licenseUrl, "https://drm-license.doverunner.com/ri/licenseManager.do");
+    assert.equal(
+      settings.fairplayCertificateUrl,
+      `https://drm-license.doverunner.com/ri/fpsKeyManager.do?siteId=${TEST_SITE_ID}`,
+    );
+    assert.deepEqual(connectSourcesOf(plan), ["'self'", "https://drm-license.doverunner.com"]);
+  });
+
+  it("uses PallyCon's license-global server by default", async () => {
+    const plan = await pipelinePlan(LICENSE_TOKENS);
+    assert.equal(settingsOf(plan).licenseUrl, PALLYCON_LICENSE_URL);
+    assert.deepEqual(connectSourcesOf(plan), ["'self'", "https://license-global.pallycon.com"]);
+  });
+
+  it("derives connect-src from config.json, so the two cannot disagree", async () => {
+    const plan = await runProgram(() => {
+      new (class extends pulumi.ComponentResource {
+        constructor() {
+          super("test:index:PlayerHost", "other", {});
+          deployPlayer({
+            name: "vod",
+            parent: this,
+            bucket: "vod-output-bucket",
+            config: { licenseUrl: "https://license.example.com:8443/ri/licenseManager.do" },
+          });
+        }
+      })();
+      return {};
+    });
+    assert.deepEqual(connectSourcesOf(plan), ["'self'", "https://license.example.com:8443"]);
   });
 });

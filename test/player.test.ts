@@ -14,11 +14,15 @@ import {
   bytesToBase64,
   chooseKeySystem,
   Fetch,
+  FairPlayGetLicense,
   fairplayContentId,
   LICENSE_TOKEN_HEADER,
+  LicenseRefusedError,
+  licenseRefusalOf,
   protectedSource,
+  StandardGetLicense,
 } from "../player/src/drm";
-import { MESSAGES, playbackFailed } from "../player/src/messages";
+import { licenseRefused, MESSAGES, playbackFailed } from "../player/src/messages";
 import { AUTO, enabledLevels, qualityChoices } from "../player/src/quality";
 import { parsePageRequest } from "../player/src/request";
 import { startSession } from "../player/src/session";
@@ -35,12 +39,18 @@ const DRM: AssetDrm = {
 };
 
 /** A fetch that records its calls and answers from a table of URL → [status, body]. */
-function fakeFetch(answers: Record<string, [number, string]>) {
+function fakeFetch(answers: Record<string, [number, string | Uint8Array]>) {
   const calls: Array<{ url: string; init?: Parameters<Fetch>[1] }> = [];
   const fetch: Fetch = async (url, init) => {
     calls.push({ url, init });
     const [status, body] = answers[url] ?? [404, ""];
-    return { ok: status < 300, status, text: async () => body };
+    const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+    return {
+      ok: status < 300,
+      status,
+      text: async () => new TextDecoder().decode(bytes),
+      arrayBuffer: async () => new Uint8Array(bytes).buffer,
+    };
   };
   return { fetch, calls };
 }
@@ -220,8 +230,14 @@ describe("player page", () => {
       fairplayCertificateUrl: "https://license-global.pallycon.com/ri/fpsKeyManager.do?siteId=DEMO",
     });
 
-    it("plays DASH for Widevine with the token in PallyCon's header", () => {
-      const { fetch } = fakeFetch({});
+    /** Calls a contrib-eme callback-style function as a promise. */
+    const call = <T>(f: (cb: (e: unknown, v?: T) => void) => void) =>
+      new Promise<T>((resolve, reject) => f((e, v) => (e ? reject(e) : resolve(v as T))));
+
+    it("plays DASH for Widevine, posting the challenge with the token in PallyCon's header", async () => {
+      const challenge = new Uint8Array([8, 1, 18, 200]);
+      const license = new Uint8Array([0x08, 0x02, 0x12, 0xff]);
+      const { fetch, calls } = fakeFetch({ [PALLYCON_LICENSE_URL]: [200, license] });
       const source = protectedSource({
         keySystem: "com.widevine.alpha",
         drm: DRM,
@@ -229,15 +245,105 @@ describe("player page", () => {
         token: "T1",
         fetch,
       });
-      assert.deepEqual(source, {
-        src: DRM.dash.url,
-        type: "application/dash+xml",
-        keySystems: {
-          "com.widevine.alpha": {
-            url: PALLYCON_LICENSE_URL,
-            licenseHeaders: { [LICENSE_TOKEN_HEADER]: "T1" },
+      assert.equal(source.src, DRM.dash.url);
+      assert.equal(source.type, "application/dash+xml");
+      const widevine = source.keySystems["com.widevine.alpha"];
+      assert.equal(widevine.url, PALLYCON_LICENSE_URL);
+      assert.deepEqual(widevine.licenseHeaders, { [LICENSE_TOKEN_HEADER]: "T1" });
+      const getLicense = widevine.getLicense as StandardGetLicense;
+      assert.deepEqual(
+        await call<Uint8Array>((cb) => getLicense({}, challenge.buffer, cb)),
+        license,
+      );
+      assert.equal(calls[0].url, PALLYCON_LICENSE_URL);
+      assert.equal(calls[0].init?.method, "POST");
+      assert.equal(calls[0].init?.headers?.[LICENSE_TOKEN_HEADER], "T1");
+      assert.deepEqual(calls[0].init?.body, challenge);
+    });
+
+    it("leaves PlayReady's challenge to contrib-eme, with the token header", () => {
+      const { fetch } = fakeFetch({});
+      const source = protectedSource({
+        keySystem: "com.microsoft.playready",
+        drm: DRM,
+        config,
+        token: "T1",
+        fetch,
+      });
+      assert.deepEqual(source.keySystems["com.microsoft.playready"], {
+        url: PALLYCON_LICENSE_URL,
+        licenseHeaders: { [LICENSE_TOKEN_HEADER]: "T1" },
+      });
+    });
+
+    describe("a license error answered as HTTP 200 with JSON, as PallyCon does", () => {
+      const refusal = '{"errorCode":"8001","message":"Invalid token: expired"}';
+
+      it("is told apart from a license", () => {
+        assert.deepEqual(licenseRefusalOf(refusal), {
+          errorCode: "8001",
+          message: "Invalid token: expired",
+        });
+        assert.deepEqual(licenseRefusalOf(new TextEncoder().encode(` ${refusal}`)), {
+          errorCode: "8001",
+          message: "Invalid token: expired",
+        });
+        assert.deepEqual(licenseRefusalOf('{"errorCode":7002}'), { errorCode: "7002" });
+        // A Widevine license, FairPlay's base64 CKC and a ClearKey license are none.
+        assert.equal(licenseRefusalOf(new Uint8Array([0x08, 0x02, 0x7b])), undefined);
+        assert.equal(licenseRefusalOf(bytesToBase64(new Uint8Array([1, 2, 3]))), undefined);
+        assert.equal(licenseRefusalOf('{"keys":[],"type":"temporary"}'), undefined);
+        assert.equal(licenseRefusalOf("{not json"), undefined);
+      });
+
+      it("fails a Widevine license request with the server's code, not the CDM's decode error", async () => {
+        const { fetch } = fakeFetch({ [PALLYCON_LICENSE_URL]: [200, refusal] });
+        const source = protectedSource({
+          keySystem: "com.widevine.alpha",
+          drm: DRM,
+          config,
+          token: "T",
+          fetch,
+        });
+        const getLicense = source.keySystems["com.widevine.alpha"].getLicense as StandardGetLicense;
+        await assert.rejects(
+          call((cb) => getLicense({}, new Uint8Array([1]), cb)),
+          (error: unknown) => {
+            assert.ok(error instanceof LicenseRefusedError);
+            assert.deepEqual(error.licenseRefusal, {
+              errorCode: "8001",
+              message: "Invalid token: expired",
+            });
+            return true;
           },
-        },
+        );
+      });
+
+      it("fails a FairPlay license request with the server's code, not a base64 error", async () => {
+        const { fetch } = fakeFetch({ [PALLYCON_LICENSE_URL]: [200, refusal] });
+        const source = protectedSource({
+          keySystem: "com.apple.fps.1_0",
+          drm: DRM,
+          config,
+          token: "T",
+          fetch,
+        });
+        const getLicense = source.keySystems["com.apple.fps.1_0"].getLicense as FairPlayGetLicense;
+        await assert.rejects(
+          call((cb) => getLicense({}, "c", new Uint8Array([1]), cb)),
+          (error: unknown) =>
+            error instanceof LicenseRefusedError && error.licenseRefusal.errorCode === "8001",
+        );
+      });
+
+      it("shows the viewer the code when the player reports it (contrib-eme's originalError)", () => {
+        const error = new LicenseRefusedError({ errorCode: "8001", message: "Invalid token" });
+        const message = playbackFailed({ code: 5, message: error.message, originalError: error });
+        assert.deepEqual(message, licenseRefused({ errorCode: "8001", message: "Invalid token" }));
+        assert.match(message.detail!, /8001/);
+        assert.equal(licenseRefused({ errorCode: "7002" }).detail, "License error 7002.");
+        // Without a refusal, a decryption error stays the generic sentence.
+        assert.equal(playbackFailed({ code: 5 }).detail, "The video could not be decrypted.");
       });
     });
 
@@ -265,7 +371,12 @@ describe("player page", () => {
         new Uint8Array([42, 43]),
       );
       assert.equal(fairplay.getContentId!({}, "skd://trailers-my-movie"), "trailers-my-movie");
-      assert.deepEqual(await call<Uint8Array>((cb) => fairplay.getLicense!({}, "c", spc, cb)), ckc);
+      assert.deepEqual(
+        await call<Uint8Array>((cb) =>
+          (fairplay.getLicense as FairPlayGetLicense)({}, "c", spc, cb),
+        ),
+        ckc,
+      );
       const license = calls[1];
       assert.equal(license.init?.method, "POST");
       assert.equal(license.init?.headers?.[LICENSE_TOKEN_HEADER], "T2");
@@ -283,7 +394,12 @@ describe("player page", () => {
         fetch,
       });
       const error = await new Promise((resolve) =>
-        source.keySystems["com.apple.fps.1_0"].getLicense!({}, "c", new Uint8Array(), resolve),
+        (source.keySystems["com.apple.fps.1_0"].getLicense as FairPlayGetLicense)(
+          {},
+          "c",
+          new Uint8Array(),
+          resolve,
+        ),
       );
       assert.match(String(error), /HTTP 403/);
     });

@@ -9,7 +9,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleFile } from "../../build/bundles";
 import { buildPlayer, PAGE_CACHE_CONTROL } from "../../player/build";
-import { PLAYER_SECURITY_HEADERS, playerContentSecurityPolicy } from "../../player/csp";
+import {
+  PLAYER_SECURITY_HEADERS,
+  playerConnectSources,
+  playerContentSecurityPolicy,
+} from "../../player/csp";
 import { PlayerConfig, resolvePlayerConfig } from "../../player/src/config";
 
 export type { PlayerConfig } from "../../player/src/config";
@@ -36,10 +40,12 @@ export interface DeployPlayerArgs {
   /** Written to `player/config.json`, with the defaults applied. */
   readonly config: pulumi.Input<PlayerConfig>;
   /**
-   * Origins the page may call besides the distribution: the token service, the
-   * license server, the FairPlay certificate (`playerConnectSources(config)`).
+   * Origins the page may call besides the distribution and those its config names
+   * (the token and session services, the license server, the FairPlay certificate:
+   * `playerConnectSources(config)`, always allowed).
+   * @default []
    */
-  readonly connectSources: pulumi.Input<string>[];
+  readonly connectSources?: pulumi.Input<string>[];
   /**
    * Origins that may embed the page in a frame.
    * @default [] (none)
@@ -104,10 +110,18 @@ export function deployPlayer(args: DeployPlayerArgs): PlayerDeployment {
 
   // Security headers on every response under player/: the CSP the page was tested with.
   const { hstsMaxAgeSeconds, referrerPolicy, frameOption } = PLAYER_SECURITY_HEADERS;
+  // connect-src follows config.json: whatever license server it names is allowed.
   const contentSecurityPolicy = pulumi
-    .all([pulumi.all(args.connectSources), pulumi.all(args.frameAncestors ?? [])])
-    .apply(([connectSources, frameAncestors]) =>
-      playerContentSecurityPolicy({ connectSources, frameAncestors }),
+    .all([
+      pulumi.output(args.config),
+      pulumi.all(args.connectSources ?? []),
+      pulumi.all(args.frameAncestors ?? []),
+    ])
+    .apply(([config, connectSources, frameAncestors]) =>
+      playerContentSecurityPolicy({
+        connectSources: [...playerConnectSources(config), ...connectSources],
+        frameAncestors,
+      }),
     );
   const responseHeadersPolicy = new aws.cloudfront.ResponseHeadersPolicy(
     `${name}-player`,

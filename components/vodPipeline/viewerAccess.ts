@@ -4,8 +4,11 @@
  * media behaviours trust, and the player page with its settings.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { cspOrigin } from "../../player/csp";
-import { PALLYCON_LICENSE_URL, pallyconFairplayCertificateUrl } from "../../player/src/config";
+import {
+  DEFAULT_LICENSE_SERVER_URL,
+  fairplayCertificateUrlOf,
+  licenseUrlOf,
+} from "../../player/src/config";
 import { LicenseTokenService, LicenseTokenServiceArgs } from "../licenseTokenService";
 import type { PrivateBucket } from "../privateBucket";
 import { SESSION_PATH, TOKEN_PATH } from "./delivery";
@@ -16,9 +19,6 @@ import {
   matchingPrivateKey,
   VodSignedCookiesArgs,
 } from "./signedCookies";
-
-/** Where players send license requests: PallyCon's license server (and its FairPlay certificates). */
-const PALLYCON_LICENSE_ORIGIN = cspOrigin(PALLYCON_LICENSE_URL);
 
 export interface ViewerAccessArgs {
   readonly name: string;
@@ -31,12 +31,13 @@ export interface ViewerAccessArgs {
   readonly licenseTokens?: Omit<
     LicenseTokenServiceArgs,
     "allowedOrigins" | "logRetentionDays" | "signedCookies"
-  >;
+  > & { readonly licenseServerUrl?: string };
   readonly signedCookies?: VodSignedCookiesArgs;
 }
 
 export function createViewerAccess(args: ViewerAccessArgs) {
   const { name, parent, applicationName, licenseTokens, signedCookies } = args;
+  const licenseServerUrl = licenseTokens?.licenseServerUrl ?? DEFAULT_LICENSE_SERVER_URL;
 
   // With signed cookies: the key group the media behaviours trust. The cookies grant the
   // playback domain, which without a custom domain is the distribution's own name, known
@@ -57,7 +58,7 @@ export function createViewerAccess(args: ViewerAccessArgs) {
     ? new LicenseTokenService(
         `${name}-tokens`,
         {
-          ...licenseTokens,
+          ...tokenServiceArgs(licenseTokens),
           allowedOrigins: args.corsAllowedOrigins,
           logRetentionDays: args.logRetentionDays,
           signedCookies:
@@ -77,7 +78,8 @@ export function createViewerAccess(args: ViewerAccessArgs) {
       )
     : undefined;
 
-  // The player page, its settings and its security headers.
+  // The player page, its settings and its security headers (the CSP allows what the
+  // settings name: the license server).
   const player = deployPlayer({
     name,
     parent,
@@ -85,9 +87,11 @@ export function createViewerAccess(args: ViewerAccessArgs) {
     config: pulumi.output(licenseTokens?.siteId).apply((siteId) => ({
       tokenUrl: licenseTokenService ? TOKEN_PATH : undefined,
       sessionUrl: cookieKeys ? SESSION_PATH : undefined,
-      fairplayCertificateUrl: siteId ? pallyconFairplayCertificateUrl(siteId) : undefined,
+      licenseUrl: licenseUrlOf(licenseServerUrl),
+      fairplayCertificateUrl: siteId
+        ? fairplayCertificateUrlOf(licenseServerUrl, siteId)
+        : undefined,
     })),
-    connectSources: [PALLYCON_LICENSE_ORIGIN],
   });
 
   return {
@@ -97,4 +101,12 @@ export function createViewerAccess(args: ViewerAccessArgs) {
     /** Call with the playback host once the distribution exists. */
     bindPlaybackHost: (host: pulumi.Output<string>) => bindPlaybackHost(host),
   };
+}
+
+/** The token service's own arguments: the license server is the player's business. */
+function tokenServiceArgs({
+  licenseServerUrl: _player,
+  ...service
+}: NonNullable<ViewerAccessArgs["licenseTokens"]>) {
+  return service;
 }

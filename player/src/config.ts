@@ -3,12 +3,27 @@
  * Pure: parsed and defaulted here, used by the page and by the deployment.
  */
 
-/** PallyCon's license endpoint, the same for Widevine, PlayReady and FairPlay. */
-export const PALLYCON_LICENSE_URL = "https://license-global.pallycon.com/ri/licenseManager.do";
+/**
+ * PallyCon's license server (its cloud is also served under the DoveRunner name, at
+ * `https://drm-license.doverunner.com`): the stack's `licenseServerUrl` by default.
+ */
+export const DEFAULT_LICENSE_SERVER_URL = "https://license-global.pallycon.com";
+/** A license server origin: https, a host and an optional port, no path. */
+export const LICENSE_SERVER_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
-/** The FairPlay certificate of a PallyCon site, served as base64 text. */
+/** The license endpoint of a PallyCon license server, the same for Widevine, PlayReady and FairPlay. */
+export const licenseUrlOf = (server: string): string => `${server}/ri/licenseManager.do`;
+
+/** The FairPlay certificate of a PallyCon site on a license server, served as base64 text. */
+export const fairplayCertificateUrlOf = (server: string, siteId: string): string =>
+  `${server}/ri/fpsKeyManager.do?siteId=${encodeURIComponent(siteId)}`;
+
+/** PallyCon's license endpoint on the default server. */
+export const PALLYCON_LICENSE_URL = licenseUrlOf(DEFAULT_LICENSE_SERVER_URL);
+
+/** The FairPlay certificate of a PallyCon site on the default server. */
 export const pallyconFairplayCertificateUrl = (siteId: string): string =>
-  `https://license-global.pallycon.com/ri/fpsKeyManager.do?siteId=${encodeURIComponent(siteId)}`;
+  fairplayCertificateUrlOf(DEFAULT_LICENSE_SERVER_URL, siteId);
 
 /** EME key systems, in the order the page tries them unless `keySystems` says otherwise. */
 export const DEFAULT_KEY_SYSTEMS: readonly string[] = [

@@ -64,18 +64,77 @@ export const PROBE_CONFIGURATION = {
 
 type Callback<T> = (error: unknown, value?: T) => void;
 
+/** videojs-contrib-eme's license request for FairPlay: it passes the content id. */
+export type FairPlayGetLicense = (
+  emeOptions: unknown,
+  contentId: string,
+  keyMessage: Uint8Array,
+  callback: Callback<Uint8Array>,
+) => void;
+/** videojs-contrib-eme's license request for the other key systems: the CDM's message only. */
+export type StandardGetLicense = (
+  emeOptions: unknown,
+  keyMessage: ArrayBuffer | Uint8Array,
+  callback: Callback<Uint8Array>,
+) => void;
+
 /** videojs-contrib-eme's options for one key system. */
 export interface KeySystemOptions {
   readonly url?: string;
   readonly licenseHeaders?: Record<string, string>;
   readonly getCertificate?: (emeOptions: unknown, callback: Callback<Uint8Array>) => void;
   readonly getContentId?: (emeOptions: unknown, initData: string) => string;
-  readonly getLicense?: (
-    emeOptions: unknown,
-    contentId: string,
-    keyMessage: Uint8Array,
-    callback: Callback<Uint8Array>,
-  ) => void;
+  readonly getLicense?: FairPlayGetLicense | StandardGetLicense;
+}
+
+/**
+ * What PallyCon's license server answers instead of a license: HTTP 200 with a JSON
+ * body `{ "errorCode", "message" }`, not an HTTP error.
+ */
+export interface LicenseRefusal {
+  readonly errorCode: string;
+  readonly message?: string;
+}
+
+/**
+ * The refusal a license response carries, if it is one: a JSON object with an
+ * `errorCode`. A license (binary for Widevine, PlayReady and FairPlay's base64 text;
+ * JSON keys for ClearKey) has none.
+ */
+export function licenseRefusalOf(body: Uint8Array | string): LicenseRefusal | undefined {
+  const text =
+    typeof body === "string"
+      ? body
+      : body.length > 0 && body.length <= MAX_REFUSAL_BYTES
+        ? new TextDecoder("utf-8", { fatal: false }).decode(body)
+        : "";
+  if (!/^\s*\{/.test(text)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== "object" || !("errorCode" in parsed)) return undefined;
+  const { errorCode, message } = parsed as { errorCode: unknown; message?: unknown };
+  if (errorCode === undefined || errorCode === null || errorCode === "") return undefined;
+  return {
+    errorCode: String(errorCode),
+    ...(typeof message === "string" && message !== "" ? { message } : {}),
+  };
+}
+
+/** An error body is a short JSON object; anything longer is a license. */
+const MAX_REFUSAL_BYTES = 4096;
+
+/** A license request the server refused: it carries the server's code and message. */
+export class LicenseRefusedError extends Error {
+  constructor(readonly licenseRefusal: LicenseRefusal) {
+    super(
+      `The license server refused the license (error ${licenseRefusal.errorCode}${licenseRefusal.message ? `: ${licenseRefusal.message}` : ""}).`,
+    );
+    this.name = "LicenseRefusedError";
+  }
 }
 
 /** A Video.js source with videojs-contrib-eme's `keySystems`. */
@@ -83,16 +142,28 @@ export interface ProtectedSource extends MediaSource {
   readonly keySystems: Record<string, KeySystemOptions>;
 }
 
-/** The parts of `fetch` the FairPlay calls use, so tests can pass a fake. */
+/** The parts of `fetch` the token and license calls use, so tests can pass a fake. */
 export type Fetch = (
   url: string,
-  init?: { method?: string; headers?: Record<string, string>; body?: string },
-) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+  init?: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Uint8Array<ArrayBuffer>;
+  },
+) => Promise<{
+  ok: boolean;
+  status: number;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}>;
 
 /**
  * The protected source for a chosen key system.
- * - Widevine, PlayReady (and ClearKey): the DASH manifest; contrib-eme POSTs the
- *   CDM's challenge to the license URL with the token header.
+ * - Widevine (and ClearKey): the DASH manifest; the CDM's challenge is POSTed to the
+ *   license URL with the token header, and a refusal (HTTP 200 with a JSON error) is
+ *   reported as a {@link LicenseRefusedError} instead of reaching the CDM.
+ * - PlayReady: the DASH manifest; contrib-eme POSTs the challenge it unwraps from the
+ *   CDM's XML message, with the token header.
  * - FairPlay: the FairPlay HLS manifest, with PallyCon's text protocol: the
  *   certificate is base64, the license request is the form field `spc`, and the
  *   CKC comes back base64.
@@ -109,10 +180,23 @@ export function protectedSource(args: {
   if (!profile) throw new Error(`unknown key system ${keySystem}`);
   const licenseHeaders = { [LICENSE_TOKEN_HEADER]: token };
   if (profile.manifest === "dash") {
+    const getLicense: StandardGetLicense = (_options, keyMessage, callback) => {
+      const request = {
+        method: "POST",
+        headers: { "Content-Type": "application/octet-stream", ...licenseHeaders },
+        body: new Uint8Array(keyMessage),
+      };
+      settle(fetchLicense(fetch, config.licenseUrl, request), callback);
+    };
     return {
       src: drm.dash.url,
       type: "application/dash+xml",
-      keySystems: { [keySystem]: { url: config.licenseUrl, licenseHeaders } },
+      keySystems: {
+        [keySystem]:
+          keySystem === "com.microsoft.playready"
+            ? { url: config.licenseUrl, licenseHeaders }
+            : { url: config.licenseUrl, licenseHeaders, getLicense },
+      },
     };
   }
 
@@ -127,14 +211,19 @@ export function protectedSource(args: {
           settle(fetchText(fetch, certificateUrl).then(base64ToBytes), callback);
         },
         getContentId: (_options, initData) => fairplayContentId(initData),
-        getLicense: (_options, _contentId, keyMessage, callback) => {
+        getLicense: ((_options, _contentId, keyMessage, callback) => {
           const request = {
             method: "POST",
             headers: { "Content-Type": "application/x-www-form-urlencoded", ...licenseHeaders },
             body: `spc=${encodeURIComponent(bytesToBase64(keyMessage))}`,
           };
-          settle(fetchText(fetch, config.licenseUrl, request).then(base64ToBytes), callback);
-        },
+          const ckc = fetchText(fetch, config.licenseUrl, request).then((text) => {
+            const refusal = licenseRefusalOf(text);
+            if (refusal) throw new LicenseRefusedError(refusal);
+            return base64ToBytes(text);
+          });
+          settle(ckc, callback);
+        }) satisfies FairPlayGetLicense,
       },
     },
   };
@@ -162,6 +251,20 @@ async function fetchText(fetch: Fetch, url: string, init?: Parameters<Fetch>[1])
   const response = await fetch(url, init);
   if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
   return response.text();
+}
+
+/** A license's bytes, or a {@link LicenseRefusedError} when the server answered with an error. */
+async function fetchLicense(
+  fetch: Fetch,
+  url: string,
+  init: Parameters<Fetch>[1],
+): Promise<Uint8Array> {
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+  const license = new Uint8Array(await response.arrayBuffer());
+  const refusal = licenseRefusalOf(license);
+  if (refusal) throw new LicenseRefusedError(refusal);
+  return license;
 }
 
 function settle<T>(promise: Promise<T>, callback: Callback<T>): void {

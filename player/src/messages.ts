@@ -65,8 +65,30 @@ export function protectionFailed(detail: string): PlayerMessage {
   return { kind: "failed", title: "This protected video can't be played.", detail };
 }
 
+/**
+ * The message for a license the license server refused (PallyCon answers HTTP 200 with
+ * `{ "errorCode", "message" }`): its code, which PallyCon's error list explains.
+ */
+export function licenseRefused(refusal: { errorCode: string; message?: string }): PlayerMessage {
+  const detail = refusal.message
+    ? `${refusal.message} (license error ${refusal.errorCode})`
+    : `License error ${refusal.errorCode}.`;
+  return { kind: "playback", title: "The license server refused to play this video.", detail };
+}
+
 /** The message for the player's own error event, from its MediaError. */
-export function playbackFailed(error?: { code?: number; message?: string } | null): PlayerMessage {
+export function playbackFailed(
+  error?: { code?: number; message?: string; originalError?: unknown } | null,
+): PlayerMessage {
+  // videojs-contrib-eme keeps the license request's own error as `originalError`.
+  const refusal = (error?.originalError as { licenseRefusal?: unknown } | undefined)
+    ?.licenseRefusal as { errorCode?: unknown; message?: unknown } | undefined;
+  if (refusal && typeof refusal.errorCode === "string") {
+    return licenseRefused({
+      errorCode: refusal.errorCode,
+      message: typeof refusal.message === "string" ? refusal.message : undefined,
+    });
+  }
   const known: Record<number, string> = {
     1: "Playback was aborted.",
     2: "A network error stopped playback.",

@@ -243,12 +243,20 @@ export interface DrmServices {
   readonly origin: string;
   readonly tokenUrl: string;
   readonly licenseUrl: string;
+  /**
+   * A license server that refuses every request the way PallyCon does: HTTP 200 with
+   * `{ "errorCode", "message" }` ({@link LICENSE_REFUSAL}).
+   */
+  readonly refusingLicenseUrl: string;
   readonly tokenRequests: RecordedRequest[];
   readonly licenseRequests: RecordedRequest[];
   /** Every token issued, in order. */
   readonly issuedTokens: string[];
   close(): Promise<void>;
 }
+
+/** What the refusing license server answers, as PallyCon's native-client guide shows it. */
+export const LICENSE_REFUSAL = { errorCode: "8001", message: "Invalid token: expired" } as const;
 
 /** The session handler's logs and metrics are not what these tests look at: kept quiet. */
 const QUIET: Observability = {
@@ -309,6 +317,10 @@ export async function startDrmServices(args: {
         type: "temporary",
       });
     }
+    if (request.method === "POST" && request.url === "/license-refusing") {
+      licenseRequests.push(recorded);
+      return reply(200, LICENSE_REFUSAL);
+    }
     reply(404, { message: "not found" });
   });
   const origin = await listen(server);
@@ -316,6 +328,7 @@ export async function startDrmServices(args: {
     origin,
     tokenUrl: `${origin}/token`,
     licenseUrl: `${origin}/license`,
+    refusingLicenseUrl: `${origin}/license-refusing`,
     tokenRequests,
     licenseRequests,
     issuedTokens,
