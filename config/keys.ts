@@ -20,6 +20,7 @@ import {
   DEFAULT_QVBR_QUALITY_LEVEL,
   DEFAULT_RATE_CONTROL,
 } from "../shared/ladder";
+import { DEFAULT_ENTITLEMENT_CLAIM } from "../shared/entitlements";
 import { DEFAULT_LICENSE_POLICY } from "../shared/pallyCon";
 
 export { LOG_RETENTION_DAYS } from "../components/common/logRetention";
@@ -86,6 +87,10 @@ export const CONFIG_DEFAULTS = {
   licenseJwtAudience: [] as string[],
   licensePersistent: DEFAULT_LICENSE_POLICY.persistent,
   licenseDurationSeconds: DEFAULT_LICENSE_POLICY.licenseDurationSeconds,
+  licenseGrantAllSignedIn: false,
+  licenseEntitlementClaim: DEFAULT_ENTITLEMENT_CLAIM,
+  licenseRequiredScopes: [] as string[],
+  licenseEntitlementFunctionArn: "",
   // Signed cookies for the output
   signedCookies: false,
   signedCookiePublicKey: "",
@@ -162,6 +167,10 @@ export const CONFIG_GROUPS = {
     "licenseJwtAudience",
     "licensePersistent",
     "licenseDurationSeconds",
+    "licenseGrantAllSignedIn",
+    "licenseEntitlementClaim",
+    "licenseRequiredScopes",
+    "licenseEntitlementFunctionArn",
   ],
   signedCookies: [
     "signedCookies",
