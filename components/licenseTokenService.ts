@@ -6,6 +6,12 @@ import {
   validateLicensePolicy,
 } from "../shared/pallyCon";
 import { routeKey, SESSION_ROUTE, TOKEN_ROUTE } from "../shared/tokenRoutes";
+import {
+  CLAIM_NAME_PATTERN,
+  DEFAULT_ENTITLEMENT_CLAIM,
+  FUNCTION_ARN_PATTERN,
+  SCOPE_PATTERN,
+} from "../shared/entitlements";
 import { SITE_ID_PATTERN } from "../shared/pallyCon";
 import { SESSION_SECONDS_RANGE } from "../shared/signedCookies";
 import { lambdaFunction } from "./common/lambdaFunction";
@@ -53,6 +59,41 @@ export interface LicenseTokenServiceArgs {
    * @default undefined (no session route)
    */
   readonly signedCookies?: SessionCookiesArgs;
+  /**
+   * Who may watch what. Nothing is granted by default: a token or a session goes only
+   * to a user the claim or the function entitles to the content.
+   * @default { claim: "entitlements" } (the claim alone)
+   */
+  readonly entitlements?: EntitlementArgs;
+}
+
+/** How the service decides whether a signed-in user may watch a content id. */
+export interface EntitlementArgs {
+  /**
+   * Any signed-in user may watch everything. For free content only: anyone who can
+   * sign in (or register) gets licenses for every asset.
+   * @default false
+   */
+  readonly grantAllSignedIn?: boolean;
+  /**
+   * The JWT claim listing the content ids the user may watch, or prefixes ending in `*`
+   * (`trailers_*`): a list, a JSON list in a string, or space-separated ids.
+   * @default "entitlements"
+   */
+  readonly claim?: string;
+  /**
+   * OAuth scopes the routes require (API Gateway `authorizationScopes`): tokens
+   * without one of them are refused by API Gateway before the function runs.
+   * @default [] (none)
+   */
+  readonly requiredScopes?: string[];
+  /**
+   * A Lambda function that decides for what the claim does not grant: invoked with
+   * `{ "sub", "claims", "cid" }`, it answers `{ "allow": true|false, "reason"?: "..." }`.
+   * Answers are reused for 60 s per user and content; a failure is a 503, never a grant.
+   * @default undefined (none)
+   */
+  readonly functionArn?: pulumi.Input<string>;
 }
 
 /** What the session route needs to sign CloudFront cookies. */
@@ -64,7 +105,7 @@ export interface SessionCookiesArgs {
    * service's Secrets Manager secret only.
    */
   readonly privateKeyPem: pulumi.Input<string>;
-  /** The host viewers play from; the cookies grant `https://<playbackDomain>/*`. */
+  /** The host viewers play from; the cookies grant `https://<playbackDomain>/<asset folder>/*`. */
   readonly playbackDomain: pulumi.Input<string>;
   /** How long a session's cookies are accepted, in seconds (60 to 604800). */
   readonly sessionSeconds: number;
@@ -94,9 +135,11 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
 /**
  * The token service players ask for PallyCon license tokens: an HTTP API whose route
  * `POST /token` requires a JWT from the configured issuer, in front of a Lambda
- * function that signs a token for the JWT's subject and the content asked for. With
- * `signedCookies`, a second route, `POST /session`, behind the same authorizer, answers
- * with CloudFront signed cookies for the playback domain. The site and access keys (and
+ * function that signs a token for the JWT's subject and the content asked for, once it
+ * has found that subject entitled to it (see {@link EntitlementArgs}; nothing is granted
+ * by default). With `signedCookies`, a second route, `POST /session`, behind the same
+ * authorizer, answers with CloudFront signed cookies for the one asset named, under the
+ * same entitlement. The site and access keys (and
  * the CloudFront private key) live in Secrets Manager; the function reads them at run
  * time and is allowed to read that one secret only.
  */
@@ -138,8 +181,10 @@ export class LicenseTokenService extends pulumi.ComponentResource {
       throttlingRateLimit = DEFAULT_TOKEN_THROTTLING.rateLimit,
       throttlingBurstLimit = DEFAULT_TOKEN_THROTTLING.burstLimit,
       signedCookies,
+      entitlements = {},
     } = args;
     const parent = { parent: this };
+    const requiredScopes = entitlements.requiredScopes ?? [];
 
     // The keys, in Secrets Manager: secret in Pulumi state too, and never in the function's
     // settings. With signed cookies, the CloudFront private key goes beside them.
@@ -175,6 +220,10 @@ export class LicenseTokenService extends pulumi.ComponentResource {
         PALLYCON_SECRET_ARN: this.secret.arn,
         PALLYCON_SITE_ID: siteId,
         LICENSE_POLICY: JSON.stringify(licensePolicy),
+        // Who may watch what (see functions/licenseToken/entitlement.ts).
+        ENTITLEMENT_GRANT_ALL: String(entitlements.grantAllSignedIn ?? false),
+        ENTITLEMENT_CLAIM: entitlements.claim ?? DEFAULT_ENTITLEMENT_CLAIM,
+        ...(entitlements.functionArn ? { ENTITLEMENT_FUNCTION_ARN: entitlements.functionArn } : {}),
         // Not secret: the key's id and what the cookies grant. The key is in the secret.
         ...(signedCookies
           ? {
@@ -191,6 +240,17 @@ export class LicenseTokenService extends pulumi.ComponentResource {
           Action: "secretsmanager:GetSecretValue",
           Resource: this.secret.arn,
         },
+        // The entitlement function, and no other.
+        ...(entitlements.functionArn
+          ? [
+              {
+                Sid: "AskTheEntitlementFunction",
+                Effect: "Allow" as const,
+                Action: "lambda:InvokeFunction",
+                Resource: entitlements.functionArn,
+              },
+            ]
+          : []),
       ],
       logRetentionDays,
       timeout: FUNCTION_TIMEOUT_SECONDS,
@@ -250,6 +310,7 @@ export class LicenseTokenService extends pulumi.ComponentResource {
         routeKey: routeKey(TOKEN_ROUTE),
         authorizationType: "JWT",
         authorizerId: authorizer.id,
+        ...(requiredScopes.length > 0 ? { authorizationScopes: requiredScopes } : {}),
         target: pulumi.interpolate`integrations/${integration.id}`,
       },
       parent,
@@ -264,6 +325,7 @@ export class LicenseTokenService extends pulumi.ComponentResource {
             routeKey: routeKey(SESSION_ROUTE),
             authorizationType: "JWT",
             authorizerId: authorizer.id,
+            ...(requiredScopes.length > 0 ? { authorizationScopes: requiredScopes } : {}),
             target: pulumi.interpolate`integrations/${integration.id}`,
           },
           parent,
@@ -374,10 +436,35 @@ function validateArgs(args: LicenseTokenServiceArgs): void {
       `\`signedCookies.sessionSeconds\` must be a whole number of seconds from ${min} to ${max}.`,
     );
   }
+  validateEntitlements(args.entitlements ?? {});
   for (const key of ["logRetentionDays", "throttlingRateLimit", "throttlingBurstLimit"] as const) {
     const value = args[key];
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
       fail(`\`${key}\` must be a positive number.`);
+    }
+  }
+}
+
+/** Throws, naming the field, on entitlement arguments that cannot work. */
+export function validateEntitlements(entitlements: EntitlementArgs): void {
+  const fail = (message: string): never => {
+    throw new Error(`LicenseTokenService: ${message}`);
+  };
+  const { grantAllSignedIn, claim, requiredScopes, functionArn } = entitlements;
+  if (grantAllSignedIn && functionArn) {
+    fail(
+      "Only one of `entitlements.grantAllSignedIn` or `entitlements.functionArn` can be provided: with the first, the function would never be asked.",
+    );
+  }
+  if (claim !== undefined && !CLAIM_NAME_PATTERN.test(claim)) {
+    fail("`entitlements.claim` must be a claim name: 1-256 printable characters, no spaces.");
+  }
+  if (typeof functionArn === "string" && !FUNCTION_ARN_PATTERN.test(functionArn)) {
+    fail("`entitlements.functionArn` must be a Lambda function ARN (arn:aws:lambda:…:function:…).");
+  }
+  for (const scope of requiredScopes ?? []) {
+    if (typeof scope !== "string" || !SCOPE_PATTERN.test(scope)) {
+      fail("`entitlements.requiredScopes` entries must be scope names without spaces or quotes.");
     }
   }
 }

@@ -358,6 +358,7 @@ export class VodPipeline extends pulumi.ComponentResource {
       notificationTopicArn: this.notificationTopic.arn,
       region,
       cdnAdditionalMetrics: delivery.cdnAdditionalMetrics ?? false,
+      licenseTokens: !!args.licenseTokens,
     }).dashboard;
 
     this.uploadBucketName = this.source.bucketName;

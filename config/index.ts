@@ -6,6 +6,7 @@
  * `pulumi preview` before anything is created.
  */
 import { readDelivery } from "./delivery";
+import { readEntitlements } from "./entitlements";
 import type { DeliveryConfig } from "./delivery";
 import { readGeneral } from "./general";
 import type { GeneralConfig } from "./general";
@@ -63,7 +64,10 @@ export function readStackConfig(): StackConfig {
   const kmsGateway = readKmsGateway(r);
   const vodDrm = readVodDrm(r, kmsGateway !== undefined);
   const liveChannel = readLiveChannel(r, kmsGateway !== undefined, general.applicationName);
-  const licenseTokens = readLicenseTokens(r);
+  // Who may watch what: part of the token service's arguments (config/entitlements.ts).
+  const entitlements = readEntitlements(r);
+  const tokenService = readLicenseTokens(r);
+  const licenseTokens = tokenService && { ...tokenService, entitlements };
   const signedCookies = readSignedCookies(r, licenseTokens !== undefined, delivery);
 
   r.throwIfInvalid();

@@ -21,6 +21,7 @@ import {
   DEFAULT_RATE_CONTROL,
 } from "../shared/ladder";
 import { DEFAULT_LICENSE_SERVER_URL } from "../player/src/config";
+import { DEFAULT_ENTITLEMENT_CLAIM } from "../shared/entitlements";
 import { DEFAULT_LICENSE_POLICY } from "../shared/pallyCon";
 
 export { LOG_RETENTION_DAYS } from "../components/common/logRetention";
@@ -88,6 +89,10 @@ export const CONFIG_DEFAULTS = {
   licensePersistent: DEFAULT_LICENSE_POLICY.persistent,
   licenseDurationSeconds: DEFAULT_LICENSE_POLICY.licenseDurationSeconds,
   licenseServerUrl: DEFAULT_LICENSE_SERVER_URL,
+  licenseGrantAllSignedIn: false,
+  licenseEntitlementClaim: DEFAULT_ENTITLEMENT_CLAIM,
+  licenseRequiredScopes: [] as string[],
+  licenseEntitlementFunctionArn: "",
   // Signed cookies for the output
   signedCookies: false,
   signedCookiePublicKey: "",
@@ -165,6 +170,10 @@ export const CONFIG_GROUPS = {
     "licensePersistent",
     "licenseDurationSeconds",
     "licenseServerUrl",
+    "licenseGrantAllSignedIn",
+    "licenseEntitlementClaim",
+    "licenseRequiredScopes",
+    "licenseEntitlementFunctionArn",
   ],
   signedCookies: [
     "signedCookies",

@@ -35,3 +35,15 @@ export const CONVERT_METRICS = {
   /** The job exists but its record could not be marked complete (see the log line). */
   jobsNotRecorded: "JobsNotRecorded",
 } as const;
+
+/**
+ * The token function's entitlement metrics (namespace `VodMultiDrm`, dimension `service` =
+ * `licenseToken`), one count per request decided: emitted by the token and session
+ * routes, charted by the dashboard.
+ */
+export const ENTITLEMENT_METRICS = {
+  /** A signed-in user asked for a token or a session for content they are not entitled to (403). */
+  tokensRefused: "TokensRefused",
+  /** The entitlement function failed or answered nonsense: the request got a 503. */
+  entitlementsFailed: "EntitlementsFailed",
+} as const;

@@ -150,10 +150,26 @@ export function setCookieHeaders(cookies: SignedCookies): string[] {
   return Object.entries(cookies).map(([name, value]) => `${name}=${value}; ${COOKIE_ATTRIBUTES}`);
 }
 
-/** The resource that grants everything the distribution serves on a host. */
-export function playbackResource(playbackDomain: string): string {
-  return `https://${playbackDomain}/*`;
+/**
+ * The resource that grants one asset's output folder on a host, and nothing else:
+ * `https://<domain>/<folder>/*`. CloudFront matches the policy against the URL the
+ * viewer requests, as it is sent: percent-encoded. Each segment of the folder is encoded
+ * with `encodeURIComponent`, as the player encodes the asset's path when it builds the
+ * URLs it fetches (player/src/request.ts): `trailers/My Movie.mp4` →
+ * `https://<domain>/trailers/My%20Movie.mp4/*`. Output folders hold no `*` (see
+ * outputPrefixFor), so the only wildcard is the last one.
+ * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-setting-signed-cookie-custom-policy.html
+ */
+export function assetResource(playbackDomain: string, outputPrefix: string): string {
+  if (outputPrefix === "" || outputPrefix.includes("*")) {
+    throw new SignedCookieError("resource", "must name an asset folder without *");
+  }
+  return `https://${playbackDomain}/${encodeAssetPath(outputPrefix)}/*`;
 }
+
+/** An asset folder as a URL path: each segment percent-encoded, the slashes kept. */
+export const encodeAssetPath = (outputPrefix: string): string =>
+  outputPrefix.split("/").map(encodeURIComponent).join("/");
 
 /**
  * Checks a PEM private key CloudFront can verify signatures of: RSA 2048 or ECDSA

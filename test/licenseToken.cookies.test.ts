@@ -22,7 +22,7 @@ import {
   customPolicy,
   fromCloudFrontBase64,
   isKeyPair,
-  playbackResource,
+  assetResource,
   setCookieHeaders,
   SignedCookieError,
   signedCookies,
@@ -216,8 +216,18 @@ describe("CloudFront signed cookies: the algorithm", function () {
     }
   });
 
-  it("grants everything the distribution serves on the playback domain", () => {
-    assert.equal(playbackResource(DOMAIN), RESOURCE);
+  it("grants one asset's folder, percent-encoded as the player requests it, never the whole domain", () => {
+    assert.equal(
+      assetResource(DOMAIN, "trailers/My Movie.mp4"),
+      `https://${DOMAIN}/trailers/My%20Movie.mp4/*`,
+    );
+    assert.equal(
+      assetResource(DOMAIN, "Café/a@b;c=d,e (1).mp4"),
+      `https://${DOMAIN}/Caf%C3%A9/a%40b%3Bc%3Dd%2Ce%20(1).mp4/*`,
+    );
+    assert.equal(assetResource(DOMAIN, "odd/__~0a1b2c3d"), `https://${DOMAIN}/odd/__~0a1b2c3d/*`);
+    assert.throws(() => assetResource(DOMAIN, ""), /resource must name an asset folder/);
+    assert.throws(() => assetResource(DOMAIN, "a/*"), /resource must name an asset folder/);
   });
 
   describe("validation", () => {
@@ -320,7 +330,11 @@ const ENVIRONMENT = {
   CLOUDFRONT_KEY_PAIR_ID: TEST_KEY_PAIR_ID,
   PLAYBACK_DOMAIN: DOMAIN,
   SESSION_SECONDS: String(SESSION_SECONDS),
+  // Entitlements have tests of their own (licenseToken.entitlement.test.ts).
+  ENTITLEMENT_GRANT_ALL: "true",
 };
+/** The asset sessions are asked for, and the folder its outputs are in. */
+const ASSET = "uploads/movie.mp4";
 
 type Handler = (
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -329,9 +343,13 @@ type Handler = (
 /** A request as API Gateway passes it on once the JWT authorizer has accepted the caller. */
 function apiRequest(
   routeKey: string,
-  { sub = "user-123" as string | null, body = "" } = {},
+  { sub = "user-123" as string | null, body = JSON.stringify({ asset: ASSET }) } = {},
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
-  const claims: Record<string, string> = { iss: "https://issuer.example.com/", aud: "player" };
+  const claims: Record<string, string> = {
+    iss: "https://issuer.example.com/",
+    aud: "player",
+    exp: String(Math.floor(NOW.getTime() / 1000) + 3600),
+  };
   if (sub !== null) claims.sub = sub;
   const [method, rawPath] = routeKey.split(" ");
   return {
@@ -399,7 +417,7 @@ describe("license token service: the session route", function () {
   });
   after(() => secretsManager.restore());
 
-  it("answers 204 with the signed cookies for the playback domain, as Set-Cookie values", async () => {
+  it("answers 204 with the signed cookies for the asset's folder, as Set-Cookie values", async () => {
     const response = await freshHandler()(apiRequest("POST /session"));
     assert.equal(response.statusCode, 204);
     assert.equal(response.body, undefined);
@@ -410,20 +428,27 @@ describe("license token service: the session route", function () {
     const cookies = cookiesOf(response);
     const verdict = checkSignedCookies({
       cookies,
-      url: `https://${DOMAIN}/uploads/movie/hls/index.m3u8`,
+      url: `https://${DOMAIN}/uploads/movie.mp4/hls/index.m3u8`,
       keys: { [TEST_KEY_PAIR_ID]: keys.publicKeyPem },
       now: NOW,
     });
     assert.equal(verdict, undefined);
+    const elsewhere = checkSignedCookies({
+      cookies,
+      url: `https://${DOMAIN}/uploads/other.mp4/hls/index.m3u8`,
+      keys: { [TEST_KEY_PAIR_ID]: keys.publicKeyPem },
+      now: NOW,
+    });
+    assert.ok(elsewhere, "another asset's media is not granted");
   });
 
-  it("grants https://<playback domain>/* until now + the session lifetime", async () => {
+  it("grants https://<playback domain>/<asset folder>/* until now + the session lifetime", async () => {
     const cookies = cookiesOf(await freshHandler()(apiRequest("POST /session")));
     const policy = JSON.parse(fromCloudFrontBase64(cookies["CloudFront-Policy"]).toString());
     assert.deepEqual(policy, {
       Statement: [
         {
-          Resource: `https://${DOMAIN}/*`,
+          Resource: `https://${DOMAIN}/uploads/movie.mp4/*`,
           Condition: {
             DateLessThan: { "AWS:EpochTime": Math.floor(NOW.getTime() / 1000) + SESSION_SECONDS },
           },
@@ -444,6 +469,15 @@ describe("license token service: the session route", function () {
     assert.equal(response.statusCode, 401);
     assert.equal(response.cookies, undefined);
     assert.match(JSON.parse(String(response.body)).error, /sub claim/);
+    assert.equal(secretsManager.commandCalls(GetSecretValueCommand).length, 0);
+  });
+
+  it("refuses a body that names no asset with 400, without reading the secret", async () => {
+    for (const body of ["", "{}", '{"asset":""}', '{"asset":7}', "[1]", "null"]) {
+      const response = await freshHandler()(apiRequest("POST /session", { body }));
+      assert.equal(response.statusCode, 400, body);
+      assert.match(JSON.parse(String(response.body)).error, /"asset"/);
+    }
     assert.equal(secretsManager.commandCalls(GetSecretValueCommand).length, 0);
   });
 

@@ -25,6 +25,8 @@ const ENVIRONMENT = {
   PALLYCON_SECRET_ARN: SECRET_ARN,
   PALLYCON_SITE_ID: TEST_SITE_ID,
   LICENSE_POLICY: JSON.stringify({ persistent: false, licenseDurationSeconds: 3600 }),
+  // Entitlements have tests of their own (licenseToken.entitlement.test.ts).
+  ENTITLEMENT_GRANT_ALL: "true",
 };
 const NOW = new Date("2026-11-20T10:20:30.250Z");
 
@@ -37,7 +39,12 @@ function tokenRequest(
   body: unknown,
   { sub = "user-123" as string | null, isBase64Encoded = false } = {},
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
-  const claims: Record<string, string> = { iss: "https://issuer.example.com/", aud: "player" };
+  const claims: Record<string, string> = {
+    iss: "https://issuer.example.com/",
+    aud: "player",
+    // Far ahead: the tests move the clock forward by more than an hour.
+    exp: String(Math.floor(NOW.getTime() / 1000) + 30 * 24 * 3600),
+  };
   if (sub !== null) claims.sub = sub;
   const text = typeof body === "string" ? body : JSON.stringify(body);
   return {
@@ -299,6 +306,7 @@ describe("license token service", () => {
           policy_version: 2,
           playback_policy: { persistent: false, license_duration: 3600 },
         },
+        entitlements: { grantAllSignedIn: true, claim: "entitlements" },
       });
     });
 

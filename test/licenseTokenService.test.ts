@@ -207,6 +207,8 @@ describe("LicenseTokenService", () => {
     it("reach the function only as the secret's ARN, beside the site id and the policy", () => {
       const env = named(plan, FUNCTION, "tokens-licenseToken").inputs.environment.variables;
       assert.deepEqual(Object.keys(env).sort(), [
+        "ENTITLEMENT_CLAIM",
+        "ENTITLEMENT_GRANT_ALL",
         "LICENSE_POLICY",
         "PALLYCON_SECRET_ARN",
         "PALLYCON_SITE_ID",
@@ -337,6 +339,8 @@ describe("LicenseTokenService", () => {
       const env = named(cookies, FUNCTION, "tokens-licenseToken").inputs.environment.variables;
       assert.deepEqual(Object.keys(env).sort(), [
         "CLOUDFRONT_KEY_PAIR_ID",
+        "ENTITLEMENT_CLAIM",
+        "ENTITLEMENT_GRANT_ALL",
         "LICENSE_POLICY",
         "PALLYCON_SECRET_ARN",
         "PALLYCON_SITE_ID",

@@ -247,6 +247,27 @@ suite(suiteTitle, function () {
     );
     assert.equal(drm.tokenRequests[before]?.headers.authorization, "Bearer viewer-jwt");
   });
+  it("tells a viewer not entitled to the content that they have no access, and asks for no license", async () => {
+    const tokensBefore = drm.tokenRequests.length;
+    const licensesBefore = drm.licenseRequests.length;
+    drm.entitled = (cid) => cid !== PROTECTED_CONTENT_ID;
+    try {
+      await open(`?asset=${ASSETS.protected}`);
+      await page.getByRole("alert").waitFor();
+      assert.match(String(await messageText()), /You don't have access to this video/);
+      assert.equal(await page.locator("#vod").getAttribute("data-state"), "not-entitled");
+    } finally {
+      drm.entitled = () => true;
+    }
+    assert.deepEqual(
+      drm.tokenRequests.slice(tokensBefore).map((r) => JSON.parse(r.body).cid),
+      [PROTECTED_CONTENT_ID],
+      "the page asked for a token for the asset it plays",
+    );
+    assert.equal(drm.licenseRequests.length, licensesBefore, "no license request was made");
+    await page.screenshot({ path: path.join(ARTIFACTS, "player-not-entitled.png") });
+  });
+
   describe("with signed cookies (protected clear playback)", () => {
     const VIEWER_JWT = "viewer-jwt";
     let protection: SignedCookieProtection;
@@ -320,6 +341,38 @@ suite(suiteTitle, function () {
         `only the page and the session were requested: ${requested.join(", ")}`,
       );
       await page.screenshot({ path: path.join(ARTIFACTS, "player-sign-in.png") });
+    });
+
+    it("names the asset to the session service, and tells a viewer not entitled to it that they have no access", async () => {
+      const requestsBefore = server.requests.length;
+      const sessionsBefore = server.sessionRequests.length;
+      const bodiesBefore = server.sessionBodies.length;
+      const licensesBefore = drm.licenseRequests.length;
+      const tokensBefore = drm.tokenRequests.length;
+      server.protection = { ...protection, entitlements: "[trailers_*]" };
+      try {
+        await signIn();
+        await open(`?asset=${ASSETS.protected}`);
+        await page.getByRole("alert").waitFor();
+        assert.match(String(await messageText()), /You don't have access to this video/);
+      } finally {
+        server.protection = protection;
+      }
+      assert.deepEqual(server.sessionRequests.slice(sessionsBefore), [
+        { authorization: `Bearer ${VIEWER_JWT}`, status: 403 },
+      ]);
+      assert.deepEqual(
+        server.sessionBodies.slice(bodiesBefore).map((b) => JSON.parse(b)),
+        [{ asset: ASSETS.protected }],
+      );
+      assert.deepEqual(await context.cookies(server.origin), [], "no cookies were set");
+      const requested = server.requests.slice(requestsBefore).filter((p) => p !== "/favicon.ico");
+      assert.ok(
+        requested.every((p) => p.startsWith("/player/") || p === "/session"),
+        `only the page and the session were requested: ${requested.join(", ")}`,
+      );
+      assert.equal(drm.tokenRequests.length, tokensBefore, "no token was asked for");
+      assert.equal(drm.licenseRequests.length, licensesBefore, "no license request was made");
     });
 
     it("plays the encrypted stream too, with the session's cookies and the license token", async () => {

@@ -22,11 +22,18 @@ import {
   protectedSource,
   StandardGetLicense,
 } from "../player/src/drm";
-import { licenseRefused, MESSAGES, playbackFailed } from "../player/src/messages";
+import {
+  licenseRefused,
+  MESSAGES,
+  playbackFailed,
+  PlayerMessageError,
+} from "../player/src/messages";
 import { AUTO, enabledLevels, qualityChoices } from "../player/src/quality";
 import { parsePageRequest } from "../player/src/request";
 import { startSession } from "../player/src/session";
 import { requestLicenseToken } from "../player/src/token";
+import { outputPrefixFor } from "../shared/outputLayout";
+import { assetResource } from "../shared/signedCookies";
 
 const ORIGIN = "https://d111111abcdef8.cloudfront.net";
 const PAGE = `${ORIGIN}/player/index.html`;
@@ -60,9 +67,33 @@ describe("player page", () => {
     it("reads an asset's metadata from <key>/asset.json on the same origin, encoded", () => {
       assert.deepEqual(parsePageRequest(`${PAGE}?asset=trailers/My+Movie`), {
         kind: "asset",
+        key: "trailers/My Movie",
         assetPath: "trailers/My Movie",
         metadataUrl: METADATA,
       });
+    });
+
+    it("keeps the upload's key for the session, whose cookies cover the folder it fetches from", () => {
+      const host = new URL(ORIGIN).host;
+      for (const key of [
+        "trailers/My Movie.mp4",
+        "Mon Film (2024).mp4",
+        "100%.mp4",
+        "a@b;c=d,e.mp4",
+        "Café/映画.mov",
+        "../up.mp4",
+      ]) {
+        const request = parsePageRequest(`${PAGE}?asset=${encodeURIComponent(key)}`);
+        assert.equal(request.kind, "asset", key);
+        if (request.kind !== "asset") continue;
+        assert.equal(request.key, key);
+        // What the session service signs for this key covers the asset file the page reads.
+        const granted = assetResource(host, outputPrefixFor(key)).slice(0, -1);
+        assert.ok(
+          request.metadataUrl.startsWith(granted),
+          `${request.metadataUrl} under ${granted}`,
+        );
+      }
     });
 
     it("reads a key with `..` from its stand-in folder, which cannot climb out", () => {
@@ -471,6 +502,18 @@ describe("player page", () => {
         /no token/,
       );
     });
+
+    it("says the viewer has no access on 403 (not entitled), with no token", async () => {
+      const args = { tokenUrl: "https://t/token", contentId: "c", drmType: "Widevine" };
+      await assert.rejects(
+        requestLicenseToken({
+          ...args,
+          fetch: fakeFetch({ "https://t/token": [403, '{"error":"not_entitled"}'] }).fetch,
+        }),
+        (error: unknown) =>
+          error instanceof PlayerMessageError && error.playerMessage === MESSAGES.notEntitled,
+      );
+    });
   });
 
   describe("the playback session", () => {
@@ -487,14 +530,20 @@ describe("player page", () => {
 
     it("posts to the session URL with the viewer's Bearer token, keeping same-origin cookies", async () => {
       const { fetch, calls } = sessionFetch(204);
-      const outcome = await startSession({ fetch, sessionUrl: "/session", authorization: "jwt" });
+      const outcome = await startSession({
+        fetch,
+        sessionUrl: "/session",
+        asset: "films/Le Film.mp4",
+        authorization: "jwt",
+      });
       assert.deepEqual(outcome, { kind: "started" });
       assert.deepEqual(calls, [
         {
           url: "/session",
           init: {
             method: "POST",
-            headers: { Authorization: "Bearer jwt" },
+            headers: { "Content-Type": "application/json", Authorization: "Bearer jwt" },
+            body: '{"asset":"films/Le Film.mp4"}',
             credentials: "same-origin",
           },
         },
@@ -503,21 +552,37 @@ describe("player page", () => {
 
     it("sends no Authorization header without a sign-in token", async () => {
       const { fetch, calls } = sessionFetch(204);
-      await startSession({ fetch, sessionUrl: "/session" });
-      assert.deepEqual(calls[0].init.headers, {});
+      await startSession({ fetch, sessionUrl: "/session", asset: "a.mp4" });
+      assert.deepEqual(calls[0].init.headers, { "Content-Type": "application/json" });
     });
 
-    it("asks the viewer to sign in on 401 or 403", async () => {
-      for (const status of [401, 403]) {
-        const outcome = await startSession({ fetch: sessionFetch(status).fetch, sessionUrl: "/s" });
-        assert.deepEqual(outcome, { kind: "message", message: MESSAGES.signIn });
-      }
+    it("asks the viewer to sign in on 401", async () => {
+      const outcome = await startSession({
+        fetch: sessionFetch(401).fetch,
+        sessionUrl: "/s",
+        asset: "a.mp4",
+      });
+      assert.deepEqual(outcome, { kind: "message", message: MESSAGES.signIn });
       assert.match(MESSAGES.signIn.title, /Sign in/);
+    });
+
+    it("says the viewer has no access to the video on 403 (not entitled)", async () => {
+      const outcome = await startSession({
+        fetch: sessionFetch(403).fetch,
+        sessionUrl: "/s",
+        asset: "a.mp4",
+      });
+      assert.deepEqual(outcome, { kind: "message", message: MESSAGES.notEntitled });
+      assert.equal(MESSAGES.notEntitled.title, "You don't have access to this video.");
     });
 
     it("says to try later when the service fails or cannot be reached", async () => {
       for (const status of [500, "offline"] as const) {
-        const outcome = await startSession({ fetch: sessionFetch(status).fetch, sessionUrl: "/s" });
+        const outcome = await startSession({
+          fetch: sessionFetch(status).fetch,
+          sessionUrl: "/s",
+          asset: "a.mp4",
+        });
         assert.deepEqual(outcome, { kind: "message", message: MESSAGES.unavailable });
       }
     });

@@ -5,7 +5,7 @@
  * creates the dashboard and the alarm from it.
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
-import { CONVERT_METRICS, METRICS_NAMESPACE } from "../../shared/metrics";
+import { CONVERT_METRICS, ENTITLEMENT_METRICS, METRICS_NAMESPACE } from "../../shared/metrics";
 
 /**
  * MediaConvert's queue metrics, published per queue (dimension `Queue`, the queue's ARN).
@@ -118,6 +118,8 @@ export interface DashboardInputs {
   readonly distributionId: string;
   readonly jobFailureAlarmArn: string;
   readonly cdnAdditionalMetrics: boolean;
+  /** Chart the token function's entitlement refusals. @default false */
+  readonly licenseTokens?: boolean;
 }
 
 /** A metric and how it is drawn. */
@@ -185,6 +187,14 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
     namespace: METRICS_NAMESPACE,
     metricName,
     dimensions: { service: "convert", application: inputs.applicationName },
+    stat: "Sum",
+    label,
+  });
+  // What the token function refuses for want of entitlement (see shared/metrics.ts).
+  const entitlement = (metricName: string, label: string): MetricSpec => ({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensions: { service: "licenseToken" },
     stat: "Sum",
     label,
   });
@@ -269,6 +279,21 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
             region: CLOUDFRONT_METRICS_REGION,
             metrics: [cloudFront(CLOUDFRONT_METRICS.cacheHitRate, "Average", "cache hit rate")],
             yAxis: percent,
+          },
+        ]
+      : []),
+    ...(inputs.licenseTokens
+      ? [
+          {
+            title: "Entitlements (license tokens and sessions)",
+            region,
+            metrics: [
+              entitlement(ENTITLEMENT_METRICS.tokensRefused, "refused: not entitled (403)"),
+              entitlement(
+                ENTITLEMENT_METRICS.entitlementsFailed,
+                "entitlement function failed (503)",
+              ),
+            ],
           },
         ]
       : []),

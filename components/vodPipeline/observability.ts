@@ -38,6 +38,8 @@ export interface ObservabilityArgs {
    * @default false
    */
   readonly cdnAdditionalMetrics?: boolean;
+  /** The stack has a license token service: chart its entitlement refusals. @default false */
+  readonly licenseTokens?: boolean;
 }
 
 /** What {@link createObservability} made. */
@@ -110,7 +112,14 @@ export function createObservability(args: ObservabilityArgs): Observability {
           jobFailureAlarmArn: jobFailureAlarm.arn,
         })
         .apply((names) =>
-          JSON.stringify(dashboardBody({ ...names, applicationName, cdnAdditionalMetrics })),
+          JSON.stringify(
+            dashboardBody({
+              ...names,
+              applicationName,
+              cdnAdditionalMetrics,
+              licenseTokens: args.licenseTokens ?? false,
+            }),
+          ),
         ),
     },
     opts,

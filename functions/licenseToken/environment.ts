@@ -9,6 +9,12 @@ import {
   toPallyConPolicy,
 } from "../../shared/pallyCon";
 import { KEY_PAIR_ID_PATTERN, SESSION_SECONDS_RANGE } from "../../shared/signedCookies";
+import {
+  CLAIM_NAME_PATTERN,
+  DEFAULT_ENTITLEMENT_CLAIM,
+  FUNCTION_ARN_PATTERN,
+} from "../../shared/entitlements";
+import type { EntitlementSettings } from "./entitlement";
 
 /** What the token function is told by its environment. None of it is secret. */
 export interface TokenServiceEnvironment {
@@ -20,6 +26,8 @@ export interface TokenServiceEnvironment {
   readonly siteId: string;
   /** The policy every token carries. */
   readonly policy: LicensePolicy;
+  /** Who may watch what: nothing is granted unless a rule says so. */
+  readonly entitlements: EntitlementSettings;
   /** Present when the service issues CloudFront signed cookies (`POST /session`). */
   readonly signedCookies?: SignedCookieSettings;
 }
@@ -28,7 +36,7 @@ export interface TokenServiceEnvironment {
 export interface SignedCookieSettings {
   /** The CloudFront public key's id, in the distribution's trusted key group. */
   readonly keyPairId: string;
-  /** The host viewers play from: the cookies grant `https://<domain>/*`. */
+  /** The host viewers play from: the cookies grant `https://<domain>/<asset folder>/*`. */
   readonly playbackDomain: string;
   /** How long a session's cookies are accepted, in seconds. */
   readonly sessionSeconds: number;
@@ -72,6 +80,7 @@ export function readTokenServiceEnvironment(env: NodeJS.ProcessEnv): TokenServic
     secretArn: required("PALLYCON_SECRET_ARN"),
     siteId,
     policy,
+    entitlements: readEntitlementSettings(env),
     ...(signedCookies ? { signedCookies } : {}),
   };
 }
@@ -97,4 +106,26 @@ function readSignedCookieSettings(
     throw invalid("SESSION_SECONDS", `not a whole number of seconds from ${min} to ${max}`);
   }
   return { keyPairId, playbackDomain, sessionSeconds };
+}
+
+/**
+ * The entitlement rules. Unset variables grant nothing: no grant-all, the default
+ * claim name, no function.
+ */
+function readEntitlementSettings(env: NodeJS.ProcessEnv): EntitlementSettings {
+  const grantAll = env.ENTITLEMENT_GRANT_ALL ?? "false";
+  if (grantAll !== "true" && grantAll !== "false") {
+    throw new Error("Environment variable ENTITLEMENT_GRANT_ALL is invalid: not true or false");
+  }
+  const claim = env.ENTITLEMENT_CLAIM || DEFAULT_ENTITLEMENT_CLAIM;
+  if (!CLAIM_NAME_PATTERN.test(claim)) {
+    throw new Error("Environment variable ENTITLEMENT_CLAIM is invalid: not a claim name");
+  }
+  const functionArn = env.ENTITLEMENT_FUNCTION_ARN || undefined;
+  if (functionArn !== undefined && !FUNCTION_ARN_PATTERN.test(functionArn)) {
+    throw new Error(
+      "Environment variable ENTITLEMENT_FUNCTION_ARN is invalid: not a Lambda function ARN",
+    );
+  }
+  return { grantAllSignedIn: grantAll === "true", claim, ...(functionArn ? { functionArn } : {}) };
 }

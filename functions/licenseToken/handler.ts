@@ -4,6 +4,8 @@ import type {
   Context,
 } from "aws-lambda";
 import { count, createObservability, instrumented, Observability } from "../common/observability";
+import { EntitlementCheck, entitlementCheckFor } from "./entitlement";
+import { refusal } from "./refusal";
 import type { PallyConKeys } from "./keys";
 import { planTokenRequest } from "./request";
 import { routeKey, SESSION_ROUTE } from "../../shared/tokenRoutes";
@@ -19,6 +21,8 @@ export interface TokenHandlerDependencies {
   readonly now?: () => Date;
   /** @default createObservability("licenseToken") */
   readonly observability?: Observability;
+  /** Who may watch what. @default entitlementCheckFor(settings.entitlements, now) */
+  readonly entitlement?: EntitlementCheck;
 }
 
 /**
@@ -62,6 +66,7 @@ export function createTokenHandler({
   keys,
   now = () => new Date(),
   observability = createObservability("licenseToken"),
+  entitlement = entitlementCheckFor(settings.entitlements, now),
 }: TokenHandlerDependencies) {
   const { logger, metrics } = observability;
   async function handler(
@@ -76,6 +81,16 @@ export function createTokenHandler({
     }
 
     const { userId, cid, drmType } = plan;
+    // Decided before any key is read or token made.
+    const claims = event.requestContext.authorizer.jwt.claims;
+    const refused = refusal(await entitlement(userId, claims, cid), observability, {
+      requestId,
+      userId,
+      cid,
+      route: "token",
+    });
+    if (refused) return refused;
+
     let token: string;
     const timestamp = now();
     try {
@@ -119,10 +134,12 @@ export function createTokenHandler({
  */
 export function createServiceHandler(deps: TokenHandlerDependencies) {
   const observability = deps.observability ?? createObservability("licenseToken");
-  const token = createTokenHandler({ ...deps, observability });
+  // One check, so both routes share the entitlement function's cached answers.
+  const entitlement = deps.entitlement ?? entitlementCheckFor(deps.settings.entitlements, deps.now);
+  const token = createTokenHandler({ ...deps, observability, entitlement });
   const cookies = deps.settings.signedCookies;
   const session = cookies
-    ? createSessionHandler({ ...deps, settings: cookies, observability })
+    ? createSessionHandler({ ...deps, settings: cookies, observability, entitlement })
     : undefined;
   return (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context) =>
     session && event.routeKey === routeKey(SESSION_ROUTE)

@@ -13,7 +13,13 @@ import "../player.css";
 import { AssetPlayback, metadataFetchFailed, planAsset } from "./asset";
 import { resolvePlayerConfig, ResolvedPlayerConfig } from "./config";
 import { chooseKeySystem, KEY_SYSTEMS, PROBE_CONFIGURATION, protectedSource } from "./drm";
-import { MESSAGES, PlayerMessage, playbackFailed, protectionFailed } from "./messages";
+import {
+  MESSAGES,
+  PlayerMessage,
+  PlayerMessageError,
+  playbackFailed,
+  protectionFailed,
+} from "./messages";
 import { enabledLevels, QualityChoice, qualityChoices } from "./quality";
 import { MediaSource, PageRequest, parsePageRequest } from "./request";
 import { startSession } from "./session";
@@ -147,6 +153,8 @@ async function chooseSource(
     });
     return protectedSource({ keySystem, drm, config, token, fetch: (u, i) => fetch(u, i) });
   } catch (error) {
+    // Refused (sign in, no access): no token, so no license request is made.
+    if (error instanceof PlayerMessageError) return void show(error.playerMessage);
     return void show(protectionFailed(error instanceof Error ? error.message : String(error)));
   }
 }
@@ -184,10 +192,11 @@ function qualityMenu(player: Player): void {
  * Gets the signed cookies the media needs, before anything is fetched from it.
  * @returns whether playback may go on; otherwise the page says why not.
  */
-async function startPlaybackSession(sessionUrl: string): Promise<boolean> {
+async function startPlaybackSession(sessionUrl: string, asset: string): Promise<boolean> {
   const outcome = await startSession({
     fetch: (url, init) => fetch(url, init),
     sessionUrl,
+    asset,
     authorization: await viewerAuthorization(),
   });
   if (outcome.kind === "message") show(outcome.message);
@@ -199,7 +208,14 @@ async function main(): Promise<void> {
   const request = parsePageRequest(location.href);
   if (request.kind === "message") return show(request.message);
   const config = await loadConfig();
-  if (config.sessionUrl && !(await startPlaybackSession(config.sessionUrl))) return;
+  // A session covers one asset: a `?src` manifest gets none (its media must be open).
+  if (
+    config.sessionUrl &&
+    request.kind === "asset" &&
+    !(await startPlaybackSession(config.sessionUrl, request.key))
+  ) {
+    return;
+  }
   const playback = await resolvePlayback(request);
   if (!playback) return;
   const source = await chooseSource(playback, config);

@@ -3,7 +3,14 @@
 /** A message shown over the player: a short title and, optionally, a detail line. */
 export interface PlayerMessage {
   readonly kind:
-    "not-found" | "processing" | "failed" | "playback" | "unsupported" | "invalid" | "sign-in";
+    | "not-found"
+    | "processing"
+    | "failed"
+    | "playback"
+    | "unsupported"
+    | "invalid"
+    | "sign-in"
+    | "not-entitled";
   readonly title: string;
   readonly detail?: string;
 }
@@ -38,12 +45,25 @@ export const MESSAGES = {
     title: "Sign in to watch this video.",
     detail: "You are not signed in, or your session has ended. Sign in, then reload this page.",
   },
+  notEntitled: {
+    kind: "not-entitled",
+    title: "You don't have access to this video.",
+    detail: "Your account is not entitled to watch it.",
+  },
   noKeySystem: {
     kind: "unsupported",
     title: "This browser can't play protected video.",
     detail: "Use a browser with Widevine, PlayReady or FairPlay support.",
   },
 } as const satisfies Record<string, PlayerMessage>;
+
+/** A failure that has its own message for the viewer, rather than a generic one. */
+export class PlayerMessageError extends Error {
+  constructor(public readonly playerMessage: PlayerMessage) {
+    super(playerMessage.title);
+    this.name = "PlayerMessageError";
+  }
+}
 
 /** The message for a MediaConvert job that failed, with its error when there is one. */
 export function processingFailed(error?: { code?: number; message?: string }): PlayerMessage {

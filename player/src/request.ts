@@ -15,6 +15,8 @@ export const ASSET_METADATA_FILE = OUTPUT_LAYOUT.metadata;
 export type PageRequest =
   | {
       readonly kind: "asset";
+      /** The upload's key, as given: what the session service is asked for. */
+      readonly key: string;
       /** The asset's folder in the output bucket: the key, or its stand-in. */
       readonly assetPath: string;
       readonly metadataUrl: string;
@@ -68,7 +70,7 @@ export function parsePageRequest(pageUrl: string): PageRequest {
     const file = assetFileKeyForUpload(asset);
     const path = `/${file.split("/").map(encodeURIComponent).join("/")}`;
     const assetPath = file.slice(0, -(ASSET_METADATA_FILE.length + 1));
-    return { kind: "asset", assetPath, metadataUrl: new URL(path, page).href };
+    return { kind: "asset", key: asset, assetPath, metadataUrl: new URL(path, page).href };
   }
 
   if (src !== null) {

@@ -3,11 +3,14 @@
  * the asset's content id and the chosen DRM. Pure: `fetch` is passed in.
  */
 import type { Fetch } from "./drm";
+import { MESSAGES, PlayerMessageError } from "./messages";
 
 /**
  * Asks the token service for a PallyCon license token.
  * Sends `Authorization: Bearer <jwt>` when the embedding site signed the viewer in.
- * @returns the token; throws with a viewer-readable reason on failure.
+ * @returns the token; throws with a viewer-readable reason on failure: a
+ * {@link PlayerMessageError} asking to sign in on 401, or saying the viewer has no
+ * access on 403 (the service's answer to a viewer not entitled to this content).
  */
 export async function requestLicenseToken(args: {
   fetch: Fetch;
@@ -28,9 +31,8 @@ export async function requestLicenseToken(args: {
   } catch {
     throw new Error("The license service could not be reached.");
   }
-  if (response.status === 401 || response.status === 403) {
-    throw new Error("You are not allowed to watch this video. Sign in and try again.");
-  }
+  if (response.status === 401) throw new PlayerMessageError(MESSAGES.signIn);
+  if (response.status === 403) throw new PlayerMessageError(MESSAGES.notEntitled);
   if (!response.ok) throw new Error(`The license service answered HTTP ${response.status}.`);
   let token: unknown;
   try {

@@ -23,6 +23,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
+import { createEntitlementCheck } from "../../functions/licenseToken/entitlement";
 import { createSessionHandler } from "../../functions/licenseToken/session";
 import type { Observability } from "../../functions/common/observability";
 import { buildPlayer } from "../../player/build";
@@ -68,6 +69,11 @@ export interface SignedCookieProtection {
   readonly viewerJwt: string;
   /** @default 3600 */
   readonly sessionSeconds?: number;
+  /**
+   * The viewer's `entitlements` claim, as API Gateway passes an array claim on.
+   * @default "[*]" (everything)
+   */
+  readonly entitlements?: string;
 }
 
 /** The page and media, as CloudFront would serve them. */
@@ -83,6 +89,8 @@ export interface PlaybackServer {
   readonly requests: string[];
   /** Session requests, with the status each was answered with. */
   readonly sessionRequests: Array<{ readonly authorization?: string; readonly status: number }>;
+  /** The body of each session request, in order. */
+  readonly sessionBodies: string[];
   /** Media requests refused for want of valid signed cookies, and why. */
   readonly refusedMedia: Array<{ readonly path: string; readonly verdict: CookieVerdict }>;
   pageUrl(query: string): string;
@@ -96,6 +104,7 @@ export async function startPlaybackServer(args: {
   const files = new Map(buildPlayer().map((file) => [`/player/${file.path}`, file]));
   const requests: string[] = [];
   const sessionRequests: PlaybackServer["sessionRequests"] = [];
+  const sessionBodies: string[] = [];
   const refusedMedia: PlaybackServer["refusedMedia"] = [];
   const state = {
     config: args.config,
@@ -176,7 +185,12 @@ export async function startPlaybackServer(args: {
     if (authorization !== `Bearer ${protection.viewerJwt}`) {
       return answer(401, { "content-type": "application/json" }, '{"message":"Unauthorized"}');
     }
+    const body = await bodyOf(request);
+    sessionBodies.push(body);
     const handler = createSessionHandler({
+      entitlement: createEntitlementCheck({
+        settings: { grantAllSignedIn: false, claim: "entitlements" },
+      }),
       settings: {
         keyPairId: protection.keyPairId,
         playbackDomain: host,
@@ -191,7 +205,19 @@ export async function startPlaybackServer(args: {
     });
     const result = await handler({
       routeKey: "POST /session",
-      requestContext: { requestId: "local", authorizer: { jwt: { claims: { sub: "viewer" } } } },
+      body,
+      requestContext: {
+        requestId: "local",
+        authorizer: {
+          jwt: {
+            claims: {
+              sub: "viewer",
+              exp: String(Math.floor(Date.now() / 1000) + 3600),
+              entitlements: protection.entitlements ?? "[*]",
+            },
+          },
+        },
+      },
     } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer);
     // API Gateway turns each of the 2.0 payload's cookies into a Set-Cookie header.
     answer(
@@ -217,6 +243,7 @@ export async function startPlaybackServer(args: {
       state.protection = protection;
     },
     sessionRequests,
+    sessionBodies,
     refusedMedia,
     get config() {
       return state.config;
@@ -252,6 +279,11 @@ export interface DrmServices {
   readonly licenseRequests: RecordedRequest[];
   /** Every token issued, in order. */
   readonly issuedTokens: string[];
+  /**
+   * Whether the viewer is entitled to a content id: when not, the token service answers
+   * 403 `not_entitled` as the real one does. @default every content id
+   */
+  entitled: (cid: string) => boolean;
   close(): Promise<void>;
 }
 
@@ -279,6 +311,7 @@ export async function startDrmServices(args: {
   const tokenRequests: RecordedRequest[] = [];
   const licenseRequests: RecordedRequest[] = [];
   const issuedTokens: string[] = [];
+  const state = { entitled: (_cid: string) => true };
   const server = createServer(async (request, response) => {
     const cors = {
       "access-control-allow-origin": args.pageOrigin,
@@ -300,6 +333,13 @@ export async function startDrmServices(args: {
     };
     if (request.method === "POST" && request.url === "/token") {
       tokenRequests.push(recorded);
+      const { cid } = JSON.parse(recorded.body) as { cid: string };
+      if (!state.entitled(cid)) {
+        return reply(403, {
+          error: "not_entitled",
+          reason: "The entitlements claim does not name this content",
+        });
+      }
       const token = randomBytes(24).toString("base64");
       issuedTokens.push(token);
       return reply(200, { token });
@@ -332,6 +372,12 @@ export async function startDrmServices(args: {
     tokenRequests,
     licenseRequests,
     issuedTokens,
+    get entitled() {
+      return state.entitled;
+    },
+    set entitled(entitled: (cid: string) => boolean) {
+      state.entitled = entitled;
+    },
     close: () => close(server),
   };
 }

@@ -1,0 +1,114 @@
+/** The entitlement keys: read only with licenseTokens, checked, and a warning when only the default claim can grant. */
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, readStackConfig } from "../config";
+
+const PROJECT = "vod-multidrm";
+const SECRET_KEYS = ["licenseSiteKey", "licenseAccessKey"];
+/** A valid token service; the entitlement keys are added per test. */
+const TOKENS = {
+  licenseTokens: true,
+  licenseSiteId: "TEST",
+  licenseSiteKey: "s".repeat(32),
+  licenseAccessKey: "access",
+  licenseJwtIssuer: "https://issuer.example.com",
+  licenseJwtAudience: ["player"],
+};
+
+/** Reads the stack config with these values; returns it or its problems, and the warnings printed. */
+function read(values: Record<string, unknown>) {
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [
+        `${PROJECT}:${key}`,
+        typeof value === "string" ? value : JSON.stringify(value),
+      ]),
+    ),
+    SECRET_KEYS.filter((key) => key in values).map((key) => `${PROJECT}:${key}`),
+  );
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+  try {
+    return { config: readStackConfig(), problems: [] as string[], warnings };
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return { config: undefined, problems: error.problems, warnings };
+  } finally {
+    console.warn = warn;
+  }
+}
+
+describe("stack configuration: entitlements", () => {
+  before(async () => {
+    await pulumi.runtime.setMocks(
+      { newResource: (args) => ({ id: args.name, state: args.inputs }), call: () => ({}) },
+      PROJECT,
+      "test",
+    );
+  });
+
+  it("grants nothing by default, and warns that only the entitlements claim can grant", () => {
+    const { config, warnings } = read(TOKENS);
+    assert.deepEqual(config?.licenseTokens?.entitlements, {
+      grantAllSignedIn: false,
+      claim: "entitlements",
+      requiredScopes: [],
+    });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /only users whose JWT carries an "entitlements" claim/);
+    for (const key of [
+      "licenseEntitlementClaim",
+      "licenseEntitlementFunctionArn",
+      "licenseGrantAllSignedIn",
+    ]) {
+      assert.ok(warnings[0].includes(`${PROJECT}:${key}`), key);
+    }
+    assert.match(warnings[0], /not for paid content/);
+  });
+
+  it("reads each key, and says nothing more once the stack chose how to grant", () => {
+    const arn = "arn:aws:lambda:eu-west-1:123456789012:function:catalogue:live";
+    const { config, warnings } = read({
+      ...TOKENS,
+      licenseEntitlementClaim: "custom:catalogue",
+      licenseRequiredScopes: ["video/watch"],
+      licenseEntitlementFunctionArn: arn,
+    });
+    assert.deepEqual(config?.licenseTokens?.entitlements, {
+      grantAllSignedIn: false,
+      claim: "custom:catalogue",
+      requiredScopes: ["video/watch"],
+      functionArn: arn,
+    });
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(read({ ...TOKENS, licenseGrantAllSignedIn: true }).warnings, []);
+  });
+
+  it("refuses values that cannot work, naming each key", () => {
+    const { problems } = read({
+      ...TOKENS,
+      licenseGrantAllSignedIn: true,
+      licenseEntitlementFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:catalogue",
+      licenseEntitlementClaim: "my claim",
+      licenseRequiredScopes: ["video watch"],
+    });
+    assert.deepEqual(problems, [
+      `${PROJECT}:licenseEntitlementClaim: "my claim" must be a JWT claim name: 1-256 printable characters, no spaces`,
+      `${PROJECT}:licenseRequiredScopes: must be a list of OAuth scope names (no spaces or quotes), such as ["video/watch"]`,
+      `${PROJECT}:licenseGrantAllSignedIn: cannot be combined with ${PROJECT}:licenseEntitlementFunctionArn: with it, the function would never be asked`,
+    ]);
+    assert.match(
+      read({ ...TOKENS, licenseEntitlementFunctionArn: "catalogue" }).problems.join("\n"),
+      /licenseEntitlementFunctionArn: "catalogue" must be a Lambda function ARN/,
+    );
+  });
+
+  it("refuses an entitlement key without licenseTokens, and reads none", () => {
+    const { problems } = read({ licenseGrantAllSignedIn: true });
+    assert.deepEqual(problems, [
+      `${PROJECT}:licenseGrantAllSignedIn: needs ${PROJECT}:licenseTokens set to true: it configures the token service`,
+    ]);
+    assert.equal(read({}).config?.licenseTokens?.entitlements, undefined);
+  });
+});
