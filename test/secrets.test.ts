@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import * as path from "node:path";
-import { isSecret, PlannedStack, runUnderMocks } from "../plan/mockCloud";
+import { isSecret, PlannedStack } from "../plan/mockCloud";
 import { readPlanConfig } from "../plan/stackConfig";
+import { runWholeProgram } from "./support/mockProgram";
 import { AWS } from "./support/resourceTypes";
 
 /** A real key pair for signed cookies: the program parses and matches the keys. */
@@ -77,10 +78,10 @@ describe("secrets in the prod stack", () => {
   let plan: PlannedStack;
   before(async () => {
     const config = readPlanConfig(path.resolve(__dirname, ".."), "prod");
-    plan = await runUnderMocks(
-      { ...config, values: { ...config.values, ...ALSO_ON, ...CANARIES } },
-      async () => require("../index"),
-    );
+    plan = await runWholeProgram({
+      ...config,
+      values: { ...config.values, ...ALSO_ON, ...CANARIES },
+    });
   });
 
   for (const [key, secret] of Object.entries(CANARIES)) {
