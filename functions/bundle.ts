@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import type { BuildOptions } from "esbuild";
-import { build, bundleFile } from "../build/bundles";
+import { build, bundleFile } from "../bundling/bundles";
 
 /** The Lambda handlers this program deploys, each a folder under `functions/`. */
 export const FUNCTION_NAMES = ["convert", "metadata", "licenseToken"] as const;
@@ -10,7 +10,7 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 export interface FunctionBundle {
   readonly code: string;
   readonly bytes: number;
-  /** `index.js` on disk, relative to the project (see build/bundles.ts). */
+  /** `index.js` on disk, relative to the project (see bundling/bundles.ts). */
   readonly indexFile: string;
   /**
    * Files the handler reads beside `index.js` at run time, by their name in the

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { BuildOptions, buildSync, OutputFile } from "esbuild";
-import { build, ROOT } from "../build/bundles";
+import { build, ROOT } from "../bundling/bundles";
 
 /** One file of the page, with the headers S3 should serve it with. */
 export interface PlayerFile {

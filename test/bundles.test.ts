@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import { buildSync } from "esbuild";
-import { ROOT } from "../build/bundles";
+import { ROOT } from "../bundling/bundles";
 import { lambdaFunction } from "../components/common/lambdaFunction";
 import { bundleFunction, FUNCTION_NAMES, FUNCTIONS_BUILD, FunctionName } from "../functions/bundle";
 import { PlannedStack } from "../plan/mockCloud";

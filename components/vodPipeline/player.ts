@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleFile } from "../../build/bundles";
+import { bundleFile } from "../../bundling/bundles";
 import { buildPlayer, PAGE_CACHE_CONTROL } from "../../player/build";
 import {
   PLAYER_SECURITY_HEADERS,
