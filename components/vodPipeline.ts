@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HLS_MANIFEST_PATH, OUTPUT_LAYOUT } from "../shared/outputLayout";
+import {
+  DEFAULT_DRM_PACKAGING,
+  DrmPackaging,
+  HLS_MANIFEST_PATH,
+  OUTPUT_LAYOUT,
+} from "../shared/outputLayout";
 import { accountContext } from "./common/account";
 import { lambdaFunction } from "./common/lambdaFunction";
 import { DEFAULT_LOG_RETENTION_DAYS } from "./common/logRetention";
@@ -77,6 +82,13 @@ export interface VodDrmArgs {
   readonly executeApiArn: pulumi.Input<string>;
   /** Keep the clear HLS ladder and MP4 too (unencrypted copies). @default false */
   readonly clearOutputs?: boolean;
+  /**
+   * `separate`: a DASH group (Widevine + PlayReady, CENC) and a FairPlay HLS group, the
+   * ladder encoded twice. `cmaf`: one CMAF group (`cbcs`) with a DASH and an HLS
+   * manifest over the same segments.
+   * @default DEFAULT_DRM_PACKAGING ("separate")
+   */
+  readonly packaging?: DrmPackaging;
 }
 
 /** The license token service, as the pipeline deploys it (CORS and logs from the pipeline). */
@@ -269,7 +281,11 @@ export class VodPipeline extends pulumi.ComponentResource {
       deadLetterQueue: this.deadLetterQueue,
       logRetentionDays,
       transcoding,
-      drm: drm && { ...drm, clearOutputs: drm.clearOutputs ?? false },
+      drm: drm && {
+        ...drm,
+        clearOutputs: drm.clearOutputs ?? false,
+        packaging: drm.packaging ?? DEFAULT_DRM_PACKAGING,
+      },
       assetMetadataFiles,
     });
     this.queue = transcoder.queue;

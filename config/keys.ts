@@ -23,6 +23,7 @@ import {
 import { DEFAULT_LICENSE_SERVER_URL } from "../player/src/config";
 import { DEFAULT_ENTITLEMENT_CLAIM } from "../shared/entitlements";
 import { DEFAULT_LICENSE_POLICY } from "../shared/pallyCon";
+import { DEFAULT_DRM_PACKAGING } from "../shared/outputLayout";
 
 export { LOG_RETENTION_DAYS } from "../components/common/logRetention";
 export { PRICE_CLASSES } from "../components/vodPipeline/delivery";
@@ -76,6 +77,7 @@ export const CONFIG_DEFAULTS = {
   // DRM for on-demand assets
   vodDrm: false,
   vodDrmClearOutputs: false,
+  vodDrmPackaging: DEFAULT_DRM_PACKAGING as string,
   // The encrypted live channel
   liveChannel: false,
   liveContentId: "",
@@ -158,7 +160,7 @@ export const CONFIG_GROUPS = {
     "kmsGatewayThrottlingBurstLimit",
     "kmsGatewayManageAccountLogRole",
   ],
-  vodDrm: ["vodDrm", "vodDrmClearOutputs"],
+  vodDrm: ["vodDrm", "vodDrmClearOutputs", "vodDrmPackaging"],
   liveChannel: ["liveChannel", "liveContentId", "liveKeyRotationIntervalSeconds", "liveCmaf"],
   licenseTokens: [
     "licenseTokens",

@@ -1,5 +1,6 @@
 /** DRM for on-demand assets (`vodDrm*`): SPEKE-encrypted outputs, keys through the gateway. */
 import type { VodDrmArgs } from "../components/vodPipeline";
+import { DRM_PACKAGINGS, DrmPackaging } from "../shared/outputLayout";
 import { needsGateway } from "./kmsGateway";
 import type { ConfigReader } from "./reader";
 
@@ -7,11 +8,24 @@ import type { ConfigReader } from "./reader";
 export interface VodDrmConfig extends Omit<VodDrmArgs, "spekeUrl" | "executeApiArn"> {
   /** Keep the clear HLS and MP4 next to the encrypted outputs. */
   readonly clearOutputs: boolean;
+  /** `separate` (DASH + FairPlay HLS groups) or `cmaf` (one CMAF group for all three DRMs). */
+  readonly packaging: DrmPackaging;
 }
 
 /** Reads VOD DRM's settings, or undefined when `vodDrm` is off. */
 export function readVodDrm(r: ConfigReader, hasGateway: boolean): VodDrmConfig | undefined {
   if (!r.flag("vodDrm")) return undefined;
   r.check("vodDrm", hasGateway, needsGateway(r));
-  return { clearOutputs: r.flag("vodDrmClearOutputs") };
+  const packaging = r.text("vodDrmPackaging");
+  r.check(
+    "vodDrmPackaging",
+    (DRM_PACKAGINGS as readonly string[]).includes(packaging),
+    `"${packaging}" must be one of ${DRM_PACKAGINGS.join(", ")}`,
+  );
+  return {
+    clearOutputs: r.flag("vodDrmClearOutputs"),
+    packaging: (DRM_PACKAGINGS as readonly string[]).includes(packaging)
+      ? (packaging as DrmPackaging)
+      : "separate",
+  };
 }

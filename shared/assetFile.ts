@@ -15,6 +15,7 @@
  * writes.
  */
 import type { DrmType } from "./drm";
+import type { DrmPackaging } from "./outputLayout";
 
 /**
  * What the convert function read from the upload before it made the job (with
@@ -60,9 +61,15 @@ export interface AssetMetadata {
   readonly drm?: {
     /** The SPEKE resource id the keys were made for: the `cid` of license tokens. */
     readonly contentId: string;
-    /** DASH, CENC: Widevine and PlayReady. */
+    /**
+     * `separate`: the DASH and HLS manifests have segments of their own (CENC `cenc`
+     * fMP4, SAMPLE-AES TS). `cmaf`: both manifests list the same `cbcs` fMP4 segments.
+     * Absent in files written before the option: `separate`.
+     */
+    readonly packaging?: DrmPackaging;
+    /** DASH: Widevine and PlayReady (CENC `cenc`, or `cbcs` when `packaging` is cmaf). */
     readonly dash: { readonly url: string; readonly systems: readonly DrmType[] };
-    /** HLS, SAMPLE-AES: FairPlay. */
+    /** HLS: FairPlay (SAMPLE-AES TS, or `cbcs` fMP4 when `packaging` is cmaf). */
     readonly hls: { readonly url: string; readonly systems: readonly DrmType[] };
   };
   /** For ERROR: MediaConvert's error code and message. */

@@ -40,6 +40,12 @@ export const OUTPUT_LAYOUT = {
   dash: "dash/index",
   /** DRM: FairPlay HLS. MediaConvert appends `.m3u8`, as for the clear HLS. */
   hlsFairPlay: "hls-fairplay/index",
+  /**
+   * DRM with `cmaf` packaging: one set of fMP4 segments (`cbcs`) and two manifests over
+   * them, both written by the one CMAF group. MediaConvert appends `.mpd` (Widevine +
+   * PlayReady) and `.m3u8` (FairPlay), and `_<height>`, `_audio` for the outputs.
+   */
+  cmaf: "cmaf/index",
   /** The asset's status and playback file: PROCESSING from the convert function, then COMPLETE or ERROR. */
   metadata: "asset.json",
 } as const;
@@ -50,6 +56,23 @@ export const HLS_MANIFEST_PATH = `${OUTPUT_LAYOUT.hls}.m3u8`;
 export const DASH_MANIFEST_PATH = `${OUTPUT_LAYOUT.dash}.mpd`;
 /** The FairPlay HLS main manifest, relative to the asset's prefix. */
 export const HLS_FAIRPLAY_MANIFEST_PATH = `${OUTPUT_LAYOUT.hlsFairPlay}.m3u8`;
+
+/** The CMAF DASH manifest (Widevine + PlayReady), relative to the asset's prefix. */
+export const CMAF_DASH_MANIFEST_PATH = `${OUTPUT_LAYOUT.cmaf}.mpd`;
+/** The CMAF HLS main manifest (FairPlay), over the same segments as the DASH one. */
+export const CMAF_HLS_MANIFEST_PATH = `${OUTPUT_LAYOUT.cmaf}.m3u8`;
+
+/**
+ * How an encrypted asset is packaged (`vodDrmPackaging`):
+ * - `separate`: a DASH group (Widevine + PlayReady, CENC `cenc`) and an HLS group
+ *   (FairPlay, SAMPLE-AES TS): the ladder is encoded and stored twice;
+ * - `cmaf`: one CMAF group, `cbcs`, whose DASH manifest signals Widevine + PlayReady
+ *   and whose HLS manifest signals FairPlay, over the same fMP4 segments.
+ */
+export const DRM_PACKAGINGS = ["separate", "cmaf"] as const;
+export type DrmPackaging = (typeof DRM_PACKAGINGS)[number];
+/** The seed's two groups, until CMAF is proven on every target device. */
+export const DEFAULT_DRM_PACKAGING: DrmPackaging = "separate";
 
 /** The asset file's key for an output prefix. */
 export const assetFileKey = (prefix: string): string => `${prefix}/${OUTPUT_LAYOUT.metadata}`;

@@ -451,10 +451,28 @@ describe("stack configuration", () => {
     it("keeps clear outputs off with VOD DRM unless asked", () => {
       assert.deepEqual(readWithToken({ kmsGateway: true, vodDrm: true }).vodDrm, {
         clearOutputs: false,
+        packaging: "separate",
       });
       assert.deepEqual(
         readWithToken({ kmsGateway: true, vodDrm: true, vodDrmClearOutputs: true }).vodDrm,
-        { clearOutputs: true },
+        { clearOutputs: true, packaging: "separate" },
+      );
+    });
+
+    it("packages VOD DRM as separate DASH and HLS groups unless vodDrmPackaging is cmaf", () => {
+      const drm = { kmsGateway: true, vodDrm: true };
+      assert.equal(readWithToken(drm).vodDrm?.packaging, "separate");
+      assert.equal(readWithToken({ ...drm, vodDrmPackaging: "cmaf" }).vodDrm?.packaging, "cmaf");
+    });
+
+    it("names vodDrmPackaging when it is neither separate nor cmaf", () => {
+      assert.throws(
+        () => readWithToken({ kmsGateway: true, vodDrm: true, vodDrmPackaging: "CMAF" }),
+        (error) =>
+          error instanceof ConfigError &&
+          error.problems.includes(
+            'vod-multidrm:vodDrmPackaging: "CMAF" must be one of separate, cmaf',
+          ),
       );
     });
 

@@ -25,6 +25,7 @@ const drmJob = (keepClearOutputs = false): JobSettings =>
   buildJobSettings("s3://src/a.mp4", "out", "a", PROFILE, {
     spekeUrl: SPEKE_URL,
     keepClearOutputs,
+    packaging: "separate",
     contentId: CONTENT_ID,
   });
 const named = (settings: JobSettings, name: string): OutputGroup => {
@@ -278,10 +279,12 @@ describe("convert: DRM settings from the environment", () => {
     assert.deepEqual(readConvertEnvironment(on).drm, {
       spekeUrl: SPEKE_URL,
       keepClearOutputs: true,
+      packaging: "separate",
     });
     assert.deepEqual(readConvertEnvironment(off).drm, {
       spekeUrl: SPEKE_URL,
       keepClearOutputs: false,
+      packaging: "separate",
     });
   });
 

@@ -211,6 +211,7 @@ describe("metadata: the asset file of a DRM job", () => {
       ],
       drm: {
         contentId: CONTENT_ID,
+        packaging: "separate",
         dash: {
           url: `${DOMAIN}/films/Le%20Film.mp4/dash/index.mpd`,
           systems: ["Widevine", "PlayReady"],

@@ -3,7 +3,7 @@
  * out the way MediaConvert writes it, served with the deployed CSP.
  */
 import * as assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Browser, BrowserContext, chromium, Page } from "playwright-core";
@@ -35,6 +35,7 @@ import {
 declare const document: any;
 declare const window: any;
 declare const sessionStorage: { setItem(key: string, value: string): void };
+declare const performance: { getEntriesByType(type: string): Array<{ name: string }> };
 
 /** Screenshots and other evidence, kept out of git. */
 const ARTIFACTS = path.resolve(__dirname, "..", "test-artifacts");
@@ -214,6 +215,42 @@ suite(suiteTitle, function () {
     assert.ok(licenses.length >= 1, "a license was requested");
     for (const license of licenses) assert.equal(license.headers[LICENSE_TOKEN_HEADER], token);
     await page.screenshot({ path: path.join(ARTIFACTS, "player-drm.png") });
+  });
+
+  it("plays the cbcs CMAF asset's DASH manifest through ClearKey, with the token on every license request", async () => {
+    const tokensBefore = drm.issuedTokens.length;
+    const licensesBefore = drm.licenseRequests.length;
+    // The stream is cbcs, as MediaConvert's CMAF group writes it: the init segment's
+    // scheme type box says so, and so does the MPD.
+    const init = readFileSync(path.join(workdir, ASSETS.cmaf, "cmaf/index_video_init.mp4"));
+    const schm = init.indexOf("schm");
+    assert.ok(schm > 0, "the init segment has a scheme type box");
+    assert.equal(init.subarray(schm + 8, schm + 12).toString("latin1"), "cbcs");
+    const mpd = readFileSync(path.join(workdir, ASSETS.cmaf, "cmaf/index.mpd"), "utf8");
+    assert.match(
+      mpd,
+      /<ContentProtection value="cbcs" schemeIdUri="urn:mpeg:dash:mp4protection:2011"/,
+    );
+
+    await open(`?asset=${ASSETS.cmaf}`);
+    await playUntil(1);
+    assert.equal(await page.locator("#vod").getAttribute("data-key-system"), "org.w3.clearkey");
+    const sources = await page.evaluate(() =>
+      performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname),
+    );
+    assert.ok(
+      sources.some((p) => p.endsWith(`/${ASSETS.cmaf}/cmaf/index.mpd`)),
+      "the CMAF DASH manifest was played",
+    );
+    assert.ok(
+      sources.some((p) => /\/cmaf\/index_video_\d+\.mp4$/.test(p)),
+      "its segments were fetched",
+    );
+    const token = drm.issuedTokens[tokensBefore];
+    const licenses = drm.licenseRequests.slice(licensesBefore);
+    assert.ok(licenses.length >= 1, "a license was requested");
+    for (const license of licenses) assert.equal(license.headers[LICENSE_TOKEN_HEADER], token);
+    await page.screenshot({ path: path.join(ARTIFACTS, "player-cmaf-cbcs.png") });
   });
 
   it("shows the license server's error code when it refuses with HTTP 200 and JSON, as PallyCon does", async () => {

@@ -405,6 +405,15 @@ describe("VodPipeline", () => {
       const keep = await runProgram(pipeline({ drm: { ...drm, clearOutputs: true } }));
       assert.equal(env(keep).DRM_CLEAR_OUTPUTS, "true");
     });
+
+    it("tells the convert function the DRM packaging: separate by default, or cmaf", async () => {
+      const env = (p: PlannedStack) =>
+        named(p, FUNCTION, "vod-convert").inputs.environment.variables;
+      assert.equal(env(encrypted).DRM_PACKAGING, "separate");
+      assert.equal(env(plan).DRM_PACKAGING, undefined);
+      const cmaf = await runProgram(pipeline({ drm: { ...drm, packaging: "cmaf" } }));
+      assert.equal(env(cmaf).DRM_PACKAGING, "cmaf");
+    });
   });
 
   it("exposes the upload bucket, playback URL patterns, topic and dead-letter queue", () => {

@@ -14,6 +14,7 @@ import {
   RateControl,
   Rendition,
 } from "../../shared/ladder";
+import type { DrmPackaging } from "../../shared/outputLayout";
 import type { AccountContext } from "../common/account";
 import { policyDocument, trustPolicy } from "../common/iam";
 import { lambdaFunction } from "../common/lambdaFunction";
@@ -62,6 +63,7 @@ export interface TranscodingDrm {
   readonly spekeUrl: pulumi.Input<string>;
   readonly executeApiArn: pulumi.Input<string>;
   readonly clearOutputs: boolean;
+  readonly packaging: DrmPackaging;
 }
 
 export interface TranscodingArgs {
@@ -188,7 +190,13 @@ export function createTranscoding(args: TranscodingArgs) {
       RATE_CONTROL: ladderRateControl,
       QVBR_QUALITY_LEVEL: String(ladderQvbrQualityLevel),
       // The gateway's URL only: the gateway adds the enc-token itself.
-      ...(drm ? { SPEKE_URL: drm.spekeUrl, DRM_CLEAR_OUTPUTS: String(drm.clearOutputs) } : {}),
+      ...(drm
+        ? {
+            SPEKE_URL: drm.spekeUrl,
+            DRM_CLEAR_OUTPUTS: String(drm.clearOutputs),
+            DRM_PACKAGING: drm.packaging,
+          }
+        : {}),
     },
     statements: [
       {

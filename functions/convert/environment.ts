@@ -22,6 +22,7 @@ import {
   validateLadder,
   validateQvbrQualityLevel,
 } from "../../shared/ladder";
+import { DEFAULT_DRM_PACKAGING, DRM_PACKAGINGS, DrmPackaging } from "../../shared/outputLayout";
 
 /** A MediaConvert queue's ARN: `arn:<partition>:mediaconvert:<region>:<account>:queues/<name>`. */
 const QUEUE_ARN = /^arn:aws[a-z-]*:mediaconvert:[a-z0-9-]+:\d{12}:queues\/[A-Za-z0-9_-]+$/;
@@ -164,7 +165,9 @@ function readAutomatedAbr(env: NodeJS.ProcessEnv): AutomatedAbrLimits | undefine
 /**
  * DRM is on when `SPEKE_URL` is set: the https URL of the SPEKE proxy (API Gateway
  * in front of the PallyCon KMS). `DRM_CLEAR_OUTPUTS` (`true` or `false`, default
- * false) also keeps the clear HLS and MP4. Neither set: DRM is off.
+ * false) also keeps the clear HLS and MP4. `DRM_PACKAGING` (`separate` or `cmaf`,
+ * default separate) picks the DASH + FairPlay HLS groups or the one CMAF group.
+ * None set: DRM is off.
  *
  * The URL must carry no secret: the gateway adds the KMS token on the server side.
  * So a query string, a fragment or credentials are refused, and error messages
@@ -173,10 +176,12 @@ function readAutomatedAbr(env: NodeJS.ProcessEnv): AutomatedAbrLimits | undefine
 function readDrmSettings(env: NodeJS.ProcessEnv): DrmSettings | undefined {
   const spekeUrl = env.SPEKE_URL;
   const clearOutputs = env.DRM_CLEAR_OUTPUTS;
+  const packaging = env.DRM_PACKAGING;
   if (!spekeUrl) {
-    if (clearOutputs) {
+    const stray = clearOutputs ? "DRM_CLEAR_OUTPUTS" : packaging ? "DRM_PACKAGING" : undefined;
+    if (stray) {
       throw new Error(
-        "Environment variable DRM_CLEAR_OUTPUTS is set but SPEKE_URL is not: it only applies with DRM on",
+        `Environment variable ${stray} is set but SPEKE_URL is not: it only applies with DRM on`,
       );
     }
     return undefined;
@@ -201,5 +206,14 @@ function readDrmSettings(env: NodeJS.ProcessEnv): DrmSettings | undefined {
       `Environment variable DRM_CLEAR_OUTPUTS is invalid: "${clearOutputs}" is not true or false`,
     );
   }
-  return { spekeUrl, keepClearOutputs: clearOutputs === "true" };
+  if (packaging && !(DRM_PACKAGINGS as readonly string[]).includes(packaging)) {
+    throw new Error(
+      `Environment variable DRM_PACKAGING is invalid: "${packaging}" is not ${DRM_PACKAGINGS.join(" or ")}`,
+    );
+  }
+  return {
+    spekeUrl,
+    keepClearOutputs: clearOutputs === "true",
+    packaging: (packaging || DEFAULT_DRM_PACKAGING) as DrmPackaging,
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * Typed builders for the MediaConvert job: the HLS ladder, the MP4 and the
  * thumbnails, which reproduce the source design's `job.json`, and, when DRM is
- * on, the encrypted DASH and FairPlay HLS groups over the same ladder.
+ * on, the encrypted DASH and FairPlay HLS groups over the same ladder, or one
+ * encrypted CMAF group in their place (`cmaf` packaging).
  *
  * With the source's facts (see `./probe`), every video output is fitted to it (see
  * `shared/ladderFit.ts`); without them, the configured sizes are used as they stand.
@@ -9,6 +10,8 @@
  */
 import type {
   AudioDescription,
+  CmafEncryptionSettings,
+  ContainerSettings,
   DashIsoEncryptionSettings,
   H264Settings,
   HlsEncryptionSettings,
@@ -20,7 +23,12 @@ import type {
   VideoDescription,
 } from "@aws-sdk/client-mediaconvert";
 import type { SourceFacts } from "../../shared/assetFile";
-import { dashIsoEncryption, DrmJobOptions, fairPlayHlsEncryption } from "./drmGroups";
+import {
+  cmafEncryption,
+  dashIsoEncryption,
+  DrmJobOptions,
+  fairPlayHlsEncryption,
+} from "./drmGroups";
 import { AutomatedAbrLimits, RateControl, Rendition, renditionName } from "../../shared/ladder";
 import { MP4_RENDITION, outputSizes, THUMBNAIL_SIZE } from "../../shared/ladderFit";
 import { OUTPUT_LAYOUT } from "../../shared/outputLayout";
@@ -268,6 +276,77 @@ export function dashIsoGroup(
 }
 
 /**
+ * The CMAF group: the ladder packaged once as fMP4 segments, with a DASH manifest and
+ * an HLS manifest over them (`<destination>.mpd`, `<destination>.m3u8`). Each output of
+ * a CMAF group holds a single track, so video and audio are separate outputs here as
+ * in the DASH group: one video-only output per ladder step (or one automated ABR base
+ * output) and one AAC audio-only output, which the HLS manifest lists as the
+ * `program_audio` rendition group of every video variant. Segments and fragments as
+ * in the DASH group.
+ * @see https://docs.aws.amazon.com/mediaconvert/latest/apireference/jobs.html#jobs-model-cmafgroupsettings
+ * @see https://docs.aws.amazon.com/mediaconvert/latest/apireference/jobs.html#jobs-model-cmfcsettings
+ */
+export function cmafGroup(
+  destination: string,
+  profile: EncodingProfile,
+  encryption?: CmafEncryptionSettings,
+): OutputGroup {
+  // Every video variant plays with the one audio rendition group.
+  const container: ContainerSettings = {
+    Container: "CMFC",
+    CmfcSettings: { AudioRenditionSets: HLS_AUDIO_GROUP },
+  };
+  const video: Output[] = profile.automatedAbr
+    ? [
+        {
+          NameModifier: "_video",
+          ContainerSettings: container,
+          VideoDescription: automatedAbrVideo(),
+        },
+      ]
+    : profile.ladder.map((rendition) => ({
+        NameModifier: renditionName(rendition),
+        ContainerSettings: container,
+        VideoDescription: videoDescription(rendition, profile),
+      }));
+  const audio: Output = {
+    NameModifier: "_audio",
+    ContainerSettings: {
+      Container: "CMFC",
+      CmfcSettings: {
+        AudioGroupId: HLS_AUDIO_GROUP,
+        AudioTrackType: "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT",
+      },
+    },
+    AudioDescriptions: [aacAudio()],
+  };
+  return {
+    Name: "CMAF",
+    ...(profile.automatedAbr
+      ? { AutomatedEncodingSettings: automatedEncodingSettings(profile.automatedAbr) }
+      : {}),
+    OutputGroupSettings: {
+      Type: "CMAF_GROUP_SETTINGS",
+      CmafGroupSettings: {
+        Destination: destination,
+        SegmentLength: SEGMENT_SECONDS,
+        FragmentLength: 2,
+        SegmentControl: "SEGMENTED_FILES",
+        WriteDashManifest: "ENABLED",
+        WriteHlsManifest: "ENABLED",
+        MpdProfile: "MAIN_PROFILE",
+        CodecSpecification: "RFC_4281",
+        StreamInfResolution: "INCLUDE",
+        ManifestDurationFormat: "INTEGER",
+        ClientCache: "ENABLED",
+        ...(encryption ? { Encryption: encryption } : {}),
+      },
+    },
+    Outputs: [...video, audio],
+  };
+}
+
+/**
  * The progressive-download MP4: moov atom first, so playback starts before download
  * ends. `rendition`: its size and bitrate, fitted to the source.
  */
@@ -358,8 +437,9 @@ export function fileInput(inputUrl: string, { rotate = false } = {}): Input {
  *
  * - Without DRM: the HLS ladder, the MP4 and the thumbnails.
  * - With DRM: the thumbnails (posters), the DASH group (Widevine + PlayReady) and
- *   the FairPlay HLS group. The clear HLS and MP4 are unencrypted copies of the
- *   content, so they are written only when `drm.keepClearOutputs` says so.
+ *   the FairPlay HLS group; or, with `cmaf` packaging, the one CMAF group in their
+ *   place. The clear HLS and MP4 are unencrypted copies of the content, so they are
+ *   written only when `drm.keepClearOutputs` says so.
  */
 export function buildJobSettings(
   inputUrl: string,
@@ -372,7 +452,7 @@ export function buildJobSettings(
   const destination = (path: string) => `s3://${outputBucket}/${prefix}/${path}`;
   const clear = drm === undefined || drm.keepClearOutputs;
   const sizes = outputSizes(configured.ladder, source);
-  // Every streaming group (clear HLS, DASH, FairPlay HLS) encodes the same fitted ladder.
+  // Every streaming group (clear HLS, DASH, FairPlay HLS, CMAF) encodes the same fitted ladder.
   const profile: EncodingProfile = { ...configured, ladder: sizes.ladder };
   return {
     TimecodeConfig: { Source: "ZEROBASED" },
@@ -385,15 +465,25 @@ export function buildJobSettings(
           ]
         : []),
       thumbnailGroup(destination(OUTPUT_LAYOUT.thumbnails), sizes.thumbnails),
-      ...(drm
-        ? [
-            dashIsoGroup(destination(OUTPUT_LAYOUT.dash), profile, dashIsoEncryption(drm)),
-            hlsGroup(destination(OUTPUT_LAYOUT.hlsFairPlay), profile, {
-              name: "HLS FairPlay",
-              encryption: fairPlayHlsEncryption(drm),
-            }),
-          ]
-        : []),
+      ...(drm ? encryptedGroups(destination, profile, drm) : []),
     ],
   };
+}
+
+/** The encrypted groups, by packaging: DASH + FairPlay HLS, or the one CMAF group. */
+function encryptedGroups(
+  destination: (path: string) => string,
+  profile: EncodingProfile,
+  drm: DrmJobOptions,
+): OutputGroup[] {
+  if (drm.packaging === "cmaf") {
+    return [cmafGroup(destination(OUTPUT_LAYOUT.cmaf), profile, cmafEncryption(drm))];
+  }
+  return [
+    dashIsoGroup(destination(OUTPUT_LAYOUT.dash), profile, dashIsoEncryption(drm)),
+    hlsGroup(destination(OUTPUT_LAYOUT.hlsFairPlay), profile, {
+      name: "HLS FairPlay",
+      encryption: fairPlayHlsEncryption(drm),
+    }),
+  ];
 }

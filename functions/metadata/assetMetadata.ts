@@ -10,6 +10,8 @@
  */
 import {
   assetFileKey,
+  CMAF_DASH_MANIFEST_PATH,
+  CMAF_HLS_MANIFEST_PATH,
   DASH_MANIFEST_PATH,
   HLS_FAIRPLAY_MANIFEST_PATH,
   HLS_MANIFEST_PATH,
@@ -89,6 +91,9 @@ const MANIFESTS = [
   { kind: "hls", type: "HLS_GROUP", path: HLS_MANIFEST_PATH },
   { kind: "hlsFairPlay", type: "HLS_GROUP", path: HLS_FAIRPLAY_MANIFEST_PATH },
   { kind: "dash", type: "DASH_ISO_GROUP", path: DASH_MANIFEST_PATH },
+  // One CMAF group reports both of its main manifests.
+  { kind: "cmafDash", type: "CMAF_GROUP", path: CMAF_DASH_MANIFEST_PATH },
+  { kind: "cmafHls", type: "CMAF_GROUP", path: CMAF_HLS_MANIFEST_PATH },
 ] as const;
 type ManifestKind = (typeof MANIFESTS)[number]["kind"];
 
@@ -198,8 +203,8 @@ function otherJob(detail: JobStateDetail, status: string, applicationName: strin
 /**
  * Plans the COMPLETE file for a COMPLETE event of this application, under the
  * asset's prefix in the output bucket. The prefix comes from whichever manifest
- * the job wrote (clear HLS, FairPlay HLS or DASH). Anything else is a skip with
- * a reason.
+ * the job wrote (clear HLS, FairPlay HLS, DASH, or the CMAF group's two). Anything
+ * else is a skip with a reason.
  */
 export function planAssetMetadata(
   detail: JobStateDetail,
@@ -224,17 +229,31 @@ export function planAssetMetadata(
   const clearHls = manifests.get("hls");
   const fairPlay = manifests.get("hlsFairPlay");
   const dash = manifests.get("dash");
+  const cmafDash = manifests.get("cmafDash");
+  const cmafHls = manifests.get("cmafHls");
   let drm: AssetMetadata["drm"];
-  if (fairPlay || dash) {
+  if (fairPlay || dash || cmafDash || cmafHls) {
     const contentId = detail.userMetadata?.contentId;
-    if (!fairPlay || !dash) return skip("the job has only one of the DASH and FairPlay manifests");
+    const cmaf = cmafDash !== undefined || cmafHls !== undefined;
+    if (cmaf && (fairPlay || dash)) {
+      return skip("the job has both CMAF and separate DASH/FairPlay manifests");
+    }
+    const [dashManifest, hlsManifest] = cmaf ? [cmafDash, cmafHls] : [dash, fairPlay];
+    if (!dashManifest || !hlsManifest) {
+      return skip(
+        cmaf
+          ? "the job's CMAF group wrote only one of its DASH and HLS manifests"
+          : "the job has only one of the DASH and FairPlay manifests",
+      );
+    }
     if (!contentId || !isValidContentId(contentId)) {
       return skip("the job has DRM outputs but no valid contentId in its user metadata");
     }
     drm = {
       contentId,
-      dash: { url: url(dash.key), systems: ["Widevine", "PlayReady"] },
-      hls: { url: url(fairPlay.key), systems: ["FairPlay"] },
+      packaging: cmaf ? "cmaf" : "separate",
+      dash: { url: url(dashManifest.key), systems: ["Widevine", "PlayReady"] },
+      hls: { url: url(hlsManifest.key), systems: ["FairPlay"] },
     };
   }
 
@@ -274,7 +293,7 @@ export function planAssetMetadata(
           : undefined,
       // The ladder is the same in every streaming group: take the first that reports it.
       renditions:
-        [clearHls, fairPlay, dash]
+        [clearHls, fairPlay, dash, cmafDash]
           .map((manifest) => renditionsOf(manifest?.group))
           .find((renditions) => renditions.length > 0) ?? [],
       ...(drm ? { drm } : {}),

@@ -73,6 +73,8 @@ function localDrm(
   if (!drm.contentId || (!dash && !hls)) return undefined;
   return {
     contentId: drm.contentId,
+    // Both manifests of a `cmaf` asset list the same `cbcs` segments.
+    ...(drm.packaging === "cmaf" ? { packaging: "cmaf" as const } : {}),
     dash: { url: dash ?? "", systems: dash ? (drm.dash.systems ?? []) : [] },
     hls: { url: hls ?? "", systems: hls ? (drm.hls.systems ?? []) : [] },
   };

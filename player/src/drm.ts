@@ -55,12 +55,43 @@ export async function chooseKeySystem(
   return undefined;
 }
 
+/** One media capability of an EME probe. */
+export interface ProbeCapability {
+  readonly contentType: string;
+  /** `cenc` or `cbcs`; absent: any the CDM supports. */
+  readonly encryptionScheme?: string;
+}
+
+/** What `requestMediaKeySystemAccess` is asked for. */
+export interface ProbeConfiguration {
+  readonly initDataTypes: readonly string[];
+  readonly videoCapabilities: readonly ProbeCapability[];
+  readonly audioCapabilities: readonly ProbeCapability[];
+}
+
 /** The EME configuration a key system is probed with: H.264 + AAC in CENC fMP4. */
-export const PROBE_CONFIGURATION = {
+export const PROBE_CONFIGURATION: ProbeConfiguration = {
   initDataTypes: ["cenc"],
   videoCapabilities: [{ contentType: 'video/mp4; codecs="avc1.4d401f"' }],
   audioCapabilities: [{ contentType: 'audio/mp4; codecs="mp4a.40.2"' }],
-} as const;
+};
+
+/**
+ * The EME configuration to probe a key system with for this asset. A `cmaf` asset is
+ * encrypted with `cbcs`, which older CDMs (PlayReady before 4.0, for one) cannot
+ * decrypt, so the probe asks for it (EME's `encryptionScheme`), and a key system
+ * that cannot is passed over instead of failing at the first segment.
+ * @see https://wicg.github.io/encrypted-media-encryption-scheme/
+ */
+export function probeConfiguration(drm: AssetDrm): ProbeConfiguration {
+  if (drm.packaging !== "cmaf") return PROBE_CONFIGURATION;
+  const cbcs = (capability: ProbeCapability) => ({ ...capability, encryptionScheme: "cbcs" });
+  return {
+    ...PROBE_CONFIGURATION,
+    videoCapabilities: PROBE_CONFIGURATION.videoCapabilities.map(cbcs),
+    audioCapabilities: PROBE_CONFIGURATION.audioCapabilities.map(cbcs),
+  };
+}
 
 type Callback<T> = (error: unknown, value?: T) => void;
 
@@ -158,7 +189,8 @@ export type Fetch = (
 }>;
 
 /**
- * The protected source for a chosen key system.
+ * The protected source for a chosen key system. With `cmaf` packaging the DASH and
+ * the HLS manifest list the same `cbcs` segments, so the choice of manifest is the same.
  * - Widevine (and ClearKey): the DASH manifest; the CDM's challenge is POSTed to the
  *   license URL with the token header, and a refusal (HTTP 200 with a JSON error) is
  *   reported as a {@link LicenseRefusedError} instead of reaching the CDM.

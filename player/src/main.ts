@@ -10,9 +10,9 @@ import videojs from "video.js";
 import "videojs-contrib-eme";
 import "video.js/dist/video-js.css";
 import "../player.css";
-import { AssetPlayback, metadataFetchFailed, planAsset } from "./asset";
+import { AssetDrm, AssetPlayback, metadataFetchFailed, planAsset } from "./asset";
 import { resolvePlayerConfig, ResolvedPlayerConfig } from "./config";
-import { chooseKeySystem, KEY_SYSTEMS, PROBE_CONFIGURATION, protectedSource } from "./drm";
+import { chooseKeySystem, KEY_SYSTEMS, probeConfiguration, protectedSource } from "./drm";
 import {
   MESSAGES,
   PlayerMessage,
@@ -104,14 +104,14 @@ async function resolvePlayback(
   return outcome;
 }
 
-async function isSupported(keySystem: string): Promise<boolean> {
+async function isSupported(keySystem: string, drm: AssetDrm): Promise<boolean> {
   if (keySystem === "com.apple.fps.1_0" && window.WebKitMediaKeys) {
     return window.WebKitMediaKeys.isTypeSupported(keySystem, "video/mp4");
   }
   if (!navigator.requestMediaKeySystemAccess) return false;
   const probe = keySystem.startsWith("com.apple.fps")
     ? { initDataTypes: ["sinf"], videoCapabilities: [{ contentType: "video/mp4" }] }
-    : PROBE_CONFIGURATION;
+    : probeConfiguration(drm);
   try {
     await navigator.requestMediaKeySystemAccess(keySystem, [
       probe as unknown as MediaKeySystemConfiguration,
@@ -139,7 +139,7 @@ async function chooseSource(
 ): Promise<MediaSource | undefined> {
   const { drm } = playback;
   if (!drm) return playback.clear;
-  const keySystem = await chooseKeySystem(config.keySystems, drm, isSupported);
+  const keySystem = await chooseKeySystem(config.keySystems, drm, (k) => isSupported(k, drm));
   if (!keySystem) return void show(MESSAGES.noKeySystem);
   page.root.dataset.keySystem = keySystem;
   if (!config.tokenUrl) return void show(protectionFailed("No license token service is set up."));

@@ -32,7 +32,7 @@ export const SPEKE_URL =
 /** The same with DRM on and the clear outputs off (the default). */
 export const DRM_CONVERT_ENVIRONMENT: ConvertEnvironment = {
   ...CONVERT_ENVIRONMENT,
-  drm: { spekeUrl: SPEKE_URL, keepClearOutputs: false },
+  drm: { spekeUrl: SPEKE_URL, keepClearOutputs: false, packaging: "separate" },
 };
 
 /** The same with DRM on, as the function's environment variables. */

@@ -54,6 +54,77 @@ export function userMetadataViolation(metadata: unknown): string | undefined {
   return undefined;
 }
 
+/** The fields of each SPEKE provider shape, as the wire (REST-JSON, camelCase) names them. */
+const SPEKE_FIELDS = {
+  // SpekeKeyProvider: HLS, DASH ISO and Smooth groups.
+  groups: ["certificateArn", "encryptionContractConfiguration", "resourceId", "systemIds", "url"],
+  // SpekeKeyProviderCmaf: CMAF groups.
+  cmaf: [
+    "certificateArn",
+    "dashSignaledSystemIds",
+    "encryptionContractConfiguration",
+    "hlsSignaledSystemIds",
+    "resourceId",
+    "url",
+  ],
+};
+
+/**
+ * MediaConvert's rules on a CMAF output group that the convert function's jobs rely on,
+ * or undefined when the settings keep them (CreateJob refuses the job with 400
+ * BadRequestException otherwise):
+ * - its `encryption.spekeKeyProvider` is the `SpekeKeyProviderCmaf` shape: the
+ *   HLS/DASH groups' `systemIds` is an unexpected key there (aws/aws-sdk-js#2892), and
+ *   the other groups refuse the CMAF shape's fields likewise (API Reference, "jobs":
+ *   https://docs.aws.amazon.com/mediaconvert/latest/apireference/jobs.html#jobs-model-spekekeyprovidercmaf);
+ * - it signals one to three system ids in the DASH manifest and one in the HLS manifest
+ *   (user guide, "SPEKE encryption parameters":
+ *   https://docs.aws.amazon.com/mediaconvert/latest/ug/speke-encryption-parameters.html);
+ * - each of its outputs holds a single track, video or audio, in the `CMFC` container
+ *   ("Each output in a CMAF Output Group may only contain a single video, audio, or
+ *   caption output": API Reference, CmafGroupSettings).
+ */
+export function cmafViolation(settings: CreateJobBody | undefined): string | undefined {
+  const groups: CreateJobBody[] = settings?.outputGroups ?? [];
+  for (const [index, group] of groups.entries()) {
+    const where = `settings.outputGroups[${index}]`;
+    const type = group.outputGroupSettings?.type;
+    for (const [key, groupSettings] of Object.entries<CreateJobBody>(
+      group.outputGroupSettings ?? {},
+    )) {
+      const provider = groupSettings?.encryption?.spekeKeyProvider;
+      if (key === "type" || !provider) continue;
+      const allowed = key === "cmafGroupSettings" ? SPEKE_FIELDS.cmaf : SPEKE_FIELDS.groups;
+      const unexpected = Object.keys(provider).find((field) => !allowed.includes(field));
+      if (unexpected) {
+        return `Unexpected key '${unexpected}' found in ${where}.outputGroupSettings.${key}.encryption.spekeKeyProvider`;
+      }
+    }
+    if (type !== "CMAF_GROUP_SETTINGS") continue;
+    const provider = group.outputGroupSettings?.cmafGroupSettings?.encryption?.spekeKeyProvider;
+    if (provider) {
+      const dash: unknown[] = provider.dashSignaledSystemIds ?? [];
+      const hls: unknown[] = provider.hlsSignaledSystemIds ?? [];
+      if (dash.length < 1 || dash.length > 3) {
+        return `${where}: a CMAF group signals 1 to 3 system ids in DASH, not ${dash.length}`;
+      }
+      if (hls.length !== 1) {
+        return `${where}: a CMAF group signals 1 system id in HLS, not ${hls.length}`;
+      }
+    }
+    for (const [o, output] of (group.outputs ?? []).entries()) {
+      const tracks =
+        (output.videoDescription ? 1 : 0) +
+        (output.audioDescriptions?.length ?? 0) +
+        (output.captionDescriptions?.length ?? 0);
+      if (tracks !== 1 || output.containerSettings?.container !== "CMFC") {
+        return `${where}.outputs[${o}]: a CMAF output holds one video, audio or caption track, in CMFC`;
+      }
+    }
+  }
+  return undefined;
+}
+
 export interface FakeMediaConvertOptions {
   /** Decides, per call (numbered from 1), whether to fail it instead. */
   readonly failure?: (call: number, body: CreateJobBody) => InjectedFailure | undefined;
@@ -93,7 +164,7 @@ export interface FakeMediaConvert {
  * `clientRequestToken` for {@link TOKEN_WINDOW_MS} after the successful request: a token
  * reused within that window returns the job created the first time, and a token reused
  * later creates another job. It refuses user metadata MediaConvert refuses (see
- * {@link userMetadataViolation}).
+ * {@link userMetadataViolation}) and CMAF groups it refuses (see {@link cmafViolation}).
  */
 export async function startFakeMediaConvert(
   options: FakeMediaConvertOptions = {},
@@ -149,6 +220,10 @@ export async function startFakeMediaConvert(
         { message: invalidMetadata },
         { "x-amzn-errortype": "BadRequestException" },
       );
+    }
+    const invalidCmaf = cmafViolation(body.settings);
+    if (invalidCmaf) {
+      return reply(400, { message: invalidCmaf }, { "x-amzn-errortype": "BadRequestException" });
     }
     const token: string = body.clientRequestToken ?? randomUUID();
     const at = now();

@@ -5,6 +5,7 @@
  *
  *   <prefix>/hls/index.m3u8, hls/index_<height>.m3u8, hls/index_<height>_<date>_00001.ts …
  *   <prefix>/dash/index.mpd (+ its segments)
+ *   <prefix>/cmaf/index.mpd and cmaf/index.m3u8 over one set of `cbcs` segments
  *   <prefix>/thumbnails/thumb.0000000.jpg
  *   <prefix>/asset.json
  */
@@ -66,6 +67,7 @@ export const PROTECTED_CONTENT_ID = "test-content-0001";
 export const ASSETS = {
   clear: "videos/clip",
   protected: "videos/protected",
+  cmaf: "videos/cmaf",
   processing: "videos/processing",
   failed: "videos/failed",
   missing: "videos/never-uploaded",
@@ -170,6 +172,37 @@ async function makeProtectedDash(dir: string): Promise<void> {
   );
 }
 
+/**
+ * The `cmaf` packaging's layout: `cbcs`-encrypted fMP4 segments with a raw key, and a
+ * DASH and an HLS manifest over them, as the CMAF group writes (`cmaf/index.mpd`,
+ * `cmaf/index.m3u8`). The DASH manifest carries the common-system `pssh`, so ClearKey
+ * stands in for Widevine and PlayReady.
+ */
+export async function makeCmaf(dir: string): Promise<void> {
+  mkdirSync(path.join(dir, "cmaf"), { recursive: true });
+  await ffmpeg([...lavfiInputs("640x360", 880), ...ENCODE, "-b:v", "1M", "source.mp4"], dir);
+  const packager = require.resolve("shaka-packager/index.js");
+  const stream = (type: string, hls: string) =>
+    `in=source.mp4,stream=${type},init_segment=cmaf/index_${type}_init.mp4,` +
+    `segment_template=cmaf/index_${type}_$Number$.mp4,playlist_name=index_${type}.m3u8${hls}`;
+  await run(
+    process.execPath,
+    [
+      packager,
+      stream("video", ""),
+      stream("audio", ",hls_group_id=program_audio,hls_name=audio"),
+      "--enable_raw_key_encryption",
+      `--keys=label=:key_id=${CLEARKEY.keyId}:key=${CLEARKEY.key}`,
+      ...["--protection_scheme", "cbcs", "--protection_systems", "CommonSystem"],
+      ...["--clear_lead", "0", "--segment_duration", "2"],
+      "--generate_static_live_mpd",
+      ...["--mpd_output", "cmaf/index.mpd"],
+      ...["--hls_master_playlist_output", "cmaf/index.m3u8", "--hls_playlist_type", "VOD"],
+    ],
+    { cwd: dir },
+  );
+}
+
 /** The media root's assets, with their absolute URLs on `origin`. */
 export interface PlayerMedia {
   readonly root: string;
@@ -197,6 +230,7 @@ export async function makePlayerMedia(root: string, origin: string): Promise<Pla
     makeThumbnail(dir(ASSETS.clear)),
     makeProtectedDash(dir(ASSETS.protected)),
     makeThumbnail(dir(ASSETS.protected)),
+    makeCmaf(dir(ASSETS.cmaf)),
   ]);
 
   const complete = (prefix: string) => ({
@@ -221,6 +255,17 @@ export async function makePlayerMedia(root: string, origin: string): Promise<Pla
       contentId: PROTECTED_CONTENT_ID,
       dash: { url: url(ASSETS.protected, "dash/index.mpd"), systems: ["Widevine", "PlayReady"] },
       hls: { url: url(ASSETS.protected, "hls-fairplay/index.m3u8"), systems: ["FairPlay"] },
+    },
+  });
+  writeAsset(ASSETS.cmaf, {
+    ...complete(ASSETS.cmaf),
+    thumbnails: undefined,
+    renditions: [{ width: 640, height: 360 }],
+    drm: {
+      contentId: PROTECTED_CONTENT_ID,
+      packaging: "cmaf",
+      dash: { url: url(ASSETS.cmaf, "cmaf/index.mpd"), systems: ["Widevine", "PlayReady"] },
+      hls: { url: url(ASSETS.cmaf, "cmaf/index.m3u8"), systems: ["FairPlay"] },
     },
   });
   writeAsset(ASSETS.processing, {
