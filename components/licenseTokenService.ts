@@ -5,7 +5,7 @@ import {
   LicensePolicySettings,
   validateLicensePolicy,
 } from "../shared/pallyCon";
-import { routeKey, SESSION_ROUTE, TOKEN_ROUTE } from "../shared/tokenRoutes";
+import { SESSION_ROUTE, TOKEN_ROUTE } from "../shared/tokenRoutes";
 import {
   CLAIM_NAME_PATTERN,
   DEFAULT_ENTITLEMENT_CLAIM,
@@ -16,6 +16,7 @@ import { SITE_ID_PATTERN } from "../shared/pallyCon";
 import { SESSION_SECONDS_RANGE } from "../shared/signedCookies";
 import { lambdaFunction } from "./common/lambdaFunction";
 import { DEFAULT_LOG_RETENTION_DAYS } from "./common/logRetention";
+import { createHttpApi, validateOrigins } from "./licenseTokenService/httpApi";
 
 /** Arguments of {@link LicenseTokenService}. */
 export interface LicenseTokenServiceArgs {
@@ -113,24 +114,8 @@ export interface SessionCookiesArgs {
 
 /** A player asks once per playback start: these only cap runaway callers. */
 export const DEFAULT_TOKEN_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
-/** How long browsers may reuse a CORS preflight answer. */
-const CORS_MAX_AGE_SECONDS = 600;
 /** A token takes milliseconds to make; the cap covers a cold start and a Secrets Manager call. */
 const FUNCTION_TIMEOUT_SECONDS = 10;
-
-/** One JSON line per request; no header, body or claim, so no token or user data is logged. */
-const ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: "$context.requestId",
-  requestTime: "$context.requestTime",
-  sourceIp: "$context.identity.sourceIp",
-  userAgent: "$context.identity.userAgent",
-  routeKey: "$context.routeKey",
-  status: "$context.status",
-  responseLength: "$context.responseLength",
-  latencyMs: "$context.responseLatency",
-  authorizerError: "$context.authorizer.error",
-  integrationError: "$context.integrationErrorMessage",
-});
 
 /**
  * The token service players ask for PallyCon license tokens: an HTTP API whose route
@@ -257,125 +242,22 @@ export class LicenseTokenService extends pulumi.ComponentResource {
     });
     this.tokenFunction = tokenFunction.fn;
 
-    // The HTTP API. API Gateway answers CORS preflights itself, for the listed origins
-    // only; with none, only same-origin pages (through the distribution) call it.
-    this.api = new aws.apigatewayv2.Api(
+    // The HTTP API: the JWT-authorized routes, CORS for the listed origins only, the stage.
+    const { api, stage } = createHttpApi({
       name,
-      {
-        protocolType: "HTTP",
-        description: "PallyCon license tokens for signed-in players",
-        corsConfiguration: pulumi
-          .output(allowedOrigins)
-          .apply(validateOrigins)
-          .apply((origins) =>
-            origins.length === 0
-              ? undefined
-              : {
-                  allowOrigins: origins,
-                  allowMethods: [TOKEN_ROUTE.method, "OPTIONS"],
-                  allowHeaders: ["authorization", "content-type"],
-                  maxAge: CORS_MAX_AGE_SECONDS,
-                },
-          ),
-      },
-      parent,
-    );
-
-    // Only callers with a valid JWT from the issuer, for one of the audiences, get through.
-    const authorizer = new aws.apigatewayv2.Authorizer(
-      `${name}-jwt`,
-      {
-        apiId: this.api.id,
-        authorizerType: "JWT",
-        identitySources: ["$request.header.Authorization"],
-        jwtConfiguration: { issuer: jwtIssuer, audiences: jwtAudience },
-      },
-      parent,
-    );
-    const integration = new aws.apigatewayv2.Integration(
-      `${name}-token`,
-      {
-        apiId: this.api.id,
-        integrationType: "AWS_PROXY",
-        integrationUri: this.tokenFunction.invokeArn,
-        integrationMethod: "POST",
-        payloadFormatVersion: "2.0",
-      },
-      parent,
-    );
-    const route = new aws.apigatewayv2.Route(
-      `${name}-token`,
-      {
-        apiId: this.api.id,
-        routeKey: routeKey(TOKEN_ROUTE),
-        authorizationType: "JWT",
-        authorizerId: authorizer.id,
-        ...(requiredScopes.length > 0 ? { authorizationScopes: requiredScopes } : {}),
-        target: pulumi.interpolate`integrations/${integration.id}`,
-      },
-      parent,
-    );
-
-    // Signed cookies for the same signed-in viewers, through the same authorizer and function.
-    const sessionRoute = signedCookies
-      ? new aws.apigatewayv2.Route(
-          `${name}-session`,
-          {
-            apiId: this.api.id,
-            routeKey: routeKey(SESSION_ROUTE),
-            authorizationType: "JWT",
-            authorizerId: authorizer.id,
-            ...(requiredScopes.length > 0 ? { authorizationScopes: requiredScopes } : {}),
-            target: pulumi.interpolate`integrations/${integration.id}`,
-          },
-          parent,
-        )
-      : undefined;
-
-    // One access log line per request, kept as long as the function's logs.
-    const accessLogs = new aws.cloudwatch.LogGroup(
-      `${name}-access`,
-      { retentionInDays: logRetentionDays },
-      parent,
-    );
-    // The $default stage serves the API at its root and deploys every change.
-    this.stage = new aws.apigatewayv2.Stage(
-      name,
-      {
-        apiId: this.api.id,
-        name: "$default",
-        autoDeploy: true,
-        accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
-        defaultRouteSettings: { throttlingRateLimit, throttlingBurstLimit },
-      },
-      { parent: this, dependsOn: sessionRoute ? [route, sessionRoute] : [route] },
-    );
-
-    // API Gateway may invoke the function for this API's token route only.
-    new aws.lambda.Permission(
-      `${name}-apigateway`,
-      {
-        function: this.tokenFunction.name,
-        action: "lambda:InvokeFunction",
-        principal: "apigateway.amazonaws.com",
-        sourceArn: pulumi.interpolate`${this.api.executionArn}/*/${TOKEN_ROUTE.method}${TOKEN_ROUTE.path}`,
-      },
-      parent,
-    );
-
-    // ... and for the session route, when there is one.
-    if (signedCookies) {
-      new aws.lambda.Permission(
-        `${name}-apigateway-session`,
-        {
-          function: this.tokenFunction.name,
-          action: "lambda:InvokeFunction",
-          principal: "apigateway.amazonaws.com",
-          sourceArn: pulumi.interpolate`${this.api.executionArn}/*/${SESSION_ROUTE.method}${SESSION_ROUTE.path}`,
-        },
-        parent,
-      );
-    }
+      parent: this,
+      tokenFunction: this.tokenFunction,
+      jwtIssuer,
+      jwtAudience,
+      allowedOrigins,
+      requiredScopes,
+      sessionRoute: signedCookies !== undefined,
+      logRetentionDays,
+      throttlingRateLimit,
+      throttlingBurstLimit,
+    });
+    this.api = api;
+    this.stage = stage;
 
     this.apiId = this.api.id;
     this.apiHost = this.api.apiEndpoint.apply((endpoint) => new URL(endpoint).host);
@@ -467,25 +349,4 @@ export function validateEntitlements(entitlements: EntitlementArgs): void {
       fail("`entitlements.requiredScopes` entries must be scope names without spaces or quotes.");
     }
   }
-}
-
-/**
- * Checks the CORS origins: each `scheme://host[:port]` with nothing after it, and no
- * `*`: the point is that only the player's pages call the service.
- */
-export function validateOrigins(origins: string[]): string[] {
-  for (const origin of origins) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      // Reported below.
-    }
-    if (!parsed || !["https:", "http:"].includes(parsed.protocol) || parsed.origin !== origin) {
-      throw new Error(
-        `LicenseTokenService: \`allowedOrigins\` entry "${origin}" is not an origin such as https://player.example.com (no "*", path or trailing slash).`,
-      );
-    }
-  }
-  return origins;
 }

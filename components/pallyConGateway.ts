@@ -1,9 +1,10 @@
-import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountContext } from "./common/account";
-import { accountAdministersKey, policyDocument, trustPolicy } from "./common/iam";
+import { accountAdministersKey, policyDocument } from "./common/iam";
 import { DEFAULT_LOG_RETENTION_DAYS } from "./common/logRetention";
+import { accountLoggingRole } from "./pallyConGateway/accountLogging";
+import { proxyDefinition, redeploymentDigest } from "./pallyConGateway/definition";
 
 /** Arguments of {@link PallyConGateway}. */
 export interface PallyConGatewayArgs {
@@ -48,8 +49,6 @@ export const SPEKE_PATH = "cpix/getKey";
 /** The KMS's health check: `GET` answers `SUCCESS`. */
 export const HEARTBEAT_PATH = `${SPEKE_PATH}/heartbeat`;
 export const DEFAULT_STAGE_NAME = "Production";
-/** Every path below the stage goes to the KMS. */
-const PROXY_PATH_PART = "{proxy+}";
 /** A packager asks for keys once per job or endpoint: these only cap runaway callers. */
 export const DEFAULT_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
 /** Most accounts have no API Gateway logging role until a stack sets one. */
@@ -135,39 +134,26 @@ export class PallyConGateway extends pulumi.ComponentResource {
     );
 
     // Every path below the stage goes to the KMS: /cpix/getKey and its heartbeat.
+    const definition = proxyDefinition(name, kmsUrl, encToken);
     const proxy = new aws.apigateway.Resource(
       `${name}-proxy`,
-      { restApi: this.api.id, parentId: this.api.rootResourceId, pathPart: PROXY_PATH_PART },
+      {
+        restApi: this.api.id,
+        parentId: this.api.rootResourceId,
+        pathPart: definition.proxyPathPart,
+      },
       parent,
     );
 
-    // Only SigV4-signed calls from roles allowed execute-api:Invoke get through.
-    const methodDefinition = {
-      httpMethod: "ANY",
-      authorization: "AWS_IAM",
-      requestParameters: { "method.request.path.proxy": true },
-    };
+    // Only SigV4-signed calls get through; the integration adds the enc-token server-side.
     const method = new aws.apigateway.Method(
       `${name}-proxy-any`,
-      { restApi: this.api.id, resourceId: proxy.id, ...methodDefinition },
+      { restApi: this.api.id, resourceId: proxy.id, ...definition.method },
       parent,
     );
-
-    // Proxy to the KMS and add the enc-token there, so it lives only in this integration
-    // (secret in state) and never in job settings or endpoint configuration. The
-    // packagers' SigV4 headers stop here.
-    const integrationDefinition = {
-      httpMethod: methodDefinition.httpMethod,
-      type: "HTTP_PROXY",
-      integrationHttpMethod: "ANY",
-      uri: `${kmsUrl}/{proxy}`,
-      requestParameters: pulumi
-        .secret(encToken)
-        .apply((token) => kmsRequestParameters(name, token)),
-    };
     const integration = new aws.apigateway.Integration(
       `${name}-proxy-any`,
-      { restApi: this.api.id, resourceId: proxy.id, ...integrationDefinition },
+      { restApi: this.api.id, resourceId: proxy.id, ...definition.integration },
       { parent: this, dependsOn: [method] },
     );
 
@@ -180,13 +166,7 @@ export class PallyConGateway extends pulumi.ComponentResource {
       {
         restApi: this.api.id,
         description: "KMS proxy",
-        triggers: {
-          redeployment: redeploymentDigest({
-            proxyPathPart: PROXY_PATH_PART,
-            method: methodDefinition,
-            integration: integrationDefinition,
-          }),
-        },
+        triggers: { redeployment: redeploymentDigest(definition) },
       },
       { parent: this, dependsOn: [method, integration] },
     );
@@ -281,66 +261,6 @@ export class PallyConGateway extends pulumi.ComponentResource {
   }
 }
 
-/**
- * A digest of everything that defines the API's one route, for the deployment's trigger:
- * any change of the resource, the method or the integration (its request parameters,
- * HTTP methods, type, URI, the token) makes a new deployment.
- */
-export function redeploymentDigest(definition: pulumi.Inputs): pulumi.Output<string> {
-  return pulumi.output(definition).apply(definitionDigest);
-}
-
-/** The digest of a resolved definition: SHA-256 of its JSON, keys sorted. */
-export function definitionDigest(definition: unknown): string {
-  return createHash("sha256").update(stableJson(definition)).digest("hex");
-}
-
-/** JSON with object keys sorted, so equal definitions give equal digests. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/**
- * Request headers of a packager's SigV4 signature. An `HTTP_PROXY` integration forwards
- * the caller's headers unless its request parameters override them, so each is replaced
- * by an empty literal: the KMS is authenticated by the enc-token, and the caller's
- * signature and session token have no business outside AWS.
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html
- */
-export const SIGV4_HEADERS = [
-  "Authorization",
-  "X-Amz-Date",
-  "X-Amz-Security-Token",
-  "X-Amz-Content-Sha256",
-] as const;
-
-/**
- * The integration's request parameters: the proxied path, the SigV4 headers blanked,
- * and the token as a static query parameter (quoted literals, in API Gateway's mapping
- * syntax).
- * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-parameter-mapping.html
- */
-export function kmsRequestParameters(name: string, token: string): Record<string, string> {
-  // A quote would end API Gateway's literal; tokens are base64 and never hold one.
-  if (!token || /['\s]/.test(token)) {
-    throw new Error(`PallyConGateway ${name}: the enc-token is empty or malformed.`);
-  }
-  return {
-    "integration.request.path.proxy": "method.request.path.proxy",
-    ...Object.fromEntries(
-      SIGV4_HEADERS.map((header) => [`integration.request.header.${header}`, "''"]),
-    ),
-    "integration.request.querystring.enc-token": `'${token}'`,
-  };
-}
-
 /** Throws, naming the argument, on values API Gateway or the KMS would reject. */
 export function validateGatewayArgs(
   name: string,
@@ -364,58 +284,4 @@ export function validateGatewayArgs(
     fail(`\`throttlingRateLimit\` must be positive, not ${args.throttlingRateLimit}.`);
   if (!Number.isInteger(args.throttlingBurstLimit) || args.throttlingBurstLimit < 1)
     fail(`\`throttlingBurstLimit\` must be a positive integer, not ${args.throttlingBurstLimit}.`);
-}
-
-/**
- * The account-level role API Gateway uses to write CloudWatch logs in this region,
- * with the permissions of AWS's AmazonAPIGatewayPushToCloudWatchLogs policy written
- * out (the policy pack allows no AWS-managed policies). Retained on destroy: other
- * APIs in the account rely on the same setting.
- */
-function accountLoggingRole(
-  name: string,
-  parent: pulumi.Resource,
-  accountId: pulumi.Output<string>,
-  partition: pulumi.Output<string>,
-  region: pulumi.Output<string>,
-): aws.apigateway.Account {
-  const opts = { parent, retainOnDelete: true };
-  const role = new aws.iam.Role(
-    `${name}-cloudwatch`,
-    {
-      description: "API Gateway writes this account's API logs to CloudWatch Logs",
-      // No source condition: API Gateway documents none for this account-level role.
-      assumeRolePolicy: trustPolicy("apigateway.amazonaws.com"),
-    },
-    opts,
-  );
-  const rolePolicy = new aws.iam.RolePolicy(
-    `${name}-cloudwatch`,
-    {
-      role: role.id,
-      policy: policyDocument([
-        {
-          Sid: "WriteApiLogs",
-          Effect: "Allow",
-          Action: [
-            "logs:CreateLogGroup",
-            "logs:CreateLogStream",
-            "logs:DescribeLogGroups",
-            "logs:DescribeLogStreams",
-            "logs:PutLogEvents",
-            "logs:GetLogEvents",
-            "logs:FilterLogEvents",
-          ],
-          // The setting serves every API in the account and region, each with its own groups.
-          Resource: pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:*`,
-        },
-      ]),
-    },
-    opts,
-  );
-  return new aws.apigateway.Account(
-    `${name}-account`,
-    { cloudwatchRoleArn: role.arn },
-    { ...opts, dependsOn: [rolePolicy] },
-  );
 }

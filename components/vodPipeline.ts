@@ -16,9 +16,9 @@ import {
   DEFAULT_PRICE_CLASS,
   SESSION_PATH,
   TOKEN_PATH,
-  validateDelivery,
   VodDeliveryArgs,
 } from "./vodPipeline/delivery";
+import { validateDelivery } from "./vodPipeline/deliveryRules";
 import { createOriginAccess, DEFAULT_ORIGIN_ACCESS } from "./vodPipeline/originAccess";
 import { createNotifications } from "./vodPipeline/notifications";
 import { createObservability } from "./vodPipeline/observability";

@@ -1,7 +1,7 @@
 /** Delivery: the CDN (`cdn*`), the output's encryption and the custom domain (`customDomain*`). */
 import * as pulumi from "@pulumi/pulumi";
 import { CustomDomainArgs, validateCustomDomain } from "../components/vodPipeline/customDomain";
-import { corsOriginProblem } from "../components/vodPipeline/delivery";
+import { corsOriginProblem } from "../components/vodPipeline/deliveryRules";
 import type { PriceClass, VodDeliveryArgs } from "../components/vodPipeline/delivery";
 import {
   defaultOriginAccess,

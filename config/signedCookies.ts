@@ -2,7 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { VodSignedCookiesArgs } from "../components/vodPipeline";
 import { isKeyPair, SESSION_SECONDS_RANGE, validatePublicKeyPem } from "../shared/signedCookies";
-import { signedCookiesDeliveryProblem } from "../components/vodPipeline/delivery";
+import { signedCookiesDeliveryProblem } from "../components/vodPipeline/deliveryRules";
 import type { DeliveryConfig } from "./delivery";
 import type { ConfigReader } from "./reader";
 

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { generateKeyPairSync } from "node:crypto";
 import { ConfigError, readStackConfig } from "../config";
-import { corsOriginProblem, validateDelivery } from "../components/vodPipeline/delivery";
+import { corsOriginProblem, validateDelivery } from "../components/vodPipeline/deliveryRules";
 
 const PROJECT = "vod-multidrm";
 

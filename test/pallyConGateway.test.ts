@@ -1,12 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { PallyConGateway, PallyConGatewayArgs } from "../components/pallyConGateway";
 import {
   definitionDigest,
   kmsRequestParameters,
-  PallyConGateway,
-  PallyConGatewayArgs,
   SIGV4_HEADERS,
-} from "../components/pallyConGateway";
+} from "../components/pallyConGateway/definition";
 import { isSecret, PlannedStack } from "../plan/mockCloud";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
 import { AWS } from "./support/resourceTypes";
