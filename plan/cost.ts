@@ -464,6 +464,22 @@ export function estimateOutputs(
   };
 }
 
+/**
+ * The same settings with the encrypted ladder packaged both ways: separate DASH and HLS
+ * groups, and one CMAF group (`vodDrmPackaging`), with what CMAF saves per source
+ * minute.
+ */
+export function comparePackaging(settings: TranscodingSettings) {
+  const separate = estimateCost({ ...settings, packaging: "separate" });
+  const cmaf = estimateCost({ ...settings, packaging: "cmaf" });
+  return {
+    separate,
+    cmaf,
+    outputMinutesSaved: separate.mediaConvert.outputMinutes - cmaf.mediaConvert.outputMinutes,
+    gbPerMonthSaved: separate.storage.gbPerMonth - cmaf.storage.gbPerMonth,
+  };
+}
+
 /** Ratios of one estimate's quantities (and dollars, where both are priced) to another's. */
 export interface CostRatios {
   readonly outputMinutes: number;

@@ -190,9 +190,10 @@ export function renderCost(estimate: CostEstimate): string {
     }`,
     `  Egress per viewing hour at ${egress.rendition} (${kbps(egress.bitrate)} with audio): ${gb(
       egress.gbPerViewingHour,
-    )} GB; ${dollars(perHour.northAmericaEurope)} at $${perGb.northAmericaEurope}/GB (North America, Europe), ${dollars(
-      perHour.dearest,
-    )} at $${perGb.dearest}/GB (${egress.dearestArea}, the dearest in ${egress.priceClass})`,
+    )} GB; ${dollars(perHour.northAmericaEurope)} at $${perGb.northAmericaEurope}/GB (North America, Europe)` +
+      (perGb.dearest > perGb.northAmericaEurope
+        ? `, ${dollars(perHour.dearest)} at $${perGb.dearest}/GB (${egress.dearestArea}, the dearest in ${egress.priceClass})`
+        : `, all of ${egress.priceClass}`),
     ...(prices
       ? [
           `  Prices: ${prices.sources.join(", ")} (taken ${prices.takenOn})`,

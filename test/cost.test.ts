@@ -1,7 +1,13 @@
 import * as assert from "node:assert/strict";
 import { vodOnAwsEstimate } from "../bench/cost";
 import { dashboardBody, MetricWidget } from "../components/vodPipeline/dashboardModel";
-import { costRatios, estimateCost, settingsFromConfig, TranscodingSettings } from "../plan/cost";
+import {
+  comparePackaging,
+  costRatios,
+  estimateCost,
+  settingsFromConfig,
+  TranscodingSettings,
+} from "../plan/cost";
 import {
   CLOUDFRONT_FIRST_TIER_PER_GB,
   REGION_PRICES,
@@ -206,6 +212,9 @@ describe("the cost per source minute (plan/cost.ts)", () => {
       gb(1_000_000 + 2_000_000 + 3_000_000 + 6_000_000 + 96_000, 60),
       "CMAF storage",
     );
+    const compared = comparePackaging(PROD);
+    assert.equal(compared.outputMinutesSaved, 4);
+    close(compared.gbPerMonthSaved, gb(12_384_000, 60), "CMAF saves the FairPlay HLS group");
   });
 
   it("adds the clear HLS and MP4 to the DRM groups when vodDrmClearOutputs keeps them", () => {
