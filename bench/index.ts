@@ -4,6 +4,7 @@
  */
 import * as path from "node:path";
 import { benchConvert } from "./convert";
+import { benchCost } from "./cost";
 import { benchDeploy } from "./deploy";
 import { Figure, median, printFigures, timeCommand } from "./figures";
 import { benchPlayer } from "./player";
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     ...(await benchPolicies(ROOT)),
     ...(await benchConvert()),
     ...(await benchPlayer()),
+    ...benchCost(ROOT),
   ];
   printFigures(figures);
 }

@@ -9,7 +9,7 @@
  * `--policy-config` takes the same file as `pulumi preview --policy-pack-config`.
  *
  * It then runs the policy pack over what it planned and prints each violation
- * with its resource and the fix.
+ * with its resource and the fix, and the cost per source minute (`./cost.ts`).
  *
  * Exit status: 0 on success, 1 on a usage, configuration or program error, 2 when a
  * mandatory policy is violated.
@@ -33,13 +33,15 @@ process.setSourceMapsEnabled(false);
 const USAGE = `Usage: npm run plan -- [options]
 
 Runs the program for a stack under Pulumi's mock runtime, offline, and prints what
-\`pulumi up\` would create, the stack outputs and the policy pack's verdicts.
+\`pulumi up\` would create, the stack outputs, the policy pack's verdicts and what a
+minute of source video costs to encode, store and serve (list prices).
 
 Options:
   --stack <name>           reads Pulumi.<name>.yaml (default: dev)
   --config-file <path>     reads the stack settings from another file
   --policy-config <path>   policy settings, the same file as \`pulumi preview --policy-pack-config\`
-  --json                   prints the resources, their inputs, the outputs and the violations as JSON
+  --json                   prints the resources, their inputs, the outputs, the violations and
+                           the cost estimate (\`cost\`) as JSON
   -h, --help               prints this help
 
 Exit status: 0 planned, 1 usage, configuration or program error, 2 mandatory policy violation.`;
@@ -100,14 +102,21 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   // Loaded once the command line is known good: the SDKs take most of a second to load.
-  const [mockCloud, { renderOutputs, renderTree }, stackConfig, verdicts, { allPolicies }] =
-    await Promise.all([
-      import("./mockCloud"),
-      import("./render"),
-      import("./stackConfig"),
-      import("./verdicts"),
-      import("../policies/rules"),
-    ]);
+  const [
+    mockCloud,
+    { renderCost, renderOutputs, renderTree },
+    stackConfig,
+    verdicts,
+    { allPolicies },
+    { estimateCost, settingsFromConfig },
+  ] = await Promise.all([
+    import("./mockCloud"),
+    import("./render"),
+    import("./stackConfig"),
+    import("./verdicts"),
+    import("../policies/rules"),
+    import("./cost"),
+  ]);
   const { runUnderMocks, PLACEHOLDER_NOTE } = mockCloud;
   const { readPlanConfig, unsetSecretPlaceholder } = stackConfig;
   const { planVerdicts, previewVerdicts, renderVerdicts } = verdicts;
@@ -131,6 +140,8 @@ async function main(args: string[]): Promise<number> {
   const violations = await planVerdicts(plan, policyConfig);
   // The same rules as a first `pulumi preview` would run them, with new resources' outputs unknown.
   const atFirstPreview = await previewVerdicts(plan, policyConfig);
+  // What a minute of source costs with this stack's transcoding settings (plan/cost.ts).
+  const cost = estimateCost(settingsFromConfig(config.values, config.project));
 
   if (flags.json) {
     const result = {
@@ -140,6 +151,7 @@ async function main(args: string[]): Promise<number> {
       ...plan,
       violations,
       atFirstPreview,
+      cost,
     };
     console.log(JSON.stringify(result, elideLongText, 2));
   } else {
@@ -147,6 +159,7 @@ async function main(args: string[]): Promise<number> {
     console.log(renderTree(plan, title));
     console.log(`\nOutputs:\n${renderOutputs(plan.outputs)}`);
     console.log(`\n${renderVerdicts(violations, allPolicies.length, atFirstPreview)}`);
+    console.log(`\n${renderCost(cost)}`);
     // Unset secrets the program used: `pulumi preview` stops until they are set.
     const inputs = JSON.stringify(plan.resources.map((resource) => resource.inputs));
     const used = config.unsetSecrets.filter((key) => inputs.includes(unsetSecretPlaceholder(key)));

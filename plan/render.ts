@@ -1,4 +1,5 @@
 import { DRM_SYSTEM_IDS } from "../shared/drm";
+import type { CostEstimate } from "./cost";
 import { isSecret, PlannedResource, PlannedStack } from "./mockCloud";
 import { SECRET_PLACEHOLDER } from "./stackConfig";
 
@@ -141,4 +142,64 @@ export function renderOutputs(outputs: Record<string, unknown>): string {
   return Object.entries(outputs)
     .map(([key, value]) => `  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
     .join("\n");
+}
+
+const dollars = (value: number | null) => (value === null ? "not priced" : `$${value.toFixed(4)}`);
+const kbps = (bitsPerSecond: number) => `${Math.round(bitsPerSecond / 1000)} kb/s`;
+const gb = (value: number) => value.toFixed(4);
+
+/**
+ * The cost estimate per minute of source: MediaConvert's outputs and their tiers,
+ * storage, egress, and the prices' region, date and pages beside them.
+ */
+export function renderCost(estimate: CostEstimate): string {
+  const { mediaConvert, storage, egress, prices } = estimate;
+  const header = prices
+    ? `Cost per source minute (list prices for ${prices.region}, taken ${prices.takenOn})`
+    : `Cost per source minute (${estimate.noPrices})`;
+  const rows = estimate.outputs.map((o) => {
+    const picture =
+      o.kind === "video"
+        ? `${o.width}x${o.height} ${kbps(o.videoBitrate)} ${o.band} ${o.frameRateBand} ${o.pass}`
+        : o.kind;
+    return `    ${o.group.padEnd(13)} ${o.name.padEnd(7)} ${picture.padEnd(46)} ${o.tier.padEnd(13)} ${dollars(o.cost)}`;
+  });
+  const byRate = Object.entries(mediaConvert.minutesBy)
+    .map(([key, minutes]) => `${minutes} × ${key}`)
+    .join(", ");
+  const byGroup = Object.entries(storage.gbByGroup)
+    .map(([group, value]) => `${group} ${gb(value)}`)
+    .join(", ");
+  const { costPerViewingHour: perHour, perGb } = egress;
+  return [
+    header,
+    ...(estimate.notEstimated ? [`  ${estimate.notEstimated}`] : []),
+    `  MediaConvert: ${mediaConvert.outputMinutes} output minutes` +
+      (estimate.outputs.some((o) => o.encrypted) ? `, DRM packaging ${estimate.packaging}` : "") +
+      (mediaConvert.accelerated ? ", accelerated" : ""),
+    ...rows,
+    `    by rate: ${byRate}`,
+    `    MediaConvert: ${dollars(mediaConvert.cost)}` +
+      (mediaConvert.missingRates.length > 0
+        ? ` (no list price for: ${mediaConvert.missingRates.join("; ")})`
+        : ""),
+    `  Storage: ${gb(storage.gbPerMonth)} GB-month (${byGroup}); S3 Standard: ${
+      storage.perGbMonth === null
+        ? "not priced"
+        : `${dollars(storage.cost)} a month at $${storage.perGbMonth}/GB`
+    }`,
+    `  Egress per viewing hour at ${egress.rendition} (${kbps(egress.bitrate)} with audio): ${gb(
+      egress.gbPerViewingHour,
+    )} GB; ${dollars(perHour.northAmericaEurope)} at $${perGb.northAmericaEurope}/GB (North America, Europe)` +
+      (perGb.dearest > perGb.northAmericaEurope
+        ? `, ${dollars(perHour.dearest)} at $${perGb.dearest}/GB (${egress.dearestArea}, the dearest in ${egress.priceClass})`
+        : `, all of ${egress.priceClass}`),
+    ...(prices
+      ? [
+          `  Prices: ${prices.sources.join(", ")} (taken ${prices.takenOn})`,
+          ...prices.notes.map((note) => `    ${note}`),
+        ]
+      : [`  Egress prices: ${egress.source}`]),
+    `  Assumes: ${estimate.assumptions.join("; ")}`,
+  ].join("\n");
 }

@@ -23,6 +23,21 @@ export const MEDIACONVERT_METRICS = {
 } as const;
 
 /**
+ * What MediaConvert bills on demand: the duration of the outputs its jobs wrote, per
+ * queue, in milliseconds, by resolution (SD, HD, UHD, 8K) and for audio-only outputs.
+ * Their Sum over a day, divided by 60,000, is the day's billed output minutes, to set
+ * against the plan's estimate per source minute (`plan/cost.ts`).
+ * @see https://docs.aws.amazon.com/mediaconvert/latest/ug/metrics.html
+ */
+export const MEDIACONVERT_OUTPUT_DURATION_METRICS = {
+  sd: "SDOutputDuration",
+  hd: "HDOutputDuration",
+  uhd: "UHDOutputDuration",
+  "8k": "8KOutputDuration",
+  audio: "AudioOutputDuration",
+} as const;
+
+/**
  * CloudFront's metrics: all in us-east-1, whatever the stack's region, with the
  * dimensions `DistributionId` and `Region` = `Global`. `CacheHitRate` exists only with
  * the additional metrics turned on.
@@ -216,6 +231,17 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
         mediaConvert(MEDIACONVERT_METRICS.transcoding, "Average", "transcoding (average)"),
         mediaConvert(MEDIACONVERT_METRICS.transcoding, "Maximum", "transcoding (maximum)"),
         mediaConvert(MEDIACONVERT_METRICS.standby, "Average", "waiting in the queue (average)"),
+      ],
+    },
+    {
+      title: "MediaConvert billed output duration (ms)",
+      region,
+      metrics: [
+        mediaConvert(MEDIACONVERT_OUTPUT_DURATION_METRICS.sd, "Sum", "SD"),
+        mediaConvert(MEDIACONVERT_OUTPUT_DURATION_METRICS.hd, "Sum", "HD"),
+        mediaConvert(MEDIACONVERT_OUTPUT_DURATION_METRICS.uhd, "Sum", "UHD"),
+        mediaConvert(MEDIACONVERT_OUTPUT_DURATION_METRICS["8k"], "Sum", "8K"),
+        mediaConvert(MEDIACONVERT_OUTPUT_DURATION_METRICS.audio, "Sum", "audio only"),
       ],
     },
     {
