@@ -29,7 +29,7 @@ const KEYS = [
 
 /**
  * Reads the entitlement keys. Problems are collected under their key. When only the
- * default claim can grant, a warning says so at preview: a stack whose identity provider
+ * default claim can grant and the stack did not choose it, a warning says so at preview: a stack whose identity provider
  * adds no such claim refuses every viewer.
  */
 export function readEntitlements(r: ConfigReader): EntitlementsConfig | undefined {
@@ -92,7 +92,9 @@ export function readEntitlements(r: ConfigReader): EntitlementsConfig | undefine
     `cannot be combined with ${key("licenseEntitlementFunctionArn")}: with it, the function would never be asked`,
   );
 
-  if (!grantAllSignedIn && !functionArn && claim === CONFIG_DEFAULTS.licenseEntitlementClaim) {
+  // Setting the claim, even to its default, says the identity provider adds it.
+  const claimChosen = config.get("licenseEntitlementClaim") !== undefined;
+  if (!grantAllSignedIn && !functionArn && !claimChosen) {
     pulumi.log.warn(
       `${key("licenseTokens")}: only users whose JWT carries an "${claim}" claim naming the ` +
         `content get license tokens and sessions; everyone else is refused (403). If your ` +

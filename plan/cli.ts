@@ -104,11 +104,11 @@ async function main(args: string[]): Promise<number> {
   // Loaded once the command line is known good: the SDKs take most of a second to load.
   const [
     mockCloud,
-    { renderCost, renderOutputs, renderTree },
+    { packagingSummary, renderCost, renderOutputs, renderPackagingComparison, renderTree },
     stackConfig,
     verdicts,
     { allPolicies },
-    { estimateCost, settingsFromConfig },
+    { comparePackaging, estimateCost, settingsFromConfig },
   ] = await Promise.all([
     import("./mockCloud"),
     import("./render"),
@@ -141,7 +141,10 @@ async function main(args: string[]): Promise<number> {
   // The same rules as a first `pulumi preview` would run them, with new resources' outputs unknown.
   const atFirstPreview = await previewVerdicts(plan, policyConfig);
   // What a minute of source costs with this stack's transcoding settings (plan/cost.ts).
-  const cost = estimateCost(settingsFromConfig(config.values, config.project));
+  const costSettings = settingsFromConfig(config.values, config.project);
+  const cost = estimateCost(costSettings);
+  // With VOD DRM, the same minute packaged the other way (vodDrmPackaging), side by side.
+  const packaging = costSettings.vodDrm ? comparePackaging(costSettings) : undefined;
 
   if (flags.json) {
     const result = {
@@ -152,6 +155,7 @@ async function main(args: string[]): Promise<number> {
       violations,
       atFirstPreview,
       cost,
+      ...(packaging && { packaging: packagingSummary(packaging) }),
     };
     console.log(JSON.stringify(result, elideLongText, 2));
   } else {
@@ -160,6 +164,7 @@ async function main(args: string[]): Promise<number> {
     console.log(`\nOutputs:\n${renderOutputs(plan.outputs)}`);
     console.log(`\n${renderVerdicts(violations, allPolicies.length, atFirstPreview)}`);
     console.log(`\n${renderCost(cost)}`);
+    if (packaging) console.log(renderPackagingComparison(packagingSummary(packaging)));
     // Unset secrets the program used: `pulumi preview` stops until they are set.
     const inputs = JSON.stringify(plan.resources.map((resource) => resource.inputs));
     const used = config.unsetSecrets.filter((key) => inputs.includes(unsetSecretPlaceholder(key)));

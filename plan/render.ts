@@ -1,5 +1,5 @@
 import { DRM_SYSTEM_IDS } from "../shared/drm";
-import type { CostEstimate } from "./cost";
+import type { comparePackaging, CostEstimate } from "./cost";
 import { isSecret, PlannedResource, PlannedStack } from "./mockCloud";
 import { SECRET_PLACEHOLDER } from "./stackConfig";
 
@@ -201,5 +201,33 @@ export function renderCost(estimate: CostEstimate): string {
         ]
       : [`  Egress prices: ${egress.source}`]),
     `  Assumes: ${estimate.assumptions.join("; ")}`,
+  ].join("\n");
+}
+
+/** Output minutes and storage per source minute, for each DRM packaging. */
+export interface PackagingSummary {
+  readonly separate: { readonly outputMinutes: number; readonly gbPerMonth: number };
+  readonly cmaf: { readonly outputMinutes: number; readonly gbPerMonth: number };
+}
+
+/** The two packagings' quantities from {@link comparePackaging}'s estimates. */
+export function packagingSummary(
+  comparison: ReturnType<typeof comparePackaging>,
+): PackagingSummary {
+  const quantities = (estimate: CostEstimate) => ({
+    outputMinutes: estimate.mediaConvert.outputMinutes,
+    gbPerMonth: estimate.storage.gbPerMonth,
+  });
+  return { separate: quantities(comparison.separate), cmaf: quantities(comparison.cmaf) };
+}
+
+/** One line each: what `vodDrmPackaging` separate and cmaf make per source minute. */
+export function renderPackagingComparison({ separate, cmaf }: PackagingSummary): string {
+  const saved = 1 - cmaf.gbPerMonth / separate.gbPerMonth;
+  return [
+    "  DRM packaging, per source minute (vodDrmPackaging):",
+    `    separate: ${separate.outputMinutes} output minutes, ${gb(separate.gbPerMonth)} GB-month`,
+    `    cmaf:     ${cmaf.outputMinutes} output minutes, ${gb(cmaf.gbPerMonth)} GB-month ` +
+      `(${separate.outputMinutes - cmaf.outputMinutes} fewer output minutes, ${Math.round(saved * 100)}% less storage)`,
   ].join("\n");
 }

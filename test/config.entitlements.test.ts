@@ -67,6 +67,12 @@ describe("stack configuration: entitlements", () => {
     assert.match(warnings[0], /not for paid content/);
   });
 
+  it("does not warn once the stack sets the claim, even to its default name", () => {
+    const { config, warnings } = read({ ...TOKENS, licenseEntitlementClaim: "entitlements" });
+    assert.equal(config?.licenseTokens?.entitlements?.claim, "entitlements");
+    assert.deepEqual(warnings, []);
+  });
+
   it("reads each key, and says nothing more once the stack chose how to grant", () => {
     const arn = "arn:aws:lambda:eu-west-1:123456789012:function:catalogue:live";
     const { config, warnings } = read({

@@ -299,6 +299,21 @@ describe("the plan's cost estimate", () => {
     const { cost } = JSON.parse(stdout);
     assert.deepEqual(cost, JSON.parse(JSON.stringify(estimateCost(PROD))));
   });
+
+  it("sets separate and CMAF packaging side by side for a stack with VOD DRM", async () => {
+    const text = await plan("--stack", "prod");
+    assert.match(
+      text.stdout,
+      /\n {4}separate: 10 output minutes, 0\.1710 GB-month\n {4}cmaf: {5}6 output minutes, 0\.0845 GB-month \(4 fewer output minutes, 51% less storage\)\n/,
+    );
+    const { packaging } = JSON.parse((await plan("--stack", "prod", "--json")).stdout);
+    assert.deepEqual(
+      { separate: packaging.separate.outputMinutes, cmaf: packaging.cmaf.outputMinutes },
+      { separate: 10, cmaf: 6 },
+    );
+    const dev = await plan("--stack", "dev");
+    assert.doesNotMatch(dev.stdout, /DRM packaging, per source minute/, "no DRM, no comparison");
+  });
 });
 
 describe("the dashboard's billed output minutes", () => {
