@@ -17,7 +17,6 @@ import {
 import { readPlanConfig } from "../plan/stackConfig";
 import { DEFAULT_LADDER, parseRendition } from "../shared/ladder";
 import * as path from "node:path";
-import { plan } from "./support/planRuns";
 
 const ROOT = path.resolve(__dirname, "..");
 const GB = 1024 ** 3;
@@ -263,56 +262,6 @@ describe("the cost per source minute (plan/cost.ts)", () => {
     assert.equal(ratios.outputMinutes, 2);
     close(ratios.storage, (gb(12_096_000, 60) + gb(12_384_000, 60)) / storage, "storage ratio");
     close(ratios.egress, 6_096_000 / 8_628_000, "egress ratio");
-  });
-});
-
-describe("the plan's cost estimate", () => {
-  before(() => {
-    void plan("--stack", "prod");
-    void plan("--stack", "prod", "--json");
-  });
-
-  it("prints the estimate per source minute with the prices' region, date and pages", async () => {
-    const { status, stdout, stderr } = await plan("--stack", "prod");
-    assert.equal(status, 0, stderr);
-    assert.match(
-      stdout,
-      /\nCost per source minute \(list prices for us-east-1, taken 2026-12-06\)\n {2}MediaConvert: 10 output minutes, DRM packaging separate, accelerated\n/,
-    );
-    assert.match(
-      stdout,
-      /\n {4}DASH +_1080 +1920x1080 6000 kb\/s HD <=30fps multi-pass HQ +Professional +not priced\n/,
-    );
-    assert.match(
-      stdout,
-      /\n {2}Egress per viewing hour at 1920x1080 \(6096 kb\/s with audio\): 2\.5548 GB; \$0\.2172 at \$0\.085\/GB/,
-    );
-    assert.match(
-      stdout,
-      /\n {2}Prices: https:\/\/aws\.amazon\.com\/mediaconvert\/pricing\/, https:\/\/aws\.amazon\.com\/s3\/pricing\/, https:\/\/aws\.amazon\.com\/cloudfront\/pricing\/ \(taken 2026-12-06\)\n/,
-    );
-  });
-
-  it("carries the same estimate in --json as `cost`", async () => {
-    const { status, stdout, stderr } = await plan("--stack", "prod", "--json");
-    assert.equal(status, 0, stderr);
-    const { cost } = JSON.parse(stdout);
-    assert.deepEqual(cost, JSON.parse(JSON.stringify(estimateCost(PROD))));
-  });
-
-  it("sets separate and CMAF packaging side by side for a stack with VOD DRM", async () => {
-    const text = await plan("--stack", "prod");
-    assert.match(
-      text.stdout,
-      /\n {4}separate: 10 output minutes, 0\.1710 GB-month\n {4}cmaf: {5}6 output minutes, 0\.0845 GB-month \(4 fewer output minutes, 51% less storage\)\n/,
-    );
-    const { packaging } = JSON.parse((await plan("--stack", "prod", "--json")).stdout);
-    assert.deepEqual(
-      { separate: packaging.separate.outputMinutes, cmaf: packaging.cmaf.outputMinutes },
-      { separate: 10, cmaf: 6 },
-    );
-    const dev = await plan("--stack", "dev");
-    assert.doesNotMatch(dev.stdout, /DRM packaging, per source minute/, "no DRM, no comparison");
   });
 });
 

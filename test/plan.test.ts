@@ -2,7 +2,9 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { estimateCost, settingsFromConfig } from "../plan/cost";
 import type { PlannedStack } from "../plan/mockCloud";
+import { readPlanConfig } from "../plan/stackConfig";
 import { bindingMismatches, isCantRun, previewVerdicts } from "../plan/verdicts";
 import { AWS } from "./support/resourceTypes";
 import { plan } from "./support/planRuns";
@@ -159,64 +161,52 @@ describe("the offline plan", () => {
     for (const [i, start] of problems.entries()) assert.ok(lines[i + 1].startsWith(start), stderr);
   });
 
-  it("refuses a secret key set in plain text in the stack file, naming the key and the command", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "plan-plain-secret-"));
-    try {
-      const file = path.join(dir, "Pulumi.plain.yaml");
-      writeFileSync(file, "config:\n  vod-multidrm:licenseSiteKey: abc\n");
-      const { status, stdout, stderr } = await plan("--stack", "plain", "--config-file", file);
+  describe("a stack file with a plain-text secret, a mistyped key and a bad value", () => {
+    // One run of one file serves the three checks (a plan loads the SDKs: seconds of work).
+    let folder: string;
+    let file: string;
+    before(() => {
+      folder = mkdtempSync(path.join(tmpdir(), "plan-problems-"));
+      file = path.join(folder, "Pulumi.problems.yaml");
+      writeFileSync(
+        file,
+        "config:\n  aws:region: eu-west-1\n  vod-multidrm:kmsGateway: true\n" +
+          "  vod-multidrm:kmsGatewayEncToken: abc\n  vod-multidrm:ladderRateControl: VBR\n" +
+          "  vod-multidrm:ladders:\n    - 640x360@1M\n",
+      );
+    });
+    after(() => rmSync(folder, { recursive: true, force: true }));
+    const planProblems = () => plan("--stack", "problems", "--config-file", file);
+
+    it("refuses the secret set in plain text, naming the key and the command, never the value", async () => {
+      const { status, stdout, stderr } = await planProblems();
       assert.equal(status, 1);
       assert.equal(stdout, "");
-      assert.equal(
+      assert.ok(
+        stderr.includes(
+          "\n  - vod-multidrm:kmsGatewayEncToken: is a secret (Pulumi.yaml declares it `secret: true`) but " +
+            "the stack file holds it in plain text (once committed, treat it as leaked and replace it); " +
+            "set it encrypted with `pulumi config set --secret vod-multidrm:kmsGatewayEncToken <value>`\n",
+        ),
         stderr,
-        "Invalid stack configuration:\n" +
-          "  - vod-multidrm:licenseSiteKey: is a secret (Pulumi.yaml declares it `secret: true`) but " +
-          "the stack file holds it in plain text (once committed, treat it as leaked and replace it); " +
-          "set it encrypted with `pulumi config set --secret vod-multidrm:licenseSiteKey <value>`\n",
       );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("lists a plain-text secret with the program's own problems", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "plan-plain-secret-"));
-    try {
-      const file = path.join(dir, "Pulumi.plain.yaml");
-      writeFileSync(
-        file,
-        "config:\n  vod-multidrm:kmsGateway: true\n  vod-multidrm:kmsGatewayEncToken: abc\n" +
-          "  vod-multidrm:ladderRateControl: VBR\n",
-      );
-      const { status, stderr } = await plan("--stack", "plain", "--config-file", file);
-      assert.equal(status, 1);
-      assert.match(stderr, /\n {2}- vod-multidrm:kmsGatewayEncToken: is a secret .*--secret/);
-      assert.match(stderr, /\n {2}- vod-multidrm:ladderRateControl: "VBR" must be one of/);
       assert.doesNotMatch(stderr, /abc/, "the value is never quoted");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    });
 
-  it("names an undeclared key of the project and suggests the declared one", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "plan-typo-"));
-    try {
-      const file = path.join(dir, "Pulumi.typo.yaml");
-      writeFileSync(
-        file,
-        "config:\n  aws:region: eu-west-1\n  vod-multidrm:ladders:\n    - 640x360@1M\n",
-      );
-      const { status, stdout, stderr } = await plan("--stack", "typo", "--config-file", file);
-      assert.equal(status, 1);
-      assert.equal(stdout, "");
+    it("lists the plain-text secret with the program's own problems", async () => {
+      const { stderr } = await planProblems();
+      assert.match(stderr, /^Invalid stack configuration:\n/);
+      assert.match(stderr, /\n {2}- vod-multidrm:ladderRateControl: "VBR" must be one of/);
+    });
+
+    it("names an undeclared key of the project and suggests the declared one", async () => {
+      const { stderr } = await planProblems();
       assert.match(
         stderr,
         /vod-multidrm:ladders: is not a key this program reads \(Pulumi\.yaml declares them\); did you mean vod-multidrm:ladder\?/,
       );
       assert.doesNotMatch(stderr, /aws:region/, "other namespaces are not checked");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("says that the account ids, ARNs and domains it prints are placeholders", async () => {
@@ -285,4 +275,51 @@ describe("the offline plan, at the first preview", () => {
         assert.ok(waiting.has(name), `${name} waits for up: its documents name new ARNs`);
     });
   }
+});
+
+describe("the offline plan's cost estimate", () => {
+  it("prints the estimate per source minute with the prices' region, date and pages", async () => {
+    const { status, stdout, stderr } = await plan("--stack", "prod");
+    assert.equal(status, 0, stderr);
+    assert.match(
+      stdout,
+      /\nCost per source minute \(list prices for us-east-1, taken 2026-12-06\)\n {2}MediaConvert: 10 output minutes, DRM packaging separate, accelerated\n/,
+    );
+    assert.match(
+      stdout,
+      /\n {4}DASH +_1080 +1920x1080 6000 kb\/s HD <=30fps multi-pass HQ +Professional +not priced\n/,
+    );
+    assert.match(
+      stdout,
+      /\n {2}Egress per viewing hour at 1920x1080 \(6096 kb\/s with audio\): 2\.5548 GB; \$0\.2172 at \$0\.085\/GB/,
+    );
+    assert.match(
+      stdout,
+      /\n {2}Prices: https:\/\/aws\.amazon\.com\/mediaconvert\/pricing\/, https:\/\/aws\.amazon\.com\/s3\/pricing\/, https:\/\/aws\.amazon\.com\/cloudfront\/pricing\/ \(taken 2026-12-06\)\n/,
+    );
+  });
+
+  it("carries the same estimate in --json as `cost`", async () => {
+    const { status, stdout, stderr } = await plan("--stack", "prod", "--json");
+    assert.equal(status, 0, stderr);
+    const { cost } = JSON.parse(stdout);
+    const prod = readPlanConfig(path.resolve(__dirname, ".."), "prod");
+    const expected = estimateCost(settingsFromConfig(prod.values, prod.project));
+    assert.deepEqual(cost, JSON.parse(JSON.stringify(expected)));
+  });
+
+  it("sets separate and CMAF packaging side by side for a stack with VOD DRM", async () => {
+    const text = await plan("--stack", "prod");
+    assert.match(
+      text.stdout,
+      /\n {4}separate: 10 output minutes, 0\.1710 GB-month\n {4}cmaf: {5}6 output minutes, 0\.0845 GB-month \(4 fewer output minutes, 51% less storage\)\n/,
+    );
+    const { packaging } = JSON.parse((await plan("--stack", "prod", "--json")).stdout);
+    assert.deepEqual(
+      { separate: packaging.separate.outputMinutes, cmaf: packaging.cmaf.outputMinutes },
+      { separate: 10, cmaf: 6 },
+    );
+    const dev = await plan("--stack", "dev");
+    assert.doesNotMatch(dev.stdout, /DRM packaging, per source minute/, "no DRM, no comparison");
+  });
 });
