@@ -14,7 +14,7 @@ import {
   readStackConfig,
   SECRET_CONFIG_KEYS,
 } from "../config";
-import { configKeyTable } from "../config/table";
+import { configKeyTable } from "./support/configTable";
 import { DEFAULT_LADDER } from "../shared/ladder";
 
 const PROJECT = "vod-multidrm";

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { configKeyTable } from "../config/table";
+import { configKeyTable } from "./support/configTable";
 import { readPlanConfig } from "../plan/stackConfig";
 import { runWholeProgram } from "./support/mockProgram";
 

@@ -2,7 +2,7 @@
  * The reference table of the stack's keys, for the README and its test: every key by
  * group, with its type and description from `Pulumi.yaml` and its default from the code
  * ({@link CONFIG_DEFAULTS}, which a test keeps equal to `Pulumi.yaml`'s). The program
- * itself does not import this module.
+ * itself does not import this module: it reads Pulumi.yaml with a development dependency.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -13,7 +13,7 @@ import {
   CONFIG_GROUPS,
   ConfigGroup,
   SECRET_CONFIG_KEYS,
-} from "./keys";
+} from "../../config/keys";
 
 /** One key of the table. */
 export interface ConfigKeyRow {
@@ -31,7 +31,7 @@ export interface ConfigKeyRow {
 }
 
 /** The project file beside this folder. */
-const PROJECT_FILE = path.join(__dirname, "..", "Pulumi.yaml");
+const PROJECT_FILE = path.join(__dirname, "..", "..", "Pulumi.yaml");
 
 /** Every key, in `CONFIG_GROUPS` order. */
 export function configKeyTable(projectFile = PROJECT_FILE): ConfigKeyRow[] {
