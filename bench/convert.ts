@@ -15,6 +15,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
 import { S3Client } from "@aws-sdk/client-s3";
 import { bundleFunction } from "../functions/bundle";
+import { readJobInput } from "../functions/common/jobMetadata";
 import { createConvertHandler } from "../functions/convert/handler";
 import { uploadRecordStore } from "../functions/convert/idempotency";
 import { mediaInfoProbe, PROBE_LIMITS, ProbeOutcome } from "../functions/convert/probe";
@@ -157,7 +158,10 @@ async function benchOverhead(): Promise<Figure> {
 function tally(fake: FakeMediaConvert, keys: string[]) {
   const jobsPerInput = new Map<string, number>();
   for (const { body } of fake.jobs) {
-    jobsPerInput.set(body.userMetadata.input, (jobsPerInput.get(body.userMetadata.input) ?? 0) + 1);
+    // The input travels base64url-encoded, in parts (functions/common/jobMetadata.ts).
+    const input = readJobInput(body.userMetadata);
+    const url = input.url ?? `unreadable: ${input.problem}`;
+    jobsPerInput.set(url, (jobsPerInput.get(url) ?? 0) + 1);
   }
   const duplicates = [...jobsPerInput.values()].reduce((sum, n) => sum + n - 1, 0);
   const lost = keys.filter(
