@@ -17,11 +17,11 @@ const PLAN_TARGET_MS = 1_500;
 /**
  * Offline plan wall time for the dev stack, median of fresh processes (the Lambda
  * handlers and the player bundled in each), after one untimed run that fills the caches
- * a developer's machine has (Node's compile cache, tsx's).
+ * a developer's machine has (Node's compile cache).
  */
 function benchPlan(): Figure {
   const plan = () =>
-    timeCommand(process.execPath, ["--import", "tsx", "plan/cli.ts", "--stack", "dev"], ROOT);
+    timeCommand(process.execPath, ["-r", "./scripts/register-typescript.js", "plan/cli.ts", "--stack", "dev"], ROOT);
   plan();
   const ms = median(Array.from({ length: PLAN_RUNS }, plan));
   return {

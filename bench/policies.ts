@@ -11,7 +11,7 @@ const TARGET_MS = 500;
 
 export async function benchPolicies(root: string): Promise<Figure[]> {
   const config = readPlanConfig(root, "full", path.join(root, "test/stacks/Pulumi.full.yaml"));
-  const plan = await runUnderMocks(config, () => import("../index.js"));
+  const plan = await runUnderMocks(config, async () => require("../index"));
   const resources = toEvaluatedResources(plan);
   const runs: number[] = [];
   for (let i = 0; i < RUNS; i++) {

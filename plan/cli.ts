@@ -26,9 +26,6 @@ const ROOT = path.resolve(__dirname, "..");
 // modules in its compile cache, under the system's temporary directory, so the next plan
 // skips compiling them (https://nodejs.org/api/module.html#module-compile-cache).
 nodeModule.enableCompileCache?.();
-// tsx turns on source maps, so Node would read the map of every SDK module it loads; the
-// plan reports errors by message, never by stack, and needs none.
-process.setSourceMapsEnabled(false);
 
 const USAGE = `Usage: npm run plan -- [options]
 

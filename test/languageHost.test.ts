@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, "..");
 async function planned(stack: string) {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", "plan/cli.ts", "--stack", stack, "--json"],
+    ["-r", "./scripts/register-typescript.js", "plan/cli.ts", "--stack", stack, "--json"],
     { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
   return JSON.parse(stdout) as {

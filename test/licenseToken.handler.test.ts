@@ -11,6 +11,7 @@ import { DEFAULT_LICENSE_POLICY, parseLicensePolicy } from "../shared/pallyCon";
 import { MAX_BODY_BYTES } from "../functions/licenseToken/request";
 import { readTokenServiceEnvironment } from "../functions/licenseToken/environment";
 import { CapturedOutput, startCapture } from "./support/logCapture";
+import { setEnvironment } from "./support/processEnvironment";
 import {
   decodeToken,
   opensslLicenseToken,
@@ -88,9 +89,11 @@ describe("license token service", () => {
     };
   }
 
+  let restoreEnvironment: () => void;
   before(() => {
-    Object.assign(process.env, ENVIRONMENT, { AWS_REGION: "us-east-1" });
+    restoreEnvironment = setEnvironment({ ...ENVIRONMENT, AWS_REGION: "us-east-1" });
   });
+  after(() => restoreEnvironment());
   beforeEach(() => {
     secretsManager.reset();
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: SECRET_STRING });
@@ -107,7 +110,8 @@ describe("license token service", () => {
 
   describe("issuing a token", () => {
     it("answers the deployed entry point with a token for the JWT's subject", async () => {
-      const { handler } = await import("../functions/licenseToken/index.js");
+      const { handler } =
+        require("../functions/licenseToken/index") as typeof import("../functions/licenseToken/index");
       const response = await handler(tokenRequest({ cid: "big-buck-bunny", drmType: "Widevine" }));
       assert.equal(response.statusCode, 200);
       const body = bodyOf(response);

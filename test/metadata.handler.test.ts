@@ -10,6 +10,7 @@ import { createMetadataHandler } from "../functions/metadata/handler";
 import { STATUS_WRITE_ROUNDS } from "../functions/common/statusFile";
 import { FakeS3, startFakeS3 } from "./support/fakeS3";
 import { capturingLogs as capture, metricTotals } from "./support/logCapture";
+import { setEnvironment } from "./support/processEnvironment";
 
 const EXPECTED = {
   bucket: "vod-output-test",
@@ -67,15 +68,19 @@ describe("metadata handler", () => {
   const s3 = mockClient(S3Client);
   let handler: (event: any) => Promise<void>;
 
+  let restoreEnvironment: () => void;
   before(async () => {
-    Object.assign(process.env, {
+    restoreEnvironment = setEnvironment({
       DESTINATION_BUCKET: "vod-output-test",
       PLAYBACK_DOMAIN: "d.cloudfront.net",
       APPLICATION_NAME: "vod-test",
       AWS_REGION: "us-east-1",
     });
-    ({ handler } = await import("../functions/metadata/index.js"));
+    // Loaded once its environment is set: the entry point reads it as it loads.
+    ({ handler } =
+      require("../functions/metadata/index") as typeof import("../functions/metadata/index"));
   });
+  after(() => restoreEnvironment());
   beforeEach(() => s3.reset());
   after(() => s3.restore());
 

@@ -14,7 +14,7 @@ describe("temporary folders shared by a test process", () => {
       'writeFileSync(folder + "/file", "x");',
       "console.log(folder);",
     ].join("\n");
-    const run = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
+    const run = spawnSync(process.execPath, ["-r", "./scripts/register-typescript.js", "-e", script], {
       cwd: ROOT,
       encoding: "utf8",
     });

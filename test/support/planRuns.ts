@@ -49,7 +49,7 @@ async function inTurn<T>(task: () => Promise<T>): Promise<T> {
 
 function spawnPlan(args: string[]): Promise<PlanRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "plan/cli.ts", ...args], {
+    const child = spawn(process.execPath, ["-r", "./scripts/register-typescript.js", "plan/cli.ts", ...args], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
