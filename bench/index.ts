@@ -21,7 +21,11 @@ const PLAN_TARGET_MS = 1_500;
  */
 function benchPlan(): Figure {
   const plan = () =>
-    timeCommand(process.execPath, ["-r", "./scripts/register-typescript.js", "plan/cli.ts", "--stack", "dev"], ROOT);
+    timeCommand(
+      process.execPath,
+      ["-r", "./scripts/register-typescript.js", "plan/cli.ts", "--stack", "dev"],
+      ROOT,
+    );
   plan();
   const ms = median(Array.from({ length: PLAN_RUNS }, plan));
   return {

@@ -14,10 +14,14 @@ describe("temporary folders shared by a test process", () => {
       'writeFileSync(folder + "/file", "x");',
       "console.log(folder);",
     ].join("\n");
-    const run = spawnSync(process.execPath, ["-r", "./scripts/register-typescript.js", "-e", script], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+    const run = spawnSync(
+      process.execPath,
+      ["-r", "./scripts/register-typescript.js", "-e", script],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
     assert.equal(run.status, 0, run.stderr);
     const folder = run.stdout.trim();
     assert.match(path.basename(folder), /^temp-folders-test-/);

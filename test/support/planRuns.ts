@@ -49,10 +49,14 @@ async function inTurn<T>(task: () => Promise<T>): Promise<T> {
 
 function spawnPlan(args: string[]): Promise<PlanRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "./scripts/register-typescript.js", "plan/cli.ts", ...args], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["-r", "./scripts/register-typescript.js", "plan/cli.ts", ...args],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
