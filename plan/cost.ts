@@ -170,7 +170,7 @@ export function resolutionBand(width: number, height: number): ResolutionBand {
 
 export const frameRateBand = (fps: number): FrameRateBand => (fps <= 30 ? "<=30fps" : ">30fps");
 
-/** The pass a rate control runs, as `jobSettings.ts` sets `QualityTuningLevel`. */
+/** The pass a rate control runs, as `functions/convert/encoding.ts` sets `QualityTuningLevel`. */
 export const encodingPass = (rateControl: RateControl): EncodingPass =>
   rateControl === "QVBR" ? "multi-pass HQ" : "single-pass";
 

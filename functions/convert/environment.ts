@@ -3,7 +3,7 @@
  * once at cold start. (The MediaConvert job's settings are built in `jobSettings.ts`.)
  */
 import type { DrmSettings } from "./drmGroups";
-import type { EncodingProfile } from "./jobSettings";
+import type { EncodingProfile } from "./encoding";
 import {
   accelerationSettings,
   jobPriority,
