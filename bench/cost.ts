@@ -4,14 +4,13 @@
  * storage, egress per viewing hour, and MediaConvert dollars where both are priced.
  */
 import {
-  avcOutput,
   costRatios,
   CostEstimate,
   estimateCost,
   estimateOutputs,
-  JobOutput,
   settingsFromConfig,
 } from "../plan/cost";
+import { avcOutput, JobOutput } from "../plan/costOutputs";
 import { readPlanConfig } from "../plan/stackConfig";
 import type { Figure } from "./figures";
 

@@ -4,7 +4,7 @@
  * prices in `./prices.ts`. Pure: no Pulumi, no SDK, no clock; the plan prints it and the
  * bench compares it with AWS's Video on Demand on AWS ladder.
  *
- * The outputs are those `functions/convert/jobSettings.ts` writes for a source the
+ * The outputs (`./costOutputs.ts`) are those `functions/convert/jobSettings.ts` writes for a source the
  * ladder fits as it stands (a 16:9 source at least as tall as the top rung, at 30 fps
  * unless told): every rendition is a MediaConvert output billed per minute of its
  * duration, so each output costs one output minute per source minute.
@@ -30,78 +30,17 @@ import {
   parseRendition,
   RateControl,
   Rendition,
-  renditionName,
 } from "../shared/ladder";
-import { MP4_RENDITION, THUMBNAIL_SIZE } from "../shared/ladderFit";
+import { DEFAULT_DRM_PACKAGING, DRM_PACKAGINGS, DrmPackaging } from "../shared/outputLayout";
+import { AUDIO_BITRATE, JobOutput, jobOutputs, rateKey, TranscodingSettings } from "./costOutputs";
 import {
   CLOUDFRONT_FIRST_TIER_PER_GB,
   CloudFrontArea,
-  EncodingPass,
-  FrameRateBand,
   PRICE_CLASS_AREAS,
   PRICE_SOURCES,
   REGION_PRICES,
   RegionPrices,
-  ResolutionBand,
-  Tier,
-  videoRateKey,
 } from "./prices";
-
-/**
- * How the encrypted ladder is packaged: `separate`, a DASH group (Widevine + PlayReady)
- * and an HLS group (FairPlay), each encoding the ladder; `cmaf`, one CMAF group whose
- * segments both manifests share.
- */
-export const PACKAGING_MODES = ["separate", "cmaf"] as const;
-export type PackagingMode = (typeof PACKAGING_MODES)[number];
-
-/** The stack settings the estimate reads. */
-export interface TranscodingSettings {
-  /** The stack's AWS region: it picks the price row. */
-  readonly region: string;
-  readonly ladder: readonly Rendition[];
-  /** @default "fixed" */
-  readonly ladderMode?: LadderMode;
-  readonly rateControl: RateControl;
-  /** @default "DISABLED" */
-  readonly accelerationMode?: AccelerationMode;
-  readonly vodDrm: boolean;
-  /** With DRM: also the clear HLS and MP4. */
-  readonly vodDrmClearOutputs?: boolean;
-  /** With DRM. @default "separate" */
-  readonly packaging?: PackagingMode;
-  /** The distribution's price class. @default "PriceClass_100" */
-  readonly priceClass?: string;
-  /** The source's frame rate. @default 30 */
-  readonly frameRate?: number;
-}
-
-/** The audio every streaming and MP4 output carries: AAC 96 kb/s (`aacAudio()`). */
-export const AUDIO_BITRATE = 96_000;
-/** Frame captures per source minute: one every 5 seconds (`THUMBNAILS`). */
-export const FRAME_CAPTURES_PER_MINUTE = 12;
-/** AWS bills storage and transfer in GB of 2^30 bytes. */
-export const BYTES_PER_GB = 1024 ** 3;
-
-/** One output of the job, per source minute. */
-export interface JobOutput {
-  readonly group: string;
-  readonly name: string;
-  readonly kind: "video" | "audio" | "frame capture";
-  readonly width?: number;
-  readonly height?: number;
-  /** Video bits per second (CBR target or QVBR cap); 0 for audio and frame captures. */
-  readonly videoBitrate: number;
-  /** Audio bits per second muxed into or making up the output. */
-  readonly audioBitrate: number;
-  readonly band?: ResolutionBand;
-  readonly frameRateBand?: FrameRateBand;
-  readonly pass?: EncodingPass;
-  readonly tier: Tier;
-  /** Why the output bills as Professional; empty for Basic. */
-  readonly professionalBecause: readonly string[];
-  readonly encrypted: boolean;
-}
 
 /** An output with its price. */
 export interface PricedOutput extends JobOutput {
@@ -128,7 +67,7 @@ export interface CostEstimate {
   /** Why the outputs cannot be estimated (automated ABR), when they cannot. */
   readonly notEstimated?: string;
   readonly assumptions: readonly string[];
-  readonly packaging: PackagingMode;
+  readonly packaging: DrmPackaging;
   readonly outputs: readonly PricedOutput[];
   readonly mediaConvert: {
     readonly outputMinutes: number;
@@ -162,138 +101,14 @@ export interface CostEstimate {
   };
 }
 
-/** SD below 720 lines, HD 720 to 1080, UHD above, by the picture's short side. */
-export function resolutionBand(width: number, height: number): ResolutionBand {
-  const lines = Math.min(width, height);
-  return lines < 720 ? "SD" : lines <= 1080 ? "HD" : "UHD";
-}
-
-export const frameRateBand = (fps: number): FrameRateBand => (fps <= 30 ? "<=30fps" : ">30fps");
-
-/** The pass a rate control runs, as `functions/convert/encoding.ts` sets `QualityTuningLevel`. */
-export const encodingPass = (rateControl: RateControl): EncodingPass =>
-  rateControl === "QVBR" ? "multi-pass HQ" : "single-pass";
-
-/** How the job is encoded: what makes an output Professional. */
-export interface JobTraits {
-  readonly accelerated: boolean;
-  readonly frameRate: number;
-}
-
-/** One AVC output and the tier it bills in. */
-export function avcOutput(
-  group: string,
-  name: string,
-  { width, height, bitrate }: Rendition,
-  pass: EncodingPass,
-  audioBitrate: number,
-  encrypted: boolean,
-  job: JobTraits,
-): JobOutput {
-  const professionalBecause = [
-    ...(pass !== "single-pass" ? [pass] : []),
-    ...(job.accelerated ? ["accelerated transcoding"] : []),
-    ...(encrypted ? ["DRM encryption (assumed)"] : []),
-  ];
-  return {
-    group,
-    name,
-    kind: "video",
-    width,
-    height,
-    videoBitrate: bitrate,
-    audioBitrate,
-    band: resolutionBand(width, height),
-    frameRateBand: frameRateBand(job.frameRate),
-    pass,
-    tier: professionalBecause.length > 0 ? "Professional" : "Basic",
-    professionalBecause,
-    encrypted,
-  };
-}
-
-function audioOutput(group: string, encrypted: boolean, job: JobTraits): JobOutput {
-  const professionalBecause = [
-    ...(job.accelerated ? ["accelerated transcoding"] : []),
-    ...(encrypted ? ["DRM encryption (assumed)"] : []),
-  ];
-  return {
-    group,
-    name: "_audio",
-    kind: "audio",
-    videoBitrate: 0,
-    audioBitrate: AUDIO_BITRATE,
-    tier: professionalBecause.length > 0 ? "Professional" : "Basic",
-    professionalBecause,
-    encrypted,
-  };
-}
-
-/**
- * The outputs one job writes, as `buildJobSettings` makes them for a source the ladder
- * fits as it stands: without DRM the HLS ladder, the MP4 and the thumbnails; with DRM
- * the thumbnails and the encrypted groups (DASH and FairPlay HLS, or one CMAF group),
- * plus the clear HLS and MP4 when `vodDrmClearOutputs` keeps them.
- */
-export function jobOutputs(settings: TranscodingSettings): JobOutput[] {
-  const job: JobTraits = {
-    accelerated: (settings.accelerationMode ?? "DISABLED") !== "DISABLED",
-    frameRate: settings.frameRate ?? 30,
-  };
-  const pass = encodingPass(settings.rateControl);
-  const ladder = settings.ladder;
-  const hls = (group: string, encrypted: boolean) =>
-    ladder.map((rung) =>
-      avcOutput(group, renditionName(rung), rung, pass, AUDIO_BITRATE, encrypted, job),
-    );
-  // DASH and CMAF: one video-only output per rung and one audio-only output.
-  const separateAudio = (group: string) => [
-    ...ladder.map((rung) => avcOutput(group, renditionName(rung), rung, pass, 0, true, job)),
-    audioOutput(group, true, job),
-  ];
-  const clear = !settings.vodDrm || settings.vodDrmClearOutputs === true;
-  const thumbnails: JobOutput = {
-    group: "Thumbnails",
-    name: "frames",
-    kind: "frame capture",
-    width: THUMBNAIL_SIZE.width,
-    height: THUMBNAIL_SIZE.height,
-    videoBitrate: 0,
-    audioBitrate: 0,
-    tier: job.accelerated ? "Professional" : "Basic",
-    professionalBecause: job.accelerated ? ["accelerated transcoding"] : [],
-    encrypted: false,
-  };
-  const encrypted = !settings.vodDrm
-    ? []
-    : (settings.packaging ?? "separate") === "cmaf"
-      ? separateAudio("CMAF")
-      : [...separateAudio("DASH"), ...hls("HLS FairPlay", true)];
-  return [
-    ...(clear
-      ? [
-          ...hls("HLS", false),
-          // The MP4 is always CBR, whatever the ladder uses.
-          avcOutput("MP4", "mp4", MP4_RENDITION, "single-pass", AUDIO_BITRATE, false, job),
-        ]
-      : []),
-    thumbnails,
-    ...encrypted,
-  ];
-}
-
-/** The rate key an output bills by. */
-export function rateKey(output: JobOutput): string {
-  if (output.kind === "audio") return "audio";
-  if (output.kind === "frame capture") return "frame capture";
-  return videoRateKey(output.tier, output.band!, output.frameRateBand!, output.pass!);
-}
-
 function ratePerMinute(output: JobOutput, prices: RegionPrices): number | null {
   if (output.kind === "audio") return prices.mediaConvertAudioPerMinute;
   if (output.kind === "frame capture") return prices.mediaConvertFrameCapturePerMinute;
   return prices.mediaConvertVideoPerMinute[rateKey(output)] ?? null;
 }
+
+/** AWS bills storage and transfer in GB of 2^30 bytes. */
+export const BYTES_PER_GB = 1024 ** 3;
 
 /** GB written by `bitsPerSecond` over `seconds`. */
 export const gigabytes = (bitsPerSecond: number, seconds: number) =>
@@ -353,7 +168,7 @@ export interface EstimateContext {
   readonly region: string;
   readonly priceClass?: string;
   readonly accelerated: boolean;
-  readonly packaging: PackagingMode;
+  readonly packaging: DrmPackaging;
   readonly assumptions: readonly string[];
 }
 
@@ -523,9 +338,9 @@ export function settingsFromConfig(
       (value("jobAccelerationMode") as AccelerationMode | undefined) ?? DEFAULT_ACCELERATION_MODE,
     vodDrm: value("vodDrm") === "true",
     vodDrmClearOutputs: value("vodDrmClearOutputs") === "true",
-    packaging: (PACKAGING_MODES as readonly string[]).includes(packaging ?? "")
-      ? (packaging as PackagingMode)
-      : "separate",
+    packaging: (DRM_PACKAGINGS as readonly string[]).includes(packaging ?? "")
+      ? (packaging as DrmPackaging)
+      : DEFAULT_DRM_PACKAGING,
     priceClass: value("cdnPriceClass") ?? "PriceClass_100",
   };
 }

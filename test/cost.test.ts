@@ -1,13 +1,8 @@
 import * as assert from "node:assert/strict";
 import { vodOnAwsEstimate } from "../bench/cost";
 import { dashboardBody, MetricWidget } from "../components/vodPipeline/dashboardModel";
-import {
-  comparePackaging,
-  costRatios,
-  estimateCost,
-  settingsFromConfig,
-  TranscodingSettings,
-} from "../plan/cost";
+import { comparePackaging, costRatios, estimateCost, settingsFromConfig } from "../plan/cost";
+import type { TranscodingSettings } from "../plan/costOutputs";
 import {
   CLOUDFRONT_FIRST_TIER_PER_GB,
   REGION_PRICES,
