@@ -1,9 +1,7 @@
 /** The entitlement keys: read only with licenseTokens, checked, and a warning when only the default claim can grant. */
 import * as assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, readStackConfig } from "../config";
+import { PROJECT, readConfig, useConfigMocks } from "./support/stackConfig";
 
-const PROJECT = "vod-multidrm";
 const SECRET_KEYS = ["licenseSiteKey", "licenseAccessKey"];
 /** A valid token service; the entitlement keys are added per test. */
 const TOKENS = {
@@ -15,38 +13,12 @@ const TOKENS = {
   licenseJwtAudience: ["player"],
 };
 
-/** Reads the stack config with these values; returns it or its problems, and the warnings printed. */
-function read(values: Record<string, unknown>) {
-  pulumi.runtime.setAllConfig(
-    Object.fromEntries(
-      Object.entries(values).map(([key, value]) => [
-        `${PROJECT}:${key}`,
-        typeof value === "string" ? value : JSON.stringify(value),
-      ]),
-    ),
-    SECRET_KEYS.filter((key) => key in values).map((key) => `${PROJECT}:${key}`),
-  );
-  const warnings: string[] = [];
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
-  try {
-    return { config: readStackConfig(), problems: [] as string[], warnings };
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return { config: undefined, problems: error.problems, warnings };
-  } finally {
-    console.warn = warn;
-  }
-}
+/** Reads the stack config with these values, its secrets set as secrets. */
+const read = (values: Record<string, unknown>) =>
+  readConfig(values, { secrets: SECRET_KEYS.filter((key) => key in values) });
 
 describe("stack configuration: entitlements", () => {
-  before(async () => {
-    await pulumi.runtime.setMocks(
-      { newResource: (args) => ({ id: args.name, state: args.inputs }), call: () => ({}) },
-      PROJECT,
-      "test",
-    );
-  });
+  useConfigMocks();
 
   it("grants nothing by default, and warns that only the entitlements claim can grant", () => {
     const { config, warnings } = read(TOKENS);

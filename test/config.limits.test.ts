@@ -4,37 +4,16 @@
  * the services' own limits, and signed cookies that could not reach the players.
  */
 import * as assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
 import { generateKeyPairSync } from "node:crypto";
-import { ConfigError, readStackConfig } from "../config";
 import { corsOriginProblem, validateDelivery } from "../components/vodPipeline/deliveryRules";
-
-const PROJECT = "vod-multidrm";
+import { PROJECT, readConfig, useConfigMocks } from "./support/stackConfig";
 
 /** The problems reading these values gives, in `region`: none when the config is accepted. */
 function problemsIn(
   values: Record<string, unknown>,
   { region = "us-east-1", secrets = [] as string[] } = {},
 ): string[] {
-  pulumi.runtime.setAllConfig(
-    {
-      "aws:region": region,
-      ...Object.fromEntries(
-        Object.entries(values).map(([key, value]) => [
-          `${PROJECT}:${key}`,
-          typeof value === "string" ? value : JSON.stringify(value),
-        ]),
-      ),
-    },
-    secrets.map((key) => `${PROJECT}:${key}`),
-  );
-  try {
-    readStackConfig();
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
-    return error.problems;
-  }
+  return readConfig(values, { region, secrets }).problems;
 }
 
 const TOKENS = {
@@ -48,13 +27,7 @@ const TOKENS = {
 const TOKEN_SECRETS = { secrets: ["licenseSiteKey", "licenseAccessKey"] };
 
 describe("configuration limits", () => {
-  before(async () => {
-    await pulumi.runtime.setMocks(
-      { newResource: (args) => ({ id: args.name, state: args.inputs }), call: () => ({}) },
-      PROJECT,
-      "test",
-    );
-  });
+  useConfigMocks();
 
   describe("CORS origins: https://host[:port], as the browser sends it", () => {
     const problem = (origin: string) => problemsIn({ cdnCorsAllowedOrigins: [origin] })[0];

@@ -15,42 +15,24 @@ import {
   SECRET_CONFIG_KEYS,
 } from "../config";
 import { configKeyTable } from "./support/configTable";
+import { PROJECT, readConfig, setStackConfig, useConfigMocks } from "./support/stackConfig";
 import { DEFAULT_LADDER } from "../shared/ladder";
-
-const PROJECT = "vod-multidrm";
 
 /** Reads the stack config with exactly these values set. */
 function readWith(values: Record<string, unknown>) {
-  pulumi.runtime.setAllConfig(
-    Object.fromEntries(
-      Object.entries(values).map(([key, value]) => [
-        `${PROJECT}:${key}`,
-        typeof value === "string" ? value : JSON.stringify(value),
-      ]),
-    ),
-  );
+  setStackConfig(values);
   return readStackConfig();
 }
 
 /** The ConfigError that reading these values throws. */
 function problemsWith(values: Record<string, unknown>): string[] {
-  try {
-    readWith(values);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
-    return error.problems;
-  }
-  assert.fail("the configuration was accepted");
+  const { config, problems } = readConfig(values);
+  if (config) assert.fail("the configuration was accepted");
+  return problems;
 }
 
 describe("stack configuration", () => {
-  before(async () => {
-    await pulumi.runtime.setMocks(
-      { newResource: (args) => ({ id: args.name, state: args.inputs }), call: () => ({}) },
-      PROJECT,
-      "test",
-    );
-  });
+  useConfigMocks();
 
   it("defaults to the seed ladder, CBR and a per-stack application name", () => {
     const config = readWith({});
