@@ -83,28 +83,28 @@ const UNFOUND_NOTES = [
   "S3 Standard per GB-month: not found. The stored copies of the S3 pricing page show its storage cells as unfilled price tokens.",
 ];
 
+/**
+ * A region's row with only what could be read filled in: none of its MediaConvert or S3
+ * prices (CloudFront's are per area, below). Copy a region's figures in here as they are
+ * read from the pages, and set `takenOn`.
+ */
+function rowWithoutPrices(region: string): RegionPrices {
+  return {
+    region,
+    takenOn: PRICES_TAKEN_ON,
+    mediaConvertVideoPerMinute: unfoundVideoRates(),
+    mediaConvertAudioPerMinute: null,
+    mediaConvertFrameCapturePerMinute: null,
+    mediaConvertAccelerationPerMinute: null,
+    s3StandardPerGbMonth: null,
+    notes: UNFOUND_NOTES,
+  };
+}
+
 /** The rows, by region. A region without a row has no estimate in dollars. */
 export const REGION_PRICES: Readonly<Record<string, RegionPrices>> = {
-  "us-east-1": {
-    region: "us-east-1",
-    takenOn: PRICES_TAKEN_ON,
-    mediaConvertVideoPerMinute: unfoundVideoRates(),
-    mediaConvertAudioPerMinute: null,
-    mediaConvertFrameCapturePerMinute: null,
-    mediaConvertAccelerationPerMinute: null,
-    s3StandardPerGbMonth: null,
-    notes: UNFOUND_NOTES,
-  },
-  "eu-west-1": {
-    region: "eu-west-1",
-    takenOn: PRICES_TAKEN_ON,
-    mediaConvertVideoPerMinute: unfoundVideoRates(),
-    mediaConvertAudioPerMinute: null,
-    mediaConvertFrameCapturePerMinute: null,
-    mediaConvertAccelerationPerMinute: null,
-    s3StandardPerGbMonth: null,
-    notes: UNFOUND_NOTES,
-  },
+  "us-east-1": rowWithoutPrices("us-east-1"),
+  "eu-west-1": rowWithoutPrices("eu-west-1"),
 };
 
 /** CloudFront's geographic areas, as its pricing page names them. */
