@@ -27,10 +27,10 @@ import {
   mediaConvertClientFor,
   startFakeMediaConvert,
   THROTTLED,
-  TOKEN_WINDOW_MS,
 } from "../test/support/fakeMediaConvert";
+import { TOKEN_WINDOW_MS } from "../local/mediaConvert/validation";
 import { lambdaContext } from "../test/support/lambdaContext";
-import { startFakeS3 } from "../test/support/fakeS3";
+import { startLocalS3 } from "../local/s3";
 import { s3Event, uploadRecord } from "../test/support/s3Events";
 import { ffmpegMissing, FFMPEG_INSTALL_COMMAND } from "../test/support/sourceMedia";
 import { probeFinding } from "../test/support/sourceProbe";
@@ -296,10 +296,10 @@ async function benchProbe(): Promise<Figure[]> {
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
-  const fakeS3 = await startFakeS3();
-  fakeS3.put("vod-source-bench/phone.mp4", video);
+  const localS3 = await startLocalS3();
+  localS3.put("vod-source-bench/phone.mp4", video);
   const s3 = new S3Client({
-    endpoint: fakeS3.endpoint,
+    endpoint: localS3.endpoint,
     region: "us-east-1",
     credentials: BENCH_CREDENTIALS,
     forcePathStyle: true,
@@ -311,7 +311,7 @@ async function benchProbe(): Promise<Figure[]> {
   const first = await probe(object);
   const later: ProbeOutcome[] = [];
   for (let i = 0; i < PROBE_RUNS; i++) later.push(await probe(object));
-  await fakeS3.close();
+  await localS3.close();
   s3.destroy();
 
   const { requests, bytes, objectBytes, truncated } = later[0].stats;

@@ -28,8 +28,8 @@ import {
 } from "./support/convertEnvironment";
 import { invokeBundle, runNode } from "./support/bundledFunction";
 import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
-import { LocalDynamoDb, startDynamoDb, TEST_CREDENTIALS } from "./support/dynamoDb";
-import { FakeS3, startFakeS3 } from "./support/fakeS3";
+import { startDynamoDb, TEST_CREDENTIALS, TestDynamoDb } from "./support/dynamoDb";
+import { LocalS3, startLocalS3 } from "../local/s3";
 import {
   FakeMediaConvert,
   mediaConvertClientFor,
@@ -304,8 +304,8 @@ describe("convert handler with a mocked client", () => {
 
 describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints", () => {
   let fake: FakeMediaConvert;
-  let fakeS3: FakeS3;
-  let dynamoDb: LocalDynamoDb;
+  let localS3: LocalS3;
+  let dynamoDb: TestDynamoDb;
   /** A fresh idempotency table per test. */
   let table: string;
   let tables = 0;
@@ -317,7 +317,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     const handler = createConvertHandler(settings, {
       mediaConvert: mediaConvertClientFor({ endpoint }, { retries }),
       s3: new S3Client({
-        endpoint: fakeS3.endpoint,
+        endpoint: localS3.endpoint,
         region: "us-east-1",
         credentials: TEST_CREDENTIALS,
       }),
@@ -330,7 +330,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
   /** The environment of the bundled function, with every endpoint pointed at a local server. */
   const localEnvironment = (settings: Record<string, string>) =>
     deployedEnvironment(
-      { mediaConvert: fake.endpoint, s3: fakeS3.endpoint, dynamoDb: dynamoDb.endpoint, table },
+      { mediaConvert: fake.endpoint, s3: localS3.endpoint, dynamoDb: dynamoDb.endpoint, table },
       settings,
     );
   before(async () => {
@@ -340,13 +340,13 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     await dynamoDb.close();
   });
   beforeEach(async () => {
-    fakeS3 = await startFakeS3();
+    localS3 = await startLocalS3();
     table = `uploads-${++tables}`;
     await dynamoDb.createIdempotencyTable(table);
   });
   afterEach(async () => {
     await fake.close();
-    await fakeS3.close();
+    await localS3.close();
   });
 
   it("sends CreateJob as REST-JSON to POST /2017-08-29/jobs, signed", async () => {
@@ -431,12 +431,12 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
       await handler(event);
       await handler(event);
     });
-    const puts = fakeS3.calls.filter((c) => c.method === "PUT");
+    const puts = localS3.calls.filter((c) => c.method === "PUT");
     assert.deepEqual(
       puts.map((c) => [c.path, c.headers["if-none-match"]]),
       [["vod-output-test/dup/clip.mp4/asset.json", "*"]],
     );
-    const stored = JSON.parse(fakeS3.objects.get("vod-output-test/dup/clip.mp4/asset.json")!.body);
+    const stored = JSON.parse(localS3.objects.get("vod-output-test/dup/clip.mp4/asset.json")!.body);
     assert.equal(stored.status, "PROCESSING");
     assert.equal(stored.jobId, fake.jobs[0].id);
     assert.deepEqual(
@@ -450,11 +450,11 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     fake = await startFakeMediaConvert();
     const handler = handlerFor(fake.endpoint);
     const assetFile = "vod-output-test/again/clip.mp4/asset.json";
-    const failed = fakeS3.put(assetFile, JSON.stringify({ status: "ERROR", jobId: "job-0" }));
+    const failed = localS3.put(assetFile, JSON.stringify({ status: "ERROR", jobId: "job-0" }));
     const { logs } = await capturingLogs(() => handler(s3Event(uploadRecord("again/clip.mp4"))));
-    const stored = JSON.parse(fakeS3.objects.get(assetFile)!.body);
+    const stored = JSON.parse(localS3.objects.get(assetFile)!.body);
     assert.deepEqual([stored.status, stored.jobId], ["PROCESSING", fake.jobs[0].id]);
-    const puts = fakeS3.calls.filter((c) => c.method === "PUT");
+    const puts = localS3.calls.filter((c) => c.method === "PUT");
     assert.deepEqual(
       puts.map((c) => [c.headers["if-none-match"], c.headers["if-match"]]),
       [
@@ -470,13 +470,13 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     const handler = handlerFor(fake.endpoint);
     const assetFile = "vod-output-test/again/clip.mp4/asset.json";
     const complete = JSON.stringify({ status: "COMPLETE", jobId: "job-0" });
-    fakeS3.put(assetFile, complete);
+    localS3.put(assetFile, complete);
     const { logs } = await capturingLogs(() =>
       handler(s3Event(uploadRecord("again/clip.mp4", { versionId: "v2" }))),
     );
     assert.equal(fake.jobs.length, 1, "the new version is encoded");
     assert.equal(
-      fakeS3.objects.get(assetFile)!.body,
+      localS3.objects.get(assetFile)!.body,
       complete,
       "the playable encode is still described",
     );
@@ -531,7 +531,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
   /** Puts a generated 720p landscape upload at `key` in the source bucket, as S3 would hold it. */
   async function upload(test: Mocha.Context, key: string) {
     const media = await sourceMediaFor(test);
-    fakeS3.put(`vod-source-test/${key}`, readFileSync(media.landscape));
+    localS3.put(`vod-source-test/${key}`, readFileSync(media.landscape));
   }
 
   it("runs as deployed: the bundled function reads its environment and the endpoint overrides", async function () {
@@ -558,7 +558,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     assert.equal(submitted.function_name, "vod-convert");
     assert.ok(submitted.probe.loadMs >= 0, "the first probe loads MediaInfo");
     assert.ok(lines.some((line) => line._aws?.CloudWatchMetrics?.[0].Namespace === "VodMultiDrm"));
-    const marker = fakeS3.objects.get("vod-output-test/bundled/clip.mov/asset.json");
+    const marker = localS3.objects.get("vod-output-test/bundled/clip.mov/asset.json");
     assert.equal(JSON.parse(marker!.body).status, "PROCESSING");
     assert.equal(marker!.headers["if-none-match"], "*");
     const [record] = await dynamoDb.items(table);
@@ -574,7 +574,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
     fake = await startFakeMediaConvert({ now: () => Date.now() + clock.offset });
     const bundle = writeConvertBundle();
     // The event names the version stored: the current one.
-    const { versionId } = fakeS3.objects.get("vod-source-test/bundled/twice.mp4")!;
+    const { versionId } = localS3.objects.get("vod-source-test/bundled/twice.mp4")!;
     const event = s3Event(uploadRecord("bundled/twice.mp4", { versionId }));
     const env = localEnvironment(CONVERT_VARIABLES);
     const first = await runNode(["-e", invokeBundle(bundle, event)], { env });
@@ -601,7 +601,7 @@ describe("convert handler against local MediaConvert, S3 and DynamoDB endpoints"
       ["Thumbnails", "DASH", "HLS FairPlay"],
     );
     const marker = JSON.parse(
-      fakeS3.objects.get("vod-output-test/bundled/drm.mov/asset.json")!.body,
+      localS3.objects.get("vod-output-test/bundled/drm.mov/asset.json")!.body,
     );
     assert.equal(marker.contentId, fake.calls[0].body.userMetadata.contentId);
   });

@@ -11,16 +11,16 @@ import { UPLOAD_RECORD_SECONDS } from "../shared/idempotencyTable";
 import { invokeBundle } from "./support/bundledFunction";
 import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
 import { CONVERT_VARIABLES, CONVERT_ENVIRONMENT } from "./support/convertEnvironment";
-import { LocalDynamoDb, startDynamoDb, TEST_CREDENTIALS } from "./support/dynamoDb";
+import { startDynamoDb, TEST_CREDENTIALS, TestDynamoDb } from "./support/dynamoDb";
 import {
   FakeMediaConvert,
   FakeMediaConvertOptions,
   FORBIDDEN,
   mediaConvertClientFor,
   startFakeMediaConvert,
-  TOKEN_WINDOW_MS,
 } from "./support/fakeMediaConvert";
-import { FakeS3, startFakeS3 } from "./support/fakeS3";
+import { TOKEN_WINDOW_MS } from "../local/mediaConvert/validation";
+import { LocalS3, startLocalS3 } from "../local/s3";
 import { lambdaContext } from "./support/lambdaContext";
 import { capturingLogs, metricTotals } from "./support/logCapture";
 import { s3Event, uploadRecord } from "./support/s3Events";
@@ -55,19 +55,19 @@ const clock = {
 };
 
 describe("convert: exactly one job per upload", () => {
-  let dynamoDb: LocalDynamoDb;
-  let fakeS3: FakeS3;
+  let dynamoDb: TestDynamoDb;
+  let localS3: LocalS3;
   let fake: FakeMediaConvert;
   let table: string;
   let tables = 0;
 
   before(async () => {
     dynamoDb = await startDynamoDb();
-    fakeS3 = await startFakeS3();
+    localS3 = await startLocalS3();
   });
   after(async () => {
     await dynamoDb.close();
-    await fakeS3.close();
+    await localS3.close();
   });
   beforeEach(async () => {
     table = `uploads-once-${++tables}`;
@@ -93,7 +93,7 @@ describe("convert: exactly one job per upload", () => {
       {
         mediaConvert: mediaConvertClientFor(fake),
         s3: new S3Client({
-          endpoint: fakeS3.endpoint,
+          endpoint: localS3.endpoint,
           region: "us-east-1",
           credentials: TEST_CREDENTIALS,
           forcePathStyle: true,
@@ -180,7 +180,7 @@ describe("convert: exactly one job per upload", () => {
   it("lets a retry take over after a crash between the record and CreateJob, once the crashed invocation's deadline has passed", async function () {
     // The bundled function probes the upload for real: it must be there.
     const media = await sourceMediaFor(this);
-    const { versionId } = fakeS3.put(
+    const { versionId } = localS3.put(
       "vod-source-test/crash/clip.mp4",
       readFileSync(media.landscape),
     );
@@ -193,7 +193,7 @@ describe("convert: exactly one job per upload", () => {
     const child = spawn(process.execPath, ["-e", invokeBundle(bundlePath, event)], {
       stdio: "ignore",
       env: deployedEnvironment(
-        { mediaConvert: fake.endpoint, s3: fakeS3.endpoint, dynamoDb: dynamoDb.endpoint, table },
+        { mediaConvert: fake.endpoint, s3: localS3.endpoint, dynamoDb: dynamoDb.endpoint, table },
         CONVERT_VARIABLES,
       ),
     });

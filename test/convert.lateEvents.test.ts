@@ -23,7 +23,7 @@ import {
   mediaConvertClientFor,
   startFakeMediaConvert,
 } from "./support/fakeMediaConvert";
-import { FakeS3, startFakeS3 } from "./support/fakeS3";
+import { LocalS3, startLocalS3 } from "../local/s3";
 import { lambdaContext } from "./support/lambdaContext";
 import { capturingLogs } from "./support/logCapture";
 import { s3Event, SOURCE_BUCKET, uploadRecord } from "./support/s3Events";
@@ -31,7 +31,7 @@ import { probeFinding } from "./support/sourceProbe";
 
 describe("convert: late and malformed events", () => {
   let fake: FakeMediaConvert;
-  let fakeS3: FakeS3;
+  let localS3: LocalS3;
   const dynamoDbClient = new DynamoDBClient({ region: "us-east-1", credentials: TEST_CREDENTIALS });
   const dynamoDb = mockClient(dynamoDbClient);
   /** The keys the probe was asked to read. */
@@ -40,7 +40,7 @@ describe("convert: late and malformed events", () => {
 
   beforeEach(async () => {
     fake = await startFakeMediaConvert();
-    fakeS3 = await startFakeS3();
+    localS3 = await startLocalS3();
     dynamoDb.reset();
     dynamoDb.on(PutItemCommand).resolves({});
     dynamoDb.on(UpdateItemCommand).resolves({});
@@ -54,7 +54,7 @@ describe("convert: late and malformed events", () => {
     const convert = createConvertHandler(CONVERT_ENVIRONMENT, {
       mediaConvert: mediaConvertClientFor(fake) as MediaConvertClient,
       s3: new S3Client({
-        endpoint: fakeS3.endpoint,
+        endpoint: localS3.endpoint,
         region: "us-east-1",
         forcePathStyle: true,
         credentials: TEST_CREDENTIALS,
@@ -66,12 +66,12 @@ describe("convert: late and malformed events", () => {
   });
   afterEach(async () => {
     await fake.close();
-    await fakeS3.close();
+    await localS3.close();
   });
   after(() => dynamoDb.restore());
 
   /** Uploads `content` to `key` in the source bucket: a new version. */
-  const upload = (key: string, content: string) => fakeS3.put(`${SOURCE_BUCKET}/${key}`, content);
+  const upload = (key: string, content: string) => localS3.put(`${SOURCE_BUCKET}/${key}`, content);
 
   it("makes no job for a late event of an overwritten version, and says why", async () => {
     const first = upload("films/a.mp4", "first cut");
@@ -100,7 +100,7 @@ describe("convert: late and malformed events", () => {
     upload("films/b.mp4", "final cut");
     await capturingLogs(() => handler(s3Event(uploadRecord("films/b.mp4", { versionId: "null" }))));
     assert.equal(fake.jobs.length, 1);
-    assert.equal(fakeS3.calls.filter((c) => c.method === "HEAD").length, 0);
+    assert.equal(localS3.calls.filter((c) => c.method === "HEAD").length, 0);
   });
 
   it("reads the current version with HeadObject of the key, never of a version", async () => {
@@ -108,7 +108,7 @@ describe("convert: late and malformed events", () => {
     await capturingLogs(() =>
       handler(s3Event(uploadRecord("films/c.mp4", { versionId: object.versionId }))),
     );
-    const heads = fakeS3.calls.filter((c) => c.method === "HEAD");
+    const heads = localS3.calls.filter((c) => c.method === "HEAD");
     assert.equal(heads.length, 1);
     assert.equal(heads[0].path, `${SOURCE_BUCKET}/films/c.mp4`);
     assert.doesNotMatch(heads[0].path, /versionId/);

@@ -15,8 +15,8 @@ import {
   FakeMediaConvert,
   mediaConvertClientFor,
   startFakeMediaConvert,
-  userMetadataViolation,
 } from "./support/fakeMediaConvert";
+import { userMetadataViolation } from "../local/mediaConvert/validation";
 import { ODD_KEYS } from "./support/oddKeys";
 import { uploadRecord } from "./support/s3Events";
 import { LANDSCAPE_720P } from "./support/sourceProbe";

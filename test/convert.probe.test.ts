@@ -17,13 +17,13 @@ import type { SourceFacts } from "../shared/assetFile";
 import { invokeBundle, runNode } from "./support/bundledFunction";
 import { deployedEnvironment, writeConvertBundle } from "./support/convertBundle";
 import { CONVERT_VARIABLES, CONVERT_ENVIRONMENT } from "./support/convertEnvironment";
-import { LocalDynamoDb, startDynamoDb, TEST_CREDENTIALS } from "./support/dynamoDb";
+import { startDynamoDb, TEST_CREDENTIALS, TestDynamoDb } from "./support/dynamoDb";
 import {
   FakeMediaConvert,
   mediaConvertClientFor,
   startFakeMediaConvert,
 } from "./support/fakeMediaConvert";
-import { ACCESS_DENIED, FakeS3, FakeS3Options, SLOW_DOWN, startFakeS3 } from "./support/fakeS3";
+import { ACCESS_DENIED, LocalS3, LocalS3Options, SLOW_DOWN, startLocalS3 } from "../local/s3";
 import { InstantRetries } from "./support/instantRetries";
 import { lambdaContext } from "./support/lambdaContext";
 import { capturingLogs, metricTotals } from "./support/logCapture";
@@ -40,7 +40,7 @@ const WASM = require.resolve("mediainfo.js/MediaInfoModule.wasm");
  * An S3 client for the fake, with the SDK's default retries (as the deployed function's
  * client has them) but not its back-off, which would wait seconds on every throttled test.
  */
-const s3For = (fake: FakeS3, retries = new InstantRetries()) =>
+const s3For = (fake: LocalS3, retries = new InstantRetries()) =>
   new S3Client({
     endpoint: fake.endpoint,
     region: "us-east-1",
@@ -124,25 +124,25 @@ const withMedia = (title: string) =>
 suite(withMedia("convert: probing generated uploads over ranged S3 reads"), function () {
   this.timeout(60_000);
   let media: Record<UploadName, string>;
-  let fakeS3: FakeS3;
+  let localS3: LocalS3;
   const upload = (name: UploadName, key: string = name) =>
-    fakeS3.put(`${SOURCE_BUCKET}/${key}`, readFileSync(media[name]));
-  const probeWith = (limits?: ProbeLimits, fake = fakeS3, retries?: InstantRetries) =>
+    localS3.put(`${SOURCE_BUCKET}/${key}`, readFileSync(media[name]));
+  const probeWith = (limits?: ProbeLimits, fake = localS3, retries?: InstantRetries) =>
     mediaInfoProbe(s3For(fake, retries), { wasmPath: WASM, ...(limits ? { limits } : {}) });
   const probe = (key: string, limits?: ProbeLimits) =>
     probeWith(limits)({ bucket: SOURCE_BUCKET, key });
   /** The ranged GETs of one key: their Range headers. */
   const rangesOf = (key: string) =>
-    fakeS3.calls
+    localS3.calls
       .filter((c) => c.method === "GET" && c.path === `${SOURCE_BUCKET}/${key}`)
       .map((c) => c.headers.range);
 
   before(async () => {
     media = await makeSourceMedia();
-    fakeS3 = await startFakeS3();
+    localS3 = await startLocalS3();
     for (const name of Object.keys(media) as UploadName[]) upload(name);
   });
-  after(() => fakeS3.close());
+  after(() => localS3.close());
 
   it("reads each upload's frame size, aspect ratio, rotation, duration, codecs and container", async () => {
     const facts = async (name: UploadName) => {
@@ -283,9 +283,9 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
   });
 
   describe("when S3 fails", () => {
-    let failing: FakeS3;
-    const failingWith = async (options: FakeS3Options, retries?: InstantRetries) => {
-      failing = await startFakeS3(options);
+    let failing: LocalS3;
+    const failingWith = async (options: LocalS3Options, retries?: InstantRetries) => {
+      failing = await startLocalS3(options);
       failing.put(`${SOURCE_BUCKET}/clip.mp4`, readFileSync(media.landscape));
       return probeWith(undefined, failing, retries);
     };
@@ -324,7 +324,7 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
 
   describe("the convert handler", () => {
     let fake: FakeMediaConvert;
-    let dynamoDb: LocalDynamoDb;
+    let dynamoDb: TestDynamoDb;
     let table: string;
     let tables = 0;
     before(async () => {
@@ -338,7 +338,7 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
     });
     afterEach(() => fake.close());
 
-    const handlerWith = (limits?: ProbeLimits, s3Fake = fakeS3) => {
+    const handlerWith = (limits?: ProbeLimits, s3Fake = localS3) => {
       const s3 = s3For(s3Fake);
       const handler = createConvertHandler(
         { ...CONVERT_ENVIRONMENT, idempotencyTable: table },
@@ -352,7 +352,7 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
       return (key: string) => handler(s3Event(uploadRecord(key)), lambdaContext());
     };
     const assetFile = (prefix: string) =>
-      JSON.parse(fakeS3.objects.get(`vod-output-test/${prefix}/asset.json`)!.body);
+      JSON.parse(localS3.objects.get(`vod-output-test/${prefix}/asset.json`)!.body);
 
     it("submits a rotated phone video with portrait rungs and Rotate AUTO, and records the source", async () => {
       upload("rotated", "phone/IMG_0001.mov");
@@ -419,11 +419,11 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
         logs.map((l) => [l.message, l.reason]),
         [["skipped", "the object is gone (deleted since the upload)"]],
       );
-      assert.equal(fakeS3.objects.has("vod-output-test/gone/clip/asset.json"), false);
+      assert.equal(localS3.objects.has("vod-output-test/gone/clip/asset.json"), false);
     });
 
     it("throws when S3 throttles the probe, so Lambda retries: no job, no record", async () => {
-      const throttling = await startFakeS3({ failure: () => SLOW_DOWN });
+      const throttling = await startLocalS3({ failure: () => SLOW_DOWN });
       try {
         const { error, logs, metrics } = await capturingLogs(() =>
           handlerWith(undefined, throttling)("a.mp4"),
@@ -467,7 +467,7 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
       );
       const run = await runNode(["-e", invokeBundle(writeConvertBundle(), event)], {
         env: deployedEnvironment(
-          { mediaConvert: fake.endpoint, s3: fakeS3.endpoint, dynamoDb: dynamoDb.endpoint, table },
+          { mediaConvert: fake.endpoint, s3: localS3.endpoint, dynamoDb: dynamoDb.endpoint, table },
           CONVERT_VARIABLES,
         ),
       });
@@ -489,10 +489,10 @@ suite(withMedia("convert: probing generated uploads over ranged S3 reads"), func
 });
 
 describe("fake S3: ranged GetObject, as S3 answers it", () => {
-  let fake: FakeS3;
+  let fake: LocalS3;
   let s3: S3Client;
   before(async () => {
-    fake = await startFakeS3();
+    fake = await startLocalS3();
     s3 = s3For(fake);
     fake.put("b/ten", "0123456789");
     fake.put("b/empty", "");

@@ -8,7 +8,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { createMetadataHandler } from "../functions/metadata/handler";
 import { STATUS_WRITE_ROUNDS } from "../functions/common/statusFile";
-import { FakeS3, startFakeS3 } from "./support/fakeS3";
+import { LocalS3, startLocalS3 } from "../local/s3";
 import { capturingLogs as capture, metricTotals } from "./support/logCapture";
 import { setEnvironment } from "./support/processEnvironment";
 
@@ -215,10 +215,10 @@ describe("metadata handler on ERROR events", () => {
 });
 
 describe("metadata handler against a local S3 endpoint", () => {
-  let fake: FakeS3;
+  let fake: LocalS3;
   let handler: ReturnType<typeof createMetadataHandler>;
   beforeEach(async () => {
-    fake = await startFakeS3();
+    fake = await startLocalS3();
     handler = createMetadataHandler(
       EXPECTED,
       new S3Client({ endpoint: fake.endpoint, region: "us-east-1", credentials: CREDENTIALS }),

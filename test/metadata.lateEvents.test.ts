@@ -11,7 +11,7 @@ import { createMetadataHandler } from "../functions/metadata/handler";
 import { compareSequencers, statusMayReplace } from "../functions/common/statusFile";
 import { planJob, screenRecord } from "../functions/convert/request";
 import { CONVERT_ENVIRONMENT } from "./support/convertEnvironment";
-import { FakeS3, startFakeS3 } from "./support/fakeS3";
+import { LocalS3, startLocalS3 } from "../local/s3";
 import { capturingLogs } from "./support/logCapture";
 import { ODD_KEYS } from "./support/oddKeys";
 import { uploadRecord } from "./support/s3Events";
@@ -74,10 +74,10 @@ describe("metadata: a failed job's asset file, for any key", () => {
   });
 
   it("writes ERROR over the PROCESSING of a job for a key of 400 characters", async () => {
-    const fakeS3 = await startFakeS3();
+    const localS3 = await startLocalS3();
     try {
       const s3 = new S3Client({
-        endpoint: fakeS3.endpoint,
+        endpoint: localS3.endpoint,
         region: "us-east-1",
         forcePathStyle: true,
         credentials: CREDENTIALS,
@@ -85,14 +85,14 @@ describe("metadata: a failed job's asset file, for any key", () => {
       const key = `long/${"a".repeat(390)}.mp4`;
       const job = jobFor(key);
       const path = `vod-output-test/${job.assetFileKey}`;
-      fakeS3.put(path, JSON.stringify({ status: "PROCESSING", jobId: "job-1" }));
+      localS3.put(path, JSON.stringify({ status: "PROCESSING", jobId: "job-1" }));
       const handler = createMetadataHandler(EXPECTED, s3);
       await capturingLogs(() => handler(event(errorEvent("job-1", job.request.UserMetadata!))));
-      const file = JSON.parse(fakeS3.objects.get(path)!.body);
+      const file = JSON.parse(localS3.objects.get(path)!.body);
       assert.equal(file.status, "ERROR");
       assert.equal(file.jobId, "job-1");
     } finally {
-      await fakeS3.close();
+      await localS3.close();
     }
   });
 });
@@ -100,22 +100,22 @@ describe("metadata: a failed job's asset file, for any key", () => {
 describe("metadata: a late event of an older job", () => {
   const OLDER = "0055AED6DCD90281E5";
   const NEWER = "0055AED6DCD9028200";
-  let fakeS3: FakeS3;
+  let localS3: LocalS3;
   let s3: S3Client;
   const key = "late/clip.mp4";
   const path = `vod-output-test/${key}/asset.json`;
   const older = jobFor(key, OLDER).request.UserMetadata!;
   const newer = jobFor(key, NEWER).request.UserMetadata!;
   before(async () => {
-    fakeS3 = await startFakeS3();
+    localS3 = await startLocalS3();
     s3 = new S3Client({
-      endpoint: fakeS3.endpoint,
+      endpoint: localS3.endpoint,
       region: "us-east-1",
       forcePathStyle: true,
       credentials: CREDENTIALS,
     });
   });
-  after(() => fakeS3.close());
+  after(() => localS3.close());
   const run = async (detail: JobStateDetail) => {
     const { logs: lines, error } = await capturingLogs(() =>
       createMetadataHandler(EXPECTED, s3)(event(detail)),
@@ -123,7 +123,7 @@ describe("metadata: a late event of an older job", () => {
     if (error) throw error;
     return lines;
   };
-  const current = () => JSON.parse(fakeS3.objects.get(path)!.body);
+  const current = () => JSON.parse(localS3.objects.get(path)!.body);
 
   it("orders sequencers as S3 documents: left-padded with zeros, then compared", () => {
     assert.ok(compareSequencers(OLDER, NEWER) < 0);
@@ -144,13 +144,13 @@ describe("metadata: a late event of an older job", () => {
   });
 
   it("keeps the newer job's PROCESSING when the older job's COMPLETE comes late", async () => {
-    fakeS3.put(path, JSON.stringify({ status: "PROCESSING", jobId: "job-new", sequencer: NEWER }));
+    localS3.put(path, JSON.stringify({ status: "PROCESSING", jobId: "job-new", sequencer: NEWER }));
     await run(completeEvent("job-old", key, older));
     assert.deepEqual(current(), { status: "PROCESSING", jobId: "job-new", sequencer: NEWER });
   });
 
   it("replaces an older job's COMPLETE with the newer job's COMPLETE", async () => {
-    fakeS3.put(path, JSON.stringify({ status: "COMPLETE", jobId: "job-old", sequencer: OLDER }));
+    localS3.put(path, JSON.stringify({ status: "COMPLETE", jobId: "job-old", sequencer: OLDER }));
     await run(completeEvent("job-new", key, newer));
     assert.equal(current().jobId, "job-new");
     assert.equal(current().status, "COMPLETE");

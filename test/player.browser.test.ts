@@ -206,9 +206,10 @@ suite(suiteTitle, function () {
 
     const tokenRequests = drm.tokenRequests.slice(tokensBefore);
     assert.equal(tokenRequests.length, 1);
+    // ClearKey stands in for Widevine: the page asks for a Widevine token.
     assert.deepEqual(JSON.parse(tokenRequests[0].body), {
       cid: PROTECTED_CONTENT_ID,
-      drmType: "ClearKey",
+      drmType: "Widevine",
     });
     const token = drm.issuedTokens[tokensBefore];
     const licenses = drm.licenseRequests.slice(licensesBefore);

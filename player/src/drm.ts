@@ -15,20 +15,22 @@ export const LICENSE_TOKEN_HEADER = "pallycon-customdata-v2";
 export interface KeySystemProfile {
   readonly manifest: "dash" | "hls";
   /** The `drmType` asked of the token service. */
-  readonly drmType: DrmSystem | "ClearKey";
+  readonly drmType: DrmSystem;
   /** The system the asset must list for its manifest; none for ClearKey. */
   readonly system?: DrmSystem;
 }
 
 /**
  * The key systems the page knows. ClearKey decrypts the same CENC DASH stream and is
- * used by the local browser tests only: it is never in the default preference list.
+ * used by the browser tests and the local preview only, never in the default preference
+ * list. It stands in for Widevine there: the page asks for a Widevine token, which the
+ * token service issues, and the local license server answers it with ClearKey keys.
  */
 export const KEY_SYSTEMS: Readonly<Record<string, KeySystemProfile>> = {
   "com.widevine.alpha": { manifest: "dash", drmType: "Widevine", system: "Widevine" },
   "com.microsoft.playready": { manifest: "dash", drmType: "PlayReady", system: "PlayReady" },
   "com.apple.fps.1_0": { manifest: "hls", drmType: "FairPlay", system: "FairPlay" },
-  "org.w3.clearkey": { manifest: "dash", drmType: "ClearKey" },
+  "org.w3.clearkey": { manifest: "dash", drmType: "Widevine" },
 };
 
 /** Whether the asset has a stream this key system can decrypt. */
