@@ -9,6 +9,7 @@ import { benchDeploy } from "./deploy";
 import { Figure, median, printFigures, timeCommand } from "./figures";
 import { benchPlayer } from "./player";
 import { benchPolicies } from "./policies";
+import { benchPreview } from "./preview";
 
 const ROOT = path.resolve(__dirname, "..");
 const PLAN_RUNS = 5;
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     ...(await benchPolicies(ROOT)),
     ...(await benchConvert()),
     ...(await benchPlayer()),
+    ...(await benchPreview()),
     ...benchCost(ROOT),
   ];
   printFigures(figures);

@@ -57,6 +57,8 @@ export interface PreviewOptions {
 export type UploadEvent =
   | { readonly kind: "processing"; readonly key: string; readonly asset: AssetMetadata }
   | { readonly kind: "progress"; readonly key: string; readonly percent: number }
+  /** MediaConvert finished the job; the metadata function writes the asset file next. */
+  | { readonly kind: "encoded"; readonly key: string; readonly jobId: string }
   | { readonly kind: "complete"; readonly key: string; readonly asset: AssetMetadata }
   | { readonly kind: "error"; readonly key: string; readonly asset: AssetMetadata }
   | { readonly kind: "dead-letter"; readonly fn: string; readonly reason: string };
@@ -138,6 +140,10 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       workFolder: path.join(folder, "jobs"),
       ca: tls.cert,
       onEvent: async (event) => {
+        const key = keyOfJob.get(event.detail.jobId);
+        if (key && event.detail.status === "COMPLETE") {
+          emit({ kind: "encoded", key, jobId: event.detail.jobId });
+        }
         if (functions.metadata && matchesPattern(stack.jobEventPattern, event)) {
           await functions.metadata.invokeAsync(event);
         }

@@ -19,6 +19,8 @@ export function progressLine(event: UploadEvent, pageUrl: (key: string) => strin
     }
     case "progress":
       return `${event.key}: encoding ${Math.floor(event.percent)}%`;
+    case "encoded":
+      return `${event.key}: job ${event.jobId} complete; writing asset.json`;
     case "complete": {
       const drm = event.asset.drm;
       const lines = [

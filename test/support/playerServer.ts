@@ -26,21 +26,12 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { createEntitlementCheck } from "../../functions/licenseToken/entitlement";
 import { createSessionHandler } from "../../functions/licenseToken/session";
 import type { Observability } from "../../functions/common/observability";
+import { contentTypeOf } from "../../local/mediaConvert/outputs";
 import { buildPlayer } from "../../player/build";
 import { playerConnectSources, playerHttpHeaders } from "../../player/csp";
 import type { PlayerConfig } from "../../player/src/config";
 import { LICENSE_TOKEN_HEADER } from "../../player/src/drm";
 import { checkSignedCookies, CookieVerdict, parseCookieHeader } from "./playerCookies";
-
-const CONTENT_TYPES: Record<string, string> = {
-  ".m3u8": "application/vnd.apple.mpegurl",
-  ".ts": "video/MP2T",
-  ".mpd": "application/dash+xml",
-  ".m4s": "video/iso.segment",
-  ".mp4": "video/mp4",
-  ".jpg": "image/jpeg",
-  ".json": "application/json",
-};
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -155,7 +146,7 @@ export async function startPlaybackServer(args: {
     } else if (!pathname.includes("..")) {
       try {
         const body = await readFile(path.join(args.mediaRoot, pathname));
-        const type = CONTENT_TYPES[path.extname(pathname)] ?? "application/octet-stream";
+        const type = pathname.endsWith(".json") ? "application/json" : contentTypeOf(pathname);
         response.writeHead(200, { "content-type": type });
         return void response.end(body);
       } catch {
