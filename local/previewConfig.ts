@@ -35,10 +35,12 @@ export function previewConfig(
   const values = { ...base.values };
   const secretKeys = new Set(base.secretKeys);
   const changes: string[] = [];
+  const changed = new Set<string>();
   const key = (name: string) => `${base.project}:${name}`;
   const isOn = (name: string) => values[key(name)] === "true";
   const set = (name: string, value: string, why: string, secret = false) => {
     values[key(name)] = value;
+    changed.add(key(name));
     if (secret) secretKeys.add(key(name));
     changes.push(`${name}: ${secret ? "[development value]" : value} (${why})`);
   };
@@ -77,9 +79,7 @@ export function previewConfig(
       ...base,
       values,
       secretKeys: [...secretKeys],
-      unsetSecrets: base.unsetSecrets.filter(
-        (name) => !changes.some((c) => name === key(c.split(":")[0])),
-      ),
+      unsetSecrets: base.unsetSecrets.filter((name) => !changed.has(name)),
     },
     changes,
   };

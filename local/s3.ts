@@ -107,11 +107,19 @@ export function byteRange(
   return { first, last: Math.min(last, size - 1) };
 }
 
-/** An event key as S3 writes it: form-encoded, each path segment apart. */
+/**
+ * An event key as S3 writes it: form-encoded (a space is `+`, and everything but letters,
+ * digits and `. - _ *` is escaped, as `application/x-www-form-urlencoded` does), with the
+ * `/` between path segments kept.
+ */
 export const eventKeyOf = (key: string): string =>
   key
     .split("/")
-    .map((segment) => encodeURIComponent(segment).replace(/%20/g, "+"))
+    .map((segment) =>
+      encodeURIComponent(segment)
+        .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+        .replace(/%20/g, "+"),
+    )
     .join("/");
 
 /** Starts the store on a free loopback port. */

@@ -103,7 +103,7 @@ export function startFunction(options: FunctionRunnerOptions): LocalFunction {
       createInterface({ input: stream }).on("line", (line) => options.log(line));
     }
     child.on("exit", (code, signal) => {
-      containers.splice(containers.indexOf(container), 1);
+      retire(container);
       container.fail?.({
         ok: false,
         errorType: "Runtime.ExitError",
@@ -112,6 +112,12 @@ export function startFunction(options: FunctionRunnerOptions): LocalFunction {
     });
     containers.push(container);
     return container;
+  }
+
+  /** Takes a container out of service: no invocation is sent to it again. */
+  function retire(container: Container): void {
+    const index = containers.indexOf(container);
+    if (index >= 0) containers.splice(index, 1);
   }
 
   function invoke(event: unknown): Promise<InvokeOutcome> {
@@ -136,6 +142,7 @@ export function startFunction(options: FunctionRunnerOptions): LocalFunction {
       };
       // Lambda stops the container at the timeout; the next event gets a fresh one.
       const timer = setTimeout(() => {
+        retire(container);
         settle({
           ok: false,
           errorType: "Sandbox.Timedout",
