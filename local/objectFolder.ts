@@ -8,7 +8,20 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import type { StoredObject } from "./s3";
+import type { IncomingMessage } from "node:http";
+
+/** One stored object. */
+export interface StoredObject {
+  /** The content as UTF-8 text (asset files). */
+  readonly body: string;
+  /** The content as stored (media). */
+  readonly bytes: Buffer;
+  readonly etag: string;
+  /** A new id for every write of the key: the buckets version their objects. */
+  readonly versionId: string;
+  readonly contentType: string;
+  readonly headers: IncomingMessage["headers"];
+}
 
 interface ObjectRecord {
   readonly path: string;

@@ -29,20 +29,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { S3EventRecord } from "aws-lambda";
-import { ObjectFolder } from "./objectFolder";
+import { ObjectFolder, StoredObject } from "./objectFolder";
 
-/** One stored object. */
-export interface StoredObject {
-  /** The content as UTF-8 text (asset files). */
-  readonly body: string;
-  /** The content as stored (media). */
-  readonly bytes: Buffer;
-  readonly etag: string;
-  /** A new id for every write of the key: the buckets version their objects. */
-  readonly versionId: string;
-  readonly contentType: string;
-  readonly headers: IncomingMessage["headers"];
-}
+export type { StoredObject } from "./objectFolder";
 
 /** A failure to answer with instead of serving a request. */
 export interface InjectedS3Failure {

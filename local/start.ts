@@ -5,6 +5,7 @@
  *
  *   npm start -- [--stack dev] [--drm] [--watch ./watch] [--port 8443] [--quiet]
  */
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startPreview } from "./preview";
@@ -41,6 +42,19 @@ async function main(): Promise<void> {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be a port number, not ${flags.port}`);
+  }
+
+  // ffmpeg runs the jobs, openssl makes the playback domain's certificate.
+  const missing = [
+    ["ffmpeg", "-version"],
+    ["openssl", "version"],
+  ].flatMap(([tool, flag]) =>
+    spawnSync(tool, [flag], { stdio: "ignore" }).status === 0 ? [] : [tool],
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `needs ${missing.join(" and ")}: install with \`apt-get install -y ${missing.join(" ")}\` (or your system's packages)`,
+    );
   }
 
   const started = Date.now();
