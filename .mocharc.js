@@ -6,10 +6,10 @@ const { globSync } = require("node:fs");
 
 const LONGEST_FIRST = [
   "test/player.browser.test.ts",
+  "test/typecheck.test.ts",
   "test/local.preview.test.ts",
   "test/plan.test.ts",
   "test/languageHost.test.ts",
-  "test/typecheck.test.ts",
   "test/local.mediaConvert.test.ts",
   "test/delivery.test.ts",
   "test/convert.probe.test.ts",

@@ -1,5 +1,9 @@
 import * as aws from "@pulumi/aws";
-import * as awsNative from "@pulumi/aws-native";
+import type * as awsNative from "@pulumi/aws-native";
+// The two aws-native modules this file creates, not the package's index: the index loads
+// every service's module (about 0.3 s), for every stack, live channel or not.
+import { OriginEndpoint } from "@pulumi/aws-native/mediapackage";
+import { Provider } from "@pulumi/aws-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { DRM_SYSTEM_IDS, isValidContentId } from "../shared/drm";
 import { accountContext } from "./common/account";
@@ -41,7 +45,7 @@ export interface DrmEndpointArgs {
    * The aws-native provider for the origin endpoints.
    * @default a provider in the aws provider's region
    */
-  readonly nativeProvider?: awsNative.Provider;
+  readonly nativeProvider?: Provider;
 }
 
 /** An HLS ingest endpoint of the channel; MediaLive pushes to it with these credentials. */
@@ -105,7 +109,7 @@ export function liveContentIds(contentId: string, cmaf = false): LiveContentIds 
 export class DrmEndpoint extends pulumi.ComponentResource {
   public readonly channel: aws.mediapackage.Channel;
   public readonly spekeRole: aws.iam.Role;
-  public readonly endpoints: Record<string, awsNative.mediapackage.OriginEndpoint>;
+  public readonly endpoints: Record<string, OriginEndpoint>;
   /** Each endpoint's content id (SPEKE resource id, license tokens' `cid`), by format. */
   public readonly contentIds: LiveContentIds;
 
@@ -137,11 +141,7 @@ export class DrmEndpoint extends pulumi.ComponentResource {
     const { region } = accountContext(parent);
     const nativeProvider =
       args.nativeProvider ??
-      new awsNative.Provider(
-        `${name}-native`,
-        { region: region as pulumi.Output<awsNative.Region> },
-        parent,
-      );
+      new Provider(`${name}-native`, { region: region as pulumi.Output<awsNative.Region> }, parent);
 
     // The channel MediaLive pushes to. Ingest passwords are marked secret in state.
     this.channel = new aws.mediapackage.Channel(
@@ -192,7 +192,7 @@ export class DrmEndpoint extends pulumi.ComponentResource {
       suffix: string,
       packageArgs: Partial<awsNative.mediapackage.OriginEndpointArgs>,
     ) =>
-      new awsNative.mediapackage.OriginEndpoint(
+      new OriginEndpoint(
         `${name}-${suffix}`,
         {
           awsId: `${channelId}-${suffix}`,
