@@ -31,7 +31,7 @@ const skipNote = runs
   : ` (skipped: ${missing.join(" and ")} not found; install with \`${INSTALL_COMMAND}\`)`;
 
 /** A test clip: a pattern with a tone, `seconds` long, made by ffmpeg. */
-function makeClip(file: string, size: string, seconds = 4): void {
+function makeClip(file: string, size: string, seconds = 2): void {
   execFileSync("ffmpeg", [
     ...["-hide_banner", "-loglevel", "error", "-y"],
     ...["-f", "lavfi", "-i", `testsrc2=size=${size}:rate=24:duration=${seconds}`],
@@ -152,7 +152,7 @@ suite(`local preview in Chromium${skipNote}`, function () {
       await page.goto(running.preview.pageUrl("landscape.mp4"));
       // The dev ladder is 360p, 540p and 720p; a 540p source gets no 720p rung.
       assert.deepEqual(await qualityMenu(), ["Auto", "360p", "540p"]);
-      await playUntil(1);
+      await playUntil(0.5);
     });
 
     it("keeps a portrait clip portrait", async () => {
@@ -202,7 +202,7 @@ suite(`local preview in Chromium${skipNote}`, function () {
       });
       await page.goto(running.preview.pageUrl("secret.mp4"));
       await page.waitForURL(/\/player\/index\.html/);
-      await playUntil(1);
+      await playUntil(0.5);
       assert.equal(await page.locator("#vod").getAttribute("data-key-system"), "org.w3.clearkey");
       assert.equal(tokens.length, 1, "one token from the token service");
       assert.ok(licenseTokens.length >= 1, "a license was requested");
