@@ -136,10 +136,13 @@ async function main(): Promise<void> {
 main().catch((error: Error) => {
   // Config errors carry their list of problems; the rest, their message.
   const problems = (error as { problems?: string[] }).problems;
+  const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
   console.error(
     problems
       ? `Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`
-      : `npm start: ${error.message}`,
+      : inUse
+        ? `npm start: ${error.message}: another program has the port; choose one with --port`
+        : `npm start: ${error.message}`,
   );
   process.exit(1);
 });
