@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { S3EventRecord } from "aws-lambda";
 import { ROOT } from "../bundling/bundles";
-import { runUnderMocks } from "../plan/mockCloud";
+import { runWholeProgram } from "../plan/mockCloud";
 import { readPlanConfig } from "../plan/stackConfig";
 import type { AssetMetadata } from "../shared/assetFile";
 import { OUTPUT_LAYOUT } from "../shared/outputLayout";
@@ -111,12 +111,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       },
       options.drm,
     );
-    const plan = await runUnderMocks(config, async () => {
-      // A fresh load: the program registers its resources as it is required.
-      delete require.cache[require.resolve("../index")];
-      return require("../index");
-    });
-    const stack = localStackOf(plan, config);
+    const stack = localStackOf(await runWholeProgram(config), config);
 
     const folder = path.resolve(options.folder);
     mkdirSync(folder, { recursive: true });
@@ -139,13 +134,14 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       s3: { endpoint: s3Store.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS },
       workFolder: path.join(folder, "jobs"),
       ca: tls.cert,
-      onEvent: async (event) => {
+      onEvent: (event) => {
         const key = keyOfJob.get(event.detail.jobId);
         if (key && event.detail.status === "COMPLETE") {
           emit({ kind: "encoded", key, jobId: event.detail.jobId });
         }
         if (functions.metadata && matchesPattern(stack.jobEventPattern, event)) {
-          await functions.metadata.invokeAsync(event);
+          // EventBridge delivers asynchronously: the next job does not wait on the function.
+          void functions.metadata.invokeAsync(event);
         }
       },
       onProgress: (jobId, percent) => {

@@ -114,16 +114,16 @@ async function main(args: string[]): Promise<number> {
     import("../policies/rules"),
     import("./cost"),
   ]);
-  const { runUnderMocks, PLACEHOLDER_NOTE } = mockCloud;
+  const { runWholeProgram, PLACEHOLDER_NOTE } = mockCloud;
   const { readPlanConfig, unsetSecretPlaceholder } = stackConfig;
   const { planVerdicts, previewVerdicts, renderVerdicts } = verdicts;
   const stack = flags.stack!;
   const configFile = flags["config-file"] ? path.resolve(flags["config-file"]) : undefined;
   const config = readPlanConfig(ROOT, stack, configFile);
   const fileProblems = config.problems ?? [];
-  let plan: Awaited<ReturnType<typeof runUnderMocks>>;
+  let plan: Awaited<ReturnType<typeof runWholeProgram>>;
   try {
-    plan = await runUnderMocks(config, async () => require("../index"));
+    plan = await runWholeProgram(config);
   } catch (error) {
     // The stack file's problems and the program's, reported together.
     if (isConfigError(error)) throw new PlanConfigError([...fileProblems, ...error.problems]);

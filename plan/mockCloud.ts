@@ -371,3 +371,13 @@ async function waitForRegistrations(): Promise<void> {
   const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
   if (runtime.waitForRPCs) await runtime.waitForRPCs();
 }
+
+/**
+ * Runs the whole program, `index.ts`, under the mock runtime for a stack's config. The
+ * module is loaded afresh each time: once loaded, requiring it again registers nothing.
+ */
+export function runWholeProgram(config: PlanConfig): Promise<PlannedStack> {
+  const program = require.resolve("../index");
+  delete require.cache[program];
+  return runUnderMocks(config, async () => require(program));
+}

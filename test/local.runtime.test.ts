@@ -16,7 +16,7 @@ import { startLocalS3 } from "../local/s3";
 import { localStackOf } from "../local/stack";
 import { MULTIPART_THRESHOLD, uploadFile } from "../local/watchFolder";
 import { readPlanConfig } from "../plan/stackConfig";
-import { runWholeProgram } from "./support/mockProgram";
+import { runWholeProgram } from "../plan/mockCloud";
 
 const ROOT = path.resolve(__dirname, "..");
 

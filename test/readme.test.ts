@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { configKeyTable } from "./support/configTable";
 import { readPlanConfig } from "../plan/stackConfig";
-import { runWholeProgram } from "./support/mockProgram";
+import { runWholeProgram } from "../plan/mockCloud";
 
 const ROOT = path.resolve(__dirname, "..");
 const README = readFileSync(path.join(ROOT, "README.md"), "utf8");

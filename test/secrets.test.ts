@@ -3,7 +3,7 @@ import { generateKeyPairSync } from "node:crypto";
 import * as path from "node:path";
 import { isSecret, PlannedStack } from "../plan/mockCloud";
 import { readPlanConfig } from "../plan/stackConfig";
-import { runWholeProgram } from "./support/mockProgram";
+import { runWholeProgram } from "../plan/mockCloud";
 import { AWS } from "./support/resourceTypes";
 
 /** A real key pair for signed cookies: the program parses and matches the keys. */

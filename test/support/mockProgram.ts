@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PlannedResource, PlannedStack, runUnderMocks } from "../../plan/mockCloud";
-import type { PlanConfig } from "../../plan/stackConfig";
 
 /** Runs `program` under the mock runtime for a test stack with the given config. */
 export function runProgram(
@@ -13,17 +12,6 @@ export function runProgram(
     { project: "vod-multidrm", stack: "test", values, secretKeys, unsetSecrets: [] },
     async () => program(),
   );
-}
-
-/**
- * Runs the whole program, `index.ts`, under the mock runtime for a stack's config. The
- * module is loaded afresh each time: a test file before this one may have loaded it, and a
- * cached module would register nothing.
- */
-export function runWholeProgram(config: PlanConfig): Promise<PlannedStack> {
-  const program = require.resolve("../../index");
-  delete require.cache[program];
-  return runUnderMocks(config, async () => require(program));
 }
 
 /** Every resource of a type. */
