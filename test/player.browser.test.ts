@@ -127,7 +127,7 @@ suite(suiteTitle, function () {
   it("plays the HLS ladder of an asset, and time advances", async () => {
     const response = await open(`?asset=${ASSETS.clear}`);
     assert.match(response!.headers()["content-security-policy"], /script-src 'self'/);
-    await playUntil(1);
+    await playUntil(0.5);
     const first = await currentTime();
     await page.waitForFunction(
       (t) => document.querySelector("video")!.currentTime > t + 0.5,
@@ -169,7 +169,7 @@ suite(suiteTitle, function () {
 
   it("plays a same-origin manifest given as ?src", async () => {
     await open(`?src=/${ASSETS.clear}/hls/index.m3u8`);
-    await playUntil(1);
+    await playUntil(0.5);
   });
 
   it("says the video was not found when its asset.json is missing (S3 answers 403)", async () => {
@@ -201,7 +201,7 @@ suite(suiteTitle, function () {
     const tokensBefore = drm.issuedTokens.length;
     const licensesBefore = drm.licenseRequests.length;
     await open(`?asset=${ASSETS.protected}`);
-    await playUntil(1);
+    await playUntil(0.5);
     assert.equal(await page.locator("#vod").getAttribute("data-key-system"), "org.w3.clearkey");
 
     const tokenRequests = drm.tokenRequests.slice(tokensBefore);
@@ -234,7 +234,7 @@ suite(suiteTitle, function () {
     );
 
     await open(`?asset=${ASSETS.cmaf}`);
-    await playUntil(1);
+    await playUntil(0.5);
     assert.equal(await page.locator("#vod").getAttribute("data-key-system"), "org.w3.clearkey");
     const sources = await page.evaluate(() =>
       performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname),
@@ -338,7 +338,7 @@ suite(suiteTitle, function () {
       const sessionsBefore = server.sessionRequests.length;
       await signIn();
       await open(`?asset=${ASSETS.clear}`);
-      await playUntil(1);
+      await playUntil(0.5);
       assert.deepEqual(server.sessionRequests.slice(sessionsBefore), [
         { authorization: `Bearer ${VIEWER_JWT}`, status: 204 },
       ]);
@@ -417,7 +417,7 @@ suite(suiteTitle, function () {
       const refusedBefore = server.refusedMedia.length;
       await signIn();
       await open(`?asset=${ASSETS.protected}`);
-      await playUntil(1);
+      await playUntil(0.5);
       assert.deepEqual(refusedSince(refusedBefore), []);
     });
   });
