@@ -15,14 +15,11 @@ import { createServer as createHttpsServer } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import type { Authorized, Refused } from "./drm/jwtAuthorizer";
+import type { JwtAuthorizer } from "./drm/jwtAuthorizer";
 import type { LocalFunction } from "./lambda/runner";
 import type { TokenApi } from "./stack";
 import type { LocalCertificate } from "./tls";
 import { SIGN_IN_PAGE, SIGN_IN_PATH, SIGN_IN_SCRIPT, SIGN_IN_SCRIPT_PATH } from "./signIn";
-
-/** What API Gateway's JWT authorizer decides for a route: claims to pass on, or its refusal. */
-export type Authorization = Authorized | Refused;
 
 /** What the server serves once the stack is known (its origin is needed to plan the stack). */
 export interface PlaybackRoutes {
@@ -33,7 +30,8 @@ export interface PlaybackRoutes {
   readonly tokenService?: {
     readonly api: TokenApi;
     readonly fn: LocalFunction;
-    readonly authorize: (header: string | undefined, scopes: readonly string[]) => Authorization;
+    /** API Gateway's JWT authorizer for each route, by route key. */
+    readonly authorizers: ReadonlyMap<string, JwtAuthorizer>;
   };
   /** Served under `/.well-known/…` of the issuer's path, and the dev user's token. */
   readonly identity?: {
@@ -149,7 +147,9 @@ export async function startPlaybackServer(args: {
   ) {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const authorization = service.authorize(request.headers.authorization, route.scopes);
+    const authorization = service.authorizers
+      .get(route.routeKey)!
+      .authorize(request.headers.authorization);
     if ("status" in authorization) {
       response.writeHead(authorization.status, {
         "content-type": "application/json",

@@ -199,21 +199,21 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       forcePathStyle: true,
     });
     closers.push(() => s3.destroy());
-    // The player's files, as `pulumi up` uploads them; its key systems are this browser's.
+    const tokenApi = stack.tokenApi;
+    // The player's files, as `pulumi up` uploads them; with DRM, ClearKey as the key system.
     for (const object of stack.playerObjects) {
       await s3.send(
         new PutObjectCommand({
           Bucket: stack.outputBucket,
           Key: object.key,
-          Body: object.key === PLAYER_CONFIG_KEY ? withClearKey(object.body) : object.body,
+          Body:
+            tokenApi && object.key === PLAYER_CONFIG_KEY ? withClearKey(object.body) : object.body,
           ContentType: object.contentType,
           CacheControl: object.cacheControl,
         }),
       );
     }
 
-    const tokenApi = stack.tokenApi;
-    const authorizers = new Map<string, ReturnType<typeof createJwtAuthorizer>>();
     playback.attach({
       s3,
       outputBucket: stack.outputBucket,
@@ -223,21 +223,18 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
             tokenService: {
               api: tokenApi,
               fn: functions.licenseToken,
-              authorize: (header, scopes) => {
-                const id = scopes.join(" ");
-                if (!authorizers.has(id)) {
-                  authorizers.set(
-                    id,
-                    createJwtAuthorizer({
-                      issuer: tokenApi.issuer,
-                      audiences: tokenApi.audiences,
-                      scopes,
-                      jwks: () => issuer.jwks(),
-                    }),
-                  );
-                }
-                return authorizers.get(id)!.authorize(header);
-              },
+              // API Gateway's JWT authorizer, with each route's scopes.
+              authorizers: new Map(
+                tokenApi.routes.map((route) => [
+                  route.routeKey,
+                  createJwtAuthorizer({
+                    issuer: tokenApi.issuer,
+                    audiences: tokenApi.audiences,
+                    scopes: route.scopes,
+                    jwks: () => issuer.jwks(),
+                  }),
+                ]),
+              ),
             },
             identity: {
               issuerPath,
