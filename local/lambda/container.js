@@ -17,6 +17,9 @@ try {
   handler = () => Promise.reject(error);
 }
 
+// A container outlives no runner: when the runner's process is gone, so is this one.
+process.on("disconnect", () => process.exit(0));
+
 process.on("message", async ({ id, event, deadline, requestId }) => {
   const context = {
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
