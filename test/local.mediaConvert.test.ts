@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -231,8 +231,15 @@ describe("local MediaConvert: jobs, end to end", function () {
       ...["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"],
       path.join(folder, "clip.mp4"),
     ]);
+    execFileSync("ffmpeg", [
+      ...["-hide_banner", "-loglevel", "error", "-y"],
+      ...["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24:duration=2"],
+      ...["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"],
+      path.join(folder, "silent.mp4"),
+    ]);
     s3 = await startLocalS3();
     s3.put("src/videos/a.mp4", readFileSync(path.join(folder, "clip.mp4")));
+    s3.put("src/videos/silent.mp4", readFileSync(path.join(folder, "silent.mp4")));
     s3.put("src/videos/notes.mp4", "these are not the frames you are looking for");
     speke = createServer(async (request, response) => {
       let body = "";
@@ -376,6 +383,23 @@ describe("local MediaConvert: jobs, end to end", function () {
           "settings.outputGroups[0].outputs[0].videoDescription.codecSettings.h264Settings.telecine is not supported",
         ),
     );
+  });
+
+  it("gives a video without sound silent audio, as MediaConvert fills missing audio", async () => {
+    const settings = JSON.parse(
+      JSON.stringify(sample("clear")).replaceAll("videos/a.mp4", "videos/silent.mp4"),
+    );
+    settings.OutputGroups = settings.OutputGroups.filter((g: any) => g.Name === "MP4");
+    const { end } = await runToEnd(settings, "silent-1");
+    assert.equal(end.detail.status, "COMPLETE", JSON.stringify(end.detail));
+    const mp4 = [...s3.objects.keys()].find((key) => /silent\.mp4\/mp4\/.*\.mp4$/.test(key))!;
+    writeFileSync(path.join(folder, "silent-out.mp4"), s3.objects.get(mp4)!.bytes);
+    const streams = execFileSync(
+      "ffprobe",
+      ["-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", "silent-out.mp4"],
+      { cwd: folder, encoding: "utf8" },
+    );
+    assert.deepEqual(streams.trim().split("\n").sort(), ["audio", "video"]);
   });
 
   it("fails a job whose input is not a video with error 1010 and the reason", async () => {

@@ -34,6 +34,26 @@ export function streamArgs(output: PlannedOutput, rotate: Rotate | undefined): s
   return args;
 }
 
+/**
+ * An ffmpeg run for an input without sound: its outputs' audio is silence as long as the
+ * input, from a second input, as MediaConvert fills audio it cannot find with silence.
+ */
+export function withSilence(args: readonly string[], durationSeconds: number): string[] {
+  const input = args.indexOf("-i");
+  const silence = [
+    "-f",
+    "lavfi",
+    "-t",
+    String(durationSeconds),
+    "-i",
+    "anullsrc=r=48000:cl=stereo",
+  ];
+  const withInput = [...args.slice(0, input + 2), ...silence, ...args.slice(input + 2)];
+  return withInput.map((arg, i) =>
+    arg === "0:a:0" && withInput[i - 1] === "-map" ? "1:a:0" : arg,
+  );
+}
+
 /** One ffmpeg run writing every output of a group, each with its own options and file. */
 export function ffmpegStep(
   inputFile: string,

@@ -23,6 +23,7 @@ import {
 } from "./outputs";
 import type { JobPlan, PlannedGroup } from "./plan";
 import { requestContentKey } from "./speke";
+import { withSilence } from "./groupSteps";
 import { probe, probeOutput, runTool, ToolError } from "./tools";
 
 /**
@@ -70,6 +71,7 @@ export async function runJob(plan: JobPlan, context: RunContext): Promise<Output
         `Unable to open input file [${inputUrl}]: [Failed probe/open: [No video stream found: the file is not a video ffmpeg can read]]`,
       );
     }
+    const silent = !source.streams.some((stream) => stream.codec_type === "audio");
     const encodes = plan.groups.reduce(
       (sum, group) => sum + group.steps.filter((step) => step.tool === "ffmpeg").length,
       0,
@@ -86,7 +88,8 @@ export async function runJob(plan: JobPlan, context: RunContext): Promise<Output
             context.onPercent(
               Math.min(99, Math.floor(((done + seconds / source.durationSeconds) / encodes) * 100)),
             );
-          await runTool("ffmpeg", step.args, work, context.children, share).catch(failed);
+          const args = silent ? withSilence(step.args, source.durationSeconds) : step.args;
+          await runTool("ffmpeg", args, work, context.children, share).catch(failed);
           done++;
           context.onPercent(Math.min(99, Math.floor((done / encodes) * 100)));
         } else {
