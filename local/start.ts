@@ -136,7 +136,13 @@ async function main(): Promise<void> {
 main().catch((error: Error) => {
   // Config errors carry their list of problems; the rest, their message.
   const problems = (error as { problems?: string[] }).problems;
-  const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  const inUse = code === "EADDRINUSE";
+  // parseArgs names an unknown or malformed option with an ERR_PARSE_ARGS_* code.
+  if (code.startsWith("ERR_PARSE_ARGS_")) {
+    console.error(`npm start: ${error.message}\n\n${USAGE}`);
+    process.exit(1);
+  }
   console.error(
     problems
       ? `Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`
