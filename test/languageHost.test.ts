@@ -4,22 +4,17 @@
  * Pulumi's mock monitor.
  */
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { HostRun, runUnderLanguageHost } from "./support/languageHost";
+import { plan } from "./support/planRuns";
 
 const ROOT = path.resolve(__dirname, "..");
 
-/** The offline plan of a stack, as `npm run plan -- --json` prints it. */
+/** The offline plan of a stack, as `npm run plan -- --json` prints it (one run per process). */
 async function planned(stack: string) {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ["-r", "./scripts/register-typescript.js", "plan/cli.ts", "--stack", stack, "--json"],
-    { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-  );
+  const { stdout } = await plan("--stack", stack, "--json");
   return JSON.parse(stdout) as {
     resources: { type: string; name: string }[];
     outputs: Record<string, unknown>;
