@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { startPreview } from "./preview";
+import { DEV_USER, startPreview } from "./preview";
 import { functionLogLine, progressLine } from "./progressLines";
 import { watchFolder } from "./watchFolder";
 
@@ -90,7 +90,9 @@ async function main(): Promise<void> {
     );
   }
   if (stack.tokenApi)
-    console.log(`  Token service behind a local identity provider, signed in as the dev user`);
+    console.log(
+      `  Tokens        the token service behind a local identity provider; ${DEV_USER} is signed in`,
+    );
   console.log(
     `  Playback      ${preview.playbackOrigin}/player/ (a self-signed certificate: accept it once)`,
   );
