@@ -1,27 +1,22 @@
 /** The entitlement keys: read only with licenseTokens, checked, and a warning when only the default claim can grant. */
 import * as assert from "node:assert/strict";
-import { PROJECT, readConfig, useConfigMocks } from "./support/stackConfig";
-
-const SECRET_KEYS = ["licenseSiteKey", "licenseAccessKey"];
-/** A valid token service; the entitlement keys are added per test. */
-const TOKENS = {
-  licenseTokens: true,
-  licenseSiteId: "TEST",
-  licenseSiteKey: "s".repeat(32),
-  licenseAccessKey: "access",
-  licenseJwtIssuer: "https://issuer.example.com",
-  licenseJwtAudience: ["player"],
-};
+import {
+  PROJECT,
+  readConfig,
+  TOKEN_SERVICE_SECRETS,
+  TOKEN_SERVICE_VALUES,
+  useConfigMocks,
+} from "./support/stackConfig";
 
 /** Reads the stack config with these values, its secrets set as secrets. */
 const read = (values: Record<string, unknown>) =>
-  readConfig(values, { secrets: SECRET_KEYS.filter((key) => key in values) });
+  readConfig(values, { secrets: TOKEN_SERVICE_SECRETS.filter((key) => key in values) });
 
 describe("stack configuration: entitlements", () => {
   useConfigMocks();
 
   it("grants nothing by default, and warns that only the entitlements claim can grant", () => {
-    const { config, warnings } = read(TOKENS);
+    const { config, warnings } = read(TOKEN_SERVICE_VALUES);
     assert.deepEqual(config?.licenseTokens?.entitlements, {
       grantAllSignedIn: false,
       claim: "entitlements",
@@ -40,7 +35,10 @@ describe("stack configuration: entitlements", () => {
   });
 
   it("does not warn once the stack sets the claim, even to its default name", () => {
-    const { config, warnings } = read({ ...TOKENS, licenseEntitlementClaim: "entitlements" });
+    const { config, warnings } = read({
+      ...TOKEN_SERVICE_VALUES,
+      licenseEntitlementClaim: "entitlements",
+    });
     assert.equal(config?.licenseTokens?.entitlements?.claim, "entitlements");
     assert.deepEqual(warnings, []);
   });
@@ -48,7 +46,7 @@ describe("stack configuration: entitlements", () => {
   it("reads each key, and says nothing more once the stack chose how to grant", () => {
     const arn = "arn:aws:lambda:eu-west-1:123456789012:function:catalogue:live";
     const { config, warnings } = read({
-      ...TOKENS,
+      ...TOKEN_SERVICE_VALUES,
       licenseEntitlementClaim: "custom:catalogue",
       licenseRequiredScopes: ["video/watch"],
       licenseEntitlementFunctionArn: arn,
@@ -60,12 +58,12 @@ describe("stack configuration: entitlements", () => {
       functionArn: arn,
     });
     assert.deepEqual(warnings, []);
-    assert.deepEqual(read({ ...TOKENS, licenseGrantAllSignedIn: true }).warnings, []);
+    assert.deepEqual(read({ ...TOKEN_SERVICE_VALUES, licenseGrantAllSignedIn: true }).warnings, []);
   });
 
   it("refuses values that cannot work, naming each key", () => {
     const { problems } = read({
-      ...TOKENS,
+      ...TOKEN_SERVICE_VALUES,
       licenseGrantAllSignedIn: true,
       licenseEntitlementFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:catalogue",
       licenseEntitlementClaim: "my claim",
@@ -77,7 +75,9 @@ describe("stack configuration: entitlements", () => {
       `${PROJECT}:licenseGrantAllSignedIn: cannot be combined with ${PROJECT}:licenseEntitlementFunctionArn: with it, the function would never be asked`,
     ]);
     assert.match(
-      read({ ...TOKENS, licenseEntitlementFunctionArn: "catalogue" }).problems.join("\n"),
+      read({ ...TOKEN_SERVICE_VALUES, licenseEntitlementFunctionArn: "catalogue" }).problems.join(
+        "\n",
+      ),
       /licenseEntitlementFunctionArn: "catalogue" must be a Lambda function ARN/,
     );
   });

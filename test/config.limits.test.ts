@@ -6,7 +6,13 @@
 import * as assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { corsOriginProblem, validateDelivery } from "../components/vodPipeline/deliveryRules";
-import { PROJECT, readConfig, useConfigMocks } from "./support/stackConfig";
+import {
+  PROJECT,
+  readConfig,
+  TOKEN_SERVICE_SECRETS,
+  TOKEN_SERVICE_VALUES,
+  useConfigMocks,
+} from "./support/stackConfig";
 
 /** The problems reading these values gives, in `region`: none when the config is accepted. */
 function problemsIn(
@@ -16,15 +22,7 @@ function problemsIn(
   return readConfig(values, { region, secrets }).problems;
 }
 
-const TOKENS = {
-  licenseTokens: true,
-  licenseSiteId: "TEST",
-  licenseSiteKey: "s".repeat(32),
-  licenseAccessKey: "access",
-  licenseJwtIssuer: "https://issuer.example.com",
-  licenseJwtAudience: ["player"],
-};
-const TOKEN_SECRETS = { secrets: ["licenseSiteKey", "licenseAccessKey"] };
+const TOKEN_SECRETS = { secrets: TOKEN_SERVICE_SECRETS };
 
 describe("configuration limits", () => {
   useConfigMocks();
@@ -101,7 +99,7 @@ describe("configuration limits", () => {
 
   describe("the JWT authorizer's settings", () => {
     const issuerProblem = (licenseJwtIssuer: string) =>
-      problemsIn({ ...TOKENS, licenseJwtIssuer }, TOKEN_SECRETS);
+      problemsIn({ ...TOKEN_SERVICE_VALUES, licenseJwtIssuer }, TOKEN_SECRETS);
 
     it("accepts a Cognito user pool's issuer", () => {
       assert.deepEqual(
@@ -129,7 +127,10 @@ describe("configuration limits", () => {
     it("refuses a blank audience among the others", () => {
       for (const blank of ["", "   "]) {
         assert.deepEqual(
-          problemsIn({ ...TOKENS, licenseJwtAudience: ["player", blank] }, TOKEN_SECRETS),
+          problemsIn(
+            { ...TOKEN_SERVICE_VALUES, licenseJwtAudience: ["player", blank] },
+            TOKEN_SECRETS,
+          ),
           [
             `${PROJECT}:licenseJwtAudience: holds an empty or blank entry: list the JWT audiences (client ids) allowed to ask for tokens`,
           ],
@@ -202,7 +203,10 @@ describe("configuration limits", () => {
     it("names the license duration's bounds and why", () => {
       for (const seconds of [0, 31_536_001]) {
         assert.equal(
-          problemsIn({ ...TOKENS, licenseDurationSeconds: seconds }, TOKEN_SECRETS)[0],
+          problemsIn(
+            { ...TOKEN_SERVICE_VALUES, licenseDurationSeconds: seconds },
+            TOKEN_SECRETS,
+          )[0],
           `${PROJECT}:licenseDurationSeconds: ${seconds} must be a whole number of seconds from 1 to 31536000 (a year: the longest license this service issues; PallyCon's 0, for no limit, is never issued)`,
         );
       }
@@ -216,7 +220,7 @@ describe("configuration limits", () => {
       privateKeyEncoding: { type: "pkcs8", format: "pem" },
     });
     const cookies = {
-      ...TOKENS,
+      ...TOKEN_SERVICE_VALUES,
       signedCookies: true,
       signedCookiePublicKey: pair.publicKey,
       signedCookiePrivateKey: pair.privateKey,

@@ -15,7 +15,14 @@ import {
   SECRET_CONFIG_KEYS,
 } from "../config";
 import { configKeyTable } from "./support/configTable";
-import { PROJECT, readConfig, setStackConfig, useConfigMocks } from "./support/stackConfig";
+import {
+  PROJECT,
+  readConfig,
+  setStackConfig,
+  TOKEN_SERVICE_SECRETS,
+  TOKEN_SERVICE_VALUES,
+  useConfigMocks,
+} from "./support/stackConfig";
 import { DEFAULT_LADDER } from "../shared/ladder";
 
 /** Reads the stack config with exactly these values set. */
@@ -697,38 +704,15 @@ describe("stack configuration", () => {
         privateKeyEncoding: { type: "pkcs8", format: "pem" },
       });
     const pair = keys();
-    const tokens = {
-      licenseTokens: true,
-      licenseSiteId: "TEST",
-      licenseSiteKey: "s".repeat(32),
-      licenseAccessKey: "access",
-      licenseJwtIssuer: "https://issuer.example.com",
-      licenseJwtAudience: ["player"],
-    };
-    function readCookies(values: Record<string, unknown>, privateKey: string) {
-      pulumi.runtime.setAllConfig(
-        Object.fromEntries(
-          Object.entries({ ...values, signedCookiePrivateKey: privateKey }).map(([k, v]) => [
-            `${PROJECT}:${k}`,
-            typeof v === "string" ? v : JSON.stringify(v),
-          ]),
-        ),
-        [
-          `${PROJECT}:licenseSiteKey`,
-          `${PROJECT}:licenseAccessKey`,
-          `${PROJECT}:signedCookiePrivateKey`,
-        ],
+    const readCookies = (values: Record<string, unknown>, privateKey: string) =>
+      readConfig(
+        { ...values, signedCookiePrivateKey: privateKey },
+        { secrets: [...TOKEN_SERVICE_SECRETS, "signedCookiePrivateKey"] },
       );
-      try {
-        return { config: readStackConfig(), problems: [] as string[] };
-      } catch (error) {
-        return { config: undefined, problems: (error as ConfigError).problems };
-      }
-    }
 
     it("reads the key pair, the private key as a secret", async () => {
       const { config } = readCookies(
-        { ...tokens, signedCookies: true, signedCookiePublicKey: pair.publicKey },
+        { ...TOKEN_SERVICE_VALUES, signedCookies: true, signedCookiePublicKey: pair.publicKey },
         pair.privateKey,
       );
       assert.equal(config!.signedCookies!.publicKeyPem, pair.publicKey);
@@ -758,7 +742,10 @@ describe("stack configuration", () => {
         problems.every((p) => !p.includes("PRIVATE KEY")),
         "no key is quoted",
       );
-      const noPublic = readCookies({ ...tokens, signedCookies: true }, pair.privateKey).problems;
+      const noPublic = readCookies(
+        { ...TOKEN_SERVICE_VALUES, signedCookies: true },
+        pair.privateKey,
+      ).problems;
       assert.match(noPublic[0], /^vod-multidrm:signedCookiePublicKey: /);
     });
   });

@@ -4,7 +4,7 @@ import { VodDeliveryArgs, VodPipeline, VodPipelineArgs } from "../components/vod
 import { defaultOriginAccess } from "../components/vodPipeline/originAccess";
 import { isSecret, PlannedStack } from "../plan/mockCloud";
 import { actionsOf, named, ofType, runProgram, statementsOf } from "./support/mockProgram";
-import { TEST_ACCESS_KEY, TEST_SITE_ID, TEST_SITE_KEY } from "./support/pallyCon";
+import { PIPELINE_LICENSE_TOKENS } from "./support/pallyCon";
 import { opensslKeyPair, PemKeyPair } from "./support/playerCookies";
 import { AWS } from "./support/resourceTypes";
 
@@ -16,15 +16,6 @@ const KEY_GROUP = AWS.cloudfront.KeyGroup;
 const FUNCTION = AWS.lambda.Function;
 const SECRET_VERSION = AWS.secretsmanager.SecretVersion;
 const OBJECT = AWS.s3.BucketObjectv2;
-
-/** The token service a pipeline with signed cookies needs. */
-const LICENSE_TOKENS: NonNullable<VodPipelineArgs["licenseTokens"]> = {
-  siteId: TEST_SITE_ID,
-  siteKey: pulumi.secret(TEST_SITE_KEY),
-  accessKey: pulumi.secret(TEST_ACCESS_KEY),
-  jwtIssuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example",
-  jwtAudience: ["player-client-id"],
-};
 
 /** Every place under `value` where a string contains `needle`, and whether it was secret there. */
 function sightings(
@@ -292,7 +283,7 @@ describe("VodPipeline delivery", () => {
     let signed: PlannedStack;
     const withCookies = (change: Partial<VodPipelineArgs> = {}) =>
       pipeline({
-        licenseTokens: LICENSE_TOKENS,
+        licenseTokens: PIPELINE_LICENSE_TOKENS,
         signedCookies: {
           publicKeyPem: keys.publicKeyPem,
           privateKeyPem: pulumi.secret(keys.privateKeyPem),

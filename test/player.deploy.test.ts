@@ -7,7 +7,7 @@ import { VodPipeline, VodPipelineArgs } from "../components/vodPipeline";
 import { deployPlayer, PlayerDeployment } from "../components/vodPipeline/player";
 import { PlannedStack } from "../plan/mockCloud";
 import { assetBytes, named, ofType, runProgram } from "./support/mockProgram";
-import { TEST_ACCESS_KEY, TEST_SITE_ID, TEST_SITE_KEY } from "./support/pallyCon";
+import { PIPELINE_LICENSE_TOKENS, TEST_SITE_ID } from "./support/pallyCon";
 import { AWS } from "./support/resourceTypes";
 
 const OBJECT = AWS.s3.BucketObjectv2;
@@ -137,13 +137,6 @@ describe("deployPlayer", () => {
 });
 
 describe("the license server origin", () => {
-  const LICENSE_TOKENS: NonNullable<VodPipelineArgs["licenseTokens"]> = {
-    siteId: TEST_SITE_ID,
-    siteKey: pulumi.secret(TEST_SITE_KEY),
-    accessKey: pulumi.secret(TEST_ACCESS_KEY),
-    jwtIssuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example",
-    jwtAudience: ["player-client-id"],
-  };
   const pipelinePlan = (licenseTokens?: VodPipelineArgs["licenseTokens"]) =>
     runProgram(() => {
       new VodPipeline("vod", { applicationName: "vod-test", licenseTokens });
@@ -161,7 +154,7 @@ describe("the license server origin", () => {
 
   it("sends license requests and FairPlay certificate requests to a configured server, which the CSP allows", async () => {
     const plan = await pipelinePlan({
-      ...LICENSE_TOKENS,
+      ...PIPELINE_LICENSE_TOKENS,
       licenseServerUrl: "https://drm-license.doverunner.com",
     });
     const settings = settingsOf(plan);
@@ -174,7 +167,7 @@ describe("the license server origin", () => {
   });
 
   it("uses PallyCon's license-global server by default", async () => {
-    const plan = await pipelinePlan(LICENSE_TOKENS);
+    const plan = await pipelinePlan(PIPELINE_LICENSE_TOKENS);
     assert.equal(settingsOf(plan).licenseUrl, PALLYCON_LICENSE_URL);
     assert.deepEqual(connectSourcesOf(plan), ["'self'", "https://license-global.pallycon.com"]);
   });

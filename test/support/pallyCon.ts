@@ -4,11 +4,22 @@
  * @see https://pallycon.com/docs/en/multidrm/license/license-token/
  */
 import { execFileSync } from "node:child_process";
+import * as pulumi from "@pulumi/pulumi";
+import type { VodPipelineArgs } from "../../components/vodPipeline";
 
 /** Made-up credentials, distinctive enough to be found wherever they leak. */
 export const TEST_SITE_ID = "TEST";
 export const TEST_SITE_KEY = "k3Yp9Qw2Rt7Zx5Lm8Nb4Vc6Hd1Fg0JsA";
 export const TEST_ACCESS_KEY = "Ak7Tq2Wn9Pz4Ry6Ux1Vs3Mb8Lc5Kd0Hf";
+
+/** A token service for a pipeline (its `licenseTokens` argument), with the test credentials. */
+export const PIPELINE_LICENSE_TOKENS: NonNullable<VodPipelineArgs["licenseTokens"]> = {
+  siteId: TEST_SITE_ID,
+  siteKey: pulumi.secret(TEST_SITE_KEY),
+  accessKey: pulumi.secret(TEST_ACCESS_KEY),
+  jwtIssuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example",
+  jwtAudience: ["player-client-id"],
+};
 
 /** PallyCon's fixed IV, `0123456789abcdef` in ASCII, as hex. */
 const IV_HEX = "30313233343536373839616263646566";

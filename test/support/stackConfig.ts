@@ -20,6 +20,17 @@ export function useConfigMocks(): void {
   });
 }
 
+/** A valid license token service as stack values; its secrets are {@link TOKEN_SERVICE_SECRETS}. */
+export const TOKEN_SERVICE_VALUES = {
+  licenseTokens: true,
+  licenseSiteId: "TEST",
+  licenseSiteKey: "s".repeat(32),
+  licenseAccessKey: "access",
+  licenseJwtIssuer: "https://issuer.example.com",
+  licenseJwtAudience: ["player"],
+};
+export const TOKEN_SERVICE_SECRETS = ["licenseSiteKey", "licenseAccessKey"];
+
 export interface StackValues {
   /** `aws:region`, when the stack sets one. */
   readonly region?: string;
