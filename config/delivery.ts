@@ -32,12 +32,7 @@ export interface DeliveryConfig extends VodDeliveryArgs {
 export function readDelivery(r: ConfigReader): DeliveryConfig {
   const { check, text, list, flag } = r;
 
-  const cdnPriceClass = text("cdnPriceClass");
-  check(
-    "cdnPriceClass",
-    (PRICE_CLASSES as readonly string[]).includes(cdnPriceClass),
-    `"${cdnPriceClass}" must be one of ${PRICE_CLASSES.join(", ")}`,
-  );
+  const cdnPriceClass = r.choice("cdnPriceClass", PRICE_CLASSES);
 
   const origins = list("cdnCorsAllowedOrigins");
   const cdnCorsAllowedOrigins = Array.isArray(origins) ? (origins as string[]) : [];
@@ -104,7 +99,7 @@ export function readDelivery(r: ConfigReader): DeliveryConfig {
   }
 
   return {
-    cdnPriceClass: cdnPriceClass as PriceClass,
+    cdnPriceClass,
     cdnCorsAllowedOrigins,
     cdnOriginAccess,
     cdnAccessLogs: flag("cdnAccessLogs"),

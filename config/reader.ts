@@ -47,6 +47,17 @@ export class ConfigReader {
   readonly text = (name: DefaultedKey) =>
     this.read(() => this.config.get(name), CONFIG_DEFAULTS[name] as string);
 
+  /**
+   * A string key that must be one of `allowed`, or its default. Any other value is a
+   * problem naming the choices; the default stands in for it until the problems are thrown.
+   */
+  readonly choice = <T extends string>(name: DefaultedKey, allowed: readonly T[]): T => {
+    const value = this.text(name);
+    const known = (allowed as readonly string[]).includes(value);
+    this.check(name, known, `"${value}" must be one of ${allowed.join(", ")}`);
+    return known ? (value as T) : (CONFIG_DEFAULTS[name] as T);
+  };
+
   /** A list key (any JSON value until checked), or its default. */
   readonly list = (name: DefaultedKey) =>
     this.read(() => this.config.getObject<unknown>(name), CONFIG_DEFAULTS[name] as unknown);

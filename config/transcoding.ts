@@ -57,19 +57,8 @@ export function readTranscoding(r: ConfigReader): TranscodingConfig {
     if (problems.length === 0) ladder = renditions;
   }
 
-  const ladderMode = text("ladderMode");
-  check(
-    "ladderMode",
-    (LADDER_MODES as readonly string[]).includes(ladderMode),
-    `"${ladderMode}" must be one of ${LADDER_MODES.join(", ")}`,
-  );
-
-  const ladderRateControl = text("ladderRateControl");
-  check(
-    "ladderRateControl",
-    (RATE_CONTROLS as readonly string[]).includes(ladderRateControl),
-    `"${ladderRateControl}" must be one of ${RATE_CONTROLS.join(", ")}`,
-  );
+  const ladderMode = r.choice("ladderMode", LADDER_MODES);
+  const ladderRateControl = r.choice("ladderRateControl", RATE_CONTROLS);
 
   const ladderQvbrQualityLevel = number("ladderQvbrQualityLevel");
   try {
@@ -121,8 +110,8 @@ export function readTranscoding(r: ConfigReader): TranscodingConfig {
 
   return {
     ladder,
-    ladderMode: ladderMode as LadderMode,
-    ladderRateControl: ladderRateControl as RateControl,
+    ladderMode,
+    ladderRateControl,
     ladderQvbrQualityLevel,
     ladderAuto,
     jobPriority: validated("jobPriority", () => jobPriority(priority), DEFAULT_JOB_PRIORITY),

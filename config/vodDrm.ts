@@ -16,16 +16,6 @@ export interface VodDrmConfig extends Omit<VodDrmArgs, "spekeUrl" | "executeApiA
 export function readVodDrm(r: ConfigReader, hasGateway: boolean): VodDrmConfig | undefined {
   if (!r.flag("vodDrm")) return undefined;
   r.check("vodDrm", hasGateway, needsGateway(r));
-  const packaging = r.text("vodDrmPackaging");
-  r.check(
-    "vodDrmPackaging",
-    (DRM_PACKAGINGS as readonly string[]).includes(packaging),
-    `"${packaging}" must be one of ${DRM_PACKAGINGS.join(", ")}`,
-  );
-  return {
-    clearOutputs: r.flag("vodDrmClearOutputs"),
-    packaging: (DRM_PACKAGINGS as readonly string[]).includes(packaging)
-      ? (packaging as DrmPackaging)
-      : "separate",
-  };
+  const packaging = r.choice("vodDrmPackaging", DRM_PACKAGINGS);
+  return { clearOutputs: r.flag("vodDrmClearOutputs"), packaging };
 }
