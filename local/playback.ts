@@ -11,11 +11,10 @@
  * CloudFront's caching, TTLs and geo rules are not emulated.
  */
 import { randomUUID } from "node:crypto";
-import { createServer as createHttpsServer } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { JwtAuthorizer } from "./drm/jwtAuthorizer";
+import { listenLocally } from "./http";
 import type { LocalFunction } from "./lambda/runner";
 import type { TokenApi } from "./stack";
 import type { LocalCertificate } from "./tls";
@@ -54,8 +53,7 @@ export async function startPlaybackServer(args: {
   readonly tls: LocalCertificate;
 }): Promise<PlaybackServer> {
   let options: PlaybackRoutes | undefined;
-  const server = createHttpsServer(
-    { key: args.tls.key, cert: args.tls.cert },
+  const server = await listenLocally(
     (request, response) => {
       if (!options) return json(response, 503, { message: "starting" });
       serve(request, response, options).catch((error: Error) => {
@@ -63,6 +61,8 @@ export async function startPlaybackServer(args: {
         response.end(`Local playback server error: ${error.message}`);
       });
     },
+    args.tls,
+    args.port,
   );
 
   async function serve(
@@ -210,20 +210,12 @@ export async function startPlaybackServer(args: {
     );
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(args.port, "127.0.0.1", resolve);
-  });
   return {
-    origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    origin: server.origin,
     attach: (routes) => {
       options = routes;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }
 

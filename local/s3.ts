@@ -26,9 +26,9 @@
  * functions rely on. A store kinder than S3 would hide exactly those bugs.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createServer, IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { S3EventRecord } from "aws-lambda";
+import { listenLocally } from "./http";
 import { ObjectFolder, StoredObject } from "./objectFolder";
 
 export type { StoredObject } from "./objectFolder";
@@ -148,7 +148,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     return object;
   };
 
-  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+  const server = await listenLocally(async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const url = new URL(request.url ?? "/", "http://localhost");
@@ -279,19 +279,13 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     }
     error(405, "MethodNotAllowed");
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.origin,
     objects,
     calls,
     put: (path: string, content: Buffer | string) =>
       store(path, Buffer.isBuffer(content) ? content : Buffer.from(content), {}),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }
 

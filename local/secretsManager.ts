@@ -3,8 +3,7 @@
  * secretsmanager.GetSecretValue`) for the secrets the stack declares, as the API
  * Reference describes it: by ARN or name, and ResourceNotFoundException for any other.
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenLocally } from "./http";
 
 export interface LocalSecretsManager {
   readonly endpoint: string;
@@ -15,7 +14,7 @@ export interface LocalSecretsManager {
 export async function startSecretsManager(
   secrets: Readonly<Record<string, string>>,
 ): Promise<LocalSecretsManager> {
-  const server = createServer(async (request, response) => {
+  const server = await listenLocally(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const reply = (status: number, body: unknown) => {
@@ -44,9 +43,5 @@ export async function startSecretsManager(
       CreatedDate: Math.floor(Date.now() / 1000),
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { endpoint: server.origin, close: server.close };
 }

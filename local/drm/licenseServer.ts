@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LICENSE_TOKEN_HEADER } from "../../player/src/drm";
-import { listenLocally, readBody, TlsOptions } from "./http";
+import { listenLocally, readBody, TlsOptions } from "../http";
 import type { KeyStore } from "./keyStore";
 import {
   checkLicenseToken,

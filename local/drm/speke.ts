@@ -8,7 +8,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { answerCpixRequest } from "./cpix";
-import { listenLocally, readBody, TlsOptions } from "./http";
+import { listenLocally, readBody, TlsOptions } from "../http";
 import type { KeyStore } from "./keyStore";
 
 export const SPEKE_PATH = "/cpix/getKey";

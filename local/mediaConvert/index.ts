@@ -8,10 +8,10 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer, IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import * as path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
+import { listenLocally } from "../http";
 import {
   ACCOUNT_ID as ACCOUNT,
   EventJob,
@@ -177,7 +177,7 @@ export async function startMediaConvertStandIn(
     return job;
   };
 
-  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+  const server = await listenLocally(async (request: IncomingMessage, response: ServerResponse) => {
     const reply = (status: number, body: unknown, errorType?: string) => {
       response.writeHead(status, {
         "content-type": "application/json",
@@ -210,15 +210,12 @@ export async function startMediaConvertStandIn(
     reply(404, { message: `no route ${request.method} ${url.pathname}` }, "NotFoundException");
   });
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.origin,
     close: async () => {
       closing = true;
       for (const child of children) child.kill("SIGKILL");
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await queue.catch(() => undefined);
       s3.destroy();
     },

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { createServer, IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { MediaConvertClient } from "@aws-sdk/client-mediaconvert";
 import { MEDIACONVERT_MAX_ATTEMPTS } from "../../functions/convert/handler";
+import { listenLocally } from "../../local/http";
 import { TEST_CREDENTIALS } from "./dynamoDb";
 import {
   cmafViolation,
@@ -77,7 +77,7 @@ export async function startFakeMediaConvert(
   };
   const byToken = new JobsByToken<FakeJob>();
 
-  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+  const server = await listenLocally(async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -145,17 +145,8 @@ export async function startFakeMediaConvert(
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(fake, {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Stalled calls keep their connections open.
-        server.closeAllConnections();
-      }),
-  });
+  // Closing ends every connection, the stalled calls' too.
+  return Object.assign(fake, { endpoint: server.origin, close: server.close });
 }
 
 /**

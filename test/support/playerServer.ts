@@ -12,43 +12,20 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import {
-  createServer,
-  IncomingHttpHeaders,
-  IncomingMessage,
-  Server,
-  ServerResponse,
-} from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import * as path from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { createEntitlementCheck } from "../../functions/licenseToken/entitlement";
 import { createSessionHandler } from "../../functions/licenseToken/session";
 import type { Observability } from "../../functions/common/observability";
+import { listenLocally, readBody } from "../../local/http";
 import { contentTypeOf } from "../../local/mediaConvert/outputs";
 import { buildPlayer } from "../../player/build";
 import { playerConnectSources, playerHttpHeaders } from "../../player/csp";
 import type { PlayerConfig } from "../../player/src/config";
 import { LICENSE_TOKEN_HEADER } from "../../player/src/drm";
 import { checkSignedCookies, CookieVerdict, parseCookieHeader } from "./playerCookies";
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-const close = (server: Server) =>
-  new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-
-async function bodyOf(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 /** Protected playback: the key pair, and the one viewer the stand-in authorizer accepts. */
 export interface SignedCookieProtection {
@@ -104,7 +81,7 @@ export async function startPlaybackServer(args: {
   };
   let host = "";
 
-  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+  const server = await listenLocally(async (request: IncomingMessage, response: ServerResponse) => {
     const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
     requests.push(pathname);
     const protection = state.protection;
@@ -176,7 +153,7 @@ export async function startPlaybackServer(args: {
     if (authorization !== `Bearer ${protection.viewerJwt}`) {
       return answer(401, { "content-type": "application/json" }, '{"message":"Unauthorized"}');
     }
-    const body = await bodyOf(request);
+    const body = await readBody(request);
     sessionBodies.push(body);
     const handler = createSessionHandler({
       entitlement: createEntitlementCheck({
@@ -218,7 +195,7 @@ export async function startPlaybackServer(args: {
     );
   }
 
-  const origin = await listen(server);
+  const { origin } = server;
   host = new URL(origin).host;
   const headers = () => playerHttpHeaders({ connectSources: playerConnectSources(state.config) });
   state.headers = headers();
@@ -245,7 +222,7 @@ export async function startPlaybackServer(args: {
     },
     requests,
     pageUrl: (query) => `${origin}/player/index.html${query}`,
-    close: () => close(server),
+    close: server.close,
   };
 }
 
@@ -303,7 +280,7 @@ export async function startDrmServices(args: {
   const licenseRequests: RecordedRequest[] = [];
   const issuedTokens: string[] = [];
   const state = { entitled: (_cid: string) => true };
-  const server = createServer(async (request, response) => {
+  const server = await listenLocally(async (request, response) => {
     const cors = {
       "access-control-allow-origin": args.pageOrigin,
       "access-control-allow-methods": "POST",
@@ -316,7 +293,7 @@ export async function startDrmServices(args: {
     const recorded = {
       path: request.url ?? "",
       headers: request.headers,
-      body: await bodyOf(request),
+      body: await readBody(request),
     };
     const reply = (status: number, body: unknown) => {
       response.writeHead(status, { ...cors, "content-type": "application/json" });
@@ -354,7 +331,7 @@ export async function startDrmServices(args: {
     }
     reply(404, { message: "not found" });
   });
-  const origin = await listen(server);
+  const { origin } = server;
   return {
     origin,
     tokenUrl: `${origin}/token`,
@@ -369,6 +346,6 @@ export async function startDrmServices(args: {
     set entitled(entitled: (cid: string) => boolean) {
       state.entitled = entitled;
     },
-    close: () => close(server),
+    close: server.close,
   };
 }

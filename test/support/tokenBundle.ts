@@ -4,11 +4,10 @@
  * server that records what it is asked.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, IncomingMessage, Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { bundleFunction } from "../../functions/bundle";
+import { listenLocally, readBody } from "../../local/http";
 import { runNode } from "./bundledFunction";
 
 /** Writes the bundled token function to a fresh folder; returns `index.js`'s path. */
@@ -38,20 +37,14 @@ export interface LocalAws {
   close(): Promise<void>;
 }
 
-async function bodyOf(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 export async function startLocalAws(secretString: string): Promise<LocalAws> {
   const invocations: LocalAws["invocations"] = [];
   const state: Pick<LocalAws, "secretString" | "entitlement"> = {
     secretString,
     entitlement: () => ({ payload: { allow: false } }),
   };
-  const server: Server = createServer(async (request, response) => {
-    const body = await bodyOf(request);
+  const server = await listenLocally(async (request, response) => {
+    const body = await readBody(request);
     // Secrets Manager: JSON 1.1, the operation in X-Amz-Target.
     if (request.headers["x-amz-target"] === "secretsmanager.GetSecretValue") {
       const { SecretId } = JSON.parse(body) as { SecretId: string };
@@ -76,8 +69,7 @@ export async function startLocalAws(secretString: string): Promise<LocalAws> {
     response.writeHead(404, { "content-type": "application/json" });
     response.end(JSON.stringify({ message: `not served here: ${request.method} ${request.url}` }));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const endpoint = server.origin;
   return {
     endpoint,
     get secretString() {
@@ -93,11 +85,7 @@ export async function startLocalAws(secretString: string): Promise<LocalAws> {
       state.entitlement = answer;
     },
     invocations,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }
 

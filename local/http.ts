@@ -1,5 +1,5 @@
 /**
- * What the local DRM servers share: listening on 127.0.0.1 (HTTPS when given a key and
+ * What the local servers share: listening on 127.0.0.1 (HTTPS when given a key and
  * certificate), reading a request body, and closing.
  */
 import {
@@ -17,22 +17,22 @@ export interface TlsOptions {
   readonly cert: string | Buffer;
 }
 
-/** A server listening on a free port of 127.0.0.1, and its origin. */
+/** A server listening on 127.0.0.1 (on a free port unless `port` is given), and its origin. */
 export async function listenLocally(
   handler: RequestListener,
   tls?: TlsOptions,
+  port = 0,
 ): Promise<{ server: Server; origin: string; close(): Promise<void> }> {
   const server = tls
     ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler)
     : createHttpServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(port, "127.0.0.1", () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
   return {
     server,
-    origin: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
+    origin: `${tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
