@@ -8,7 +8,7 @@
 import * as path from "node:path";
 import { FUNCTION_NAMES, FunctionName } from "../functions/bundle";
 import { buildPlayer } from "../player/build";
-import type { PlannedResource, PlannedStack } from "../plan/mockCloud";
+import { ofType, PlannedResource, PlannedStack } from "../plan/mockCloud";
 import type { PlanConfig } from "../plan/stackConfig";
 
 /** One Lambda function as the stack declares it. */
@@ -57,8 +57,6 @@ export interface LocalStack {
   /** What the stack builds that the preview does not stand up, for the start-up lines. */
   readonly notEmulated: readonly string[];
 }
-
-const ofType = (plan: PlannedStack, type: string) => plan.resources.filter((r) => r.type === type);
 
 function one(plan: PlannedStack, type: string, name?: string): PlannedResource {
   const found = ofType(plan, type).filter((r) => name === undefined || r.name === name);

@@ -372,6 +372,11 @@ async function waitForRegistrations(): Promise<void> {
   if (runtime.waitForRPCs) await runtime.waitForRPCs();
 }
 
+/** Every resource of a type the program registered. */
+export function ofType(plan: PlannedStack, type: string): PlannedResource[] {
+  return plan.resources.filter((resource) => resource.type === type);
+}
+
 /**
  * Runs the whole program, `index.ts`, under the mock runtime for a stack's config. The
  * module is loaded afresh each time: once loaded, requiring it again registers nothing.

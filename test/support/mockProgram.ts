@@ -14,10 +14,7 @@ export function runProgram(
   );
 }
 
-/** Every resource of a type. */
-export function ofType(plan: PlannedStack, type: string): PlannedResource[] {
-  return plan.resources.filter((resource) => resource.type === type);
-}
+export { ofType } from "../../plan/mockCloud";
 
 /** The one resource of a type with a name; throws when it isn't there. */
 export function named(plan: PlannedStack, type: string, name: string): PlannedResource {
